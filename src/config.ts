@@ -1,0 +1,231 @@
+/**
+ * One validated configuration for both doors. The CLI (flags + environment) and the action
+ * (INPUT_* variables) each collect raw strings into `RawInputs` and call `buildConfig`, passing
+ * how each input is spelled for their users, so every error names the input as the user wrote it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+import { parseMonth, previousMonth, type Month } from './strava/months.js';
+
+export type Engine = 'embedded' | 'databricks';
+export const ENGINES: readonly Engine[] = ['embedded', 'databricks'];
+
+export interface RawInputs {
+  month?: string;
+  from?: string;
+  to?: string;
+  warehouse?: string;
+  engine?: string;
+  force?: boolean;
+  clientId?: string;
+  clientSecret?: string;
+  refreshToken?: string;
+  apiUrl?: string;
+  tokenFile?: string;
+  awsRegion?: string;
+  s3Endpoint?: string;
+  databricksHost?: string;
+  databricksHttpPath?: string;
+  databricksToken?: string;
+  databricksClientId?: string;
+  databricksClientSecret?: string;
+  databricksCatalog?: string;
+  databricksSchema?: string;
+}
+
+/** How each input is named to the user, e.g. `--month` (CLI) or `input "month"` (action). */
+export type InputLabels = Record<keyof RawInputs, string>;
+
+export interface StravaConfig {
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** The refresh token given as input; a newer one in `tokenFile` wins. */
+  refreshToken: string;
+  tokenFile: string;
+}
+
+export interface DatabricksConfig {
+  host: string;
+  httpPath: string;
+  token?: string;
+  clientId?: string;
+  clientSecret?: string;
+  catalog: string;
+  schema: string;
+}
+
+export interface PipelineConfig {
+  from: Month;
+  to: Month;
+  warehouse: string;
+  engine: Engine;
+  force: boolean;
+  strava: StravaConfig;
+  s3: { region?: string; endpoint?: string };
+  databricks?: DatabricksConfig;
+}
+
+export const DEFAULT_WAREHOUSE = './lakehouse';
+export const DEFAULT_API_URL = 'https://www.strava.com';
+
+export function defaultTokenFile(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(base, 'strava-lakehouse', 'refresh-token');
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+
+/** A warehouse is a folder path or `s3://bucket/prefix`; `..` segments are refused. */
+export function parseWarehouse(value: string, label: string): string {
+  const v = value.trim();
+  if (!v) throw new ConfigError(`${label} is empty.`, 'Give a folder path or s3://bucket/prefix.');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !v.startsWith('s3://')) {
+    throw new ConfigError(
+      `${label} "${v}" uses an unsupported scheme.`,
+      'Give a folder path or s3://bucket/prefix.',
+    );
+  }
+  const segments = v.startsWith('s3://') ? v.slice(5).split('/') : v.split(/[\\/]/);
+  if (segments.includes('..')) {
+    throw new ConfigError(
+      `${label} "${v}" contains "..".`,
+      'Give the warehouse location without parent-directory segments.',
+    );
+  }
+  if (v.startsWith('s3://')) {
+    const bucket = segments[0] ?? '';
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new ConfigError(
+        `${label} "${v}" does not name a valid S3 bucket.`,
+        'Use s3://bucket/prefix with a lower-case bucket name of 3-63 characters.',
+      );
+    }
+    if (segments.slice(1).some((s, i, all) => s === '' && i < all.length - 1)) {
+      throw new ConfigError(`${label} "${v}" has an empty path segment.`, 'Remove the "//".');
+    }
+  }
+  return v;
+}
+
+export function parseEngine(value: string | undefined, label: string): Engine {
+  const v = (value ?? 'embedded').trim() || 'embedded';
+  if (!(ENGINES as readonly string[]).includes(v)) {
+    throw new ConfigError(
+      `${label} "${v}" is not an engine.`,
+      `Use one of: ${ENGINES.join(', ')}.`,
+    );
+  }
+  return v as Engine;
+}
+
+export function parseIdentifier(value: string, label: string): string {
+  if (!IDENTIFIER.test(value)) {
+    throw new ConfigError(
+      `${label} "${value}" is not a valid identifier.`,
+      'Use letters, digits and underscores, starting with a letter or underscore.',
+    );
+  }
+  return value;
+}
+
+function required(value: string | undefined, label: string, what: string): string {
+  const v = value?.trim();
+  if (!v) throw new ConfigError(`${label} is not set.`, `Set it to ${what}.`);
+  return v;
+}
+
+export function buildConfig(
+  raw: RawInputs,
+  labels: InputLabels,
+  opts: { now?: Date; needStrava?: boolean; tokenFileDefault?: string } = {},
+): PipelineConfig {
+  const now = opts.now ?? new Date();
+  let from: Month;
+  let to: Month;
+  if (raw.from !== undefined || raw.to !== undefined) {
+    from = parseMonth(
+      required(raw.from, labels.from, 'the first month, YYYY-MM'),
+      labels.from,
+      now,
+    );
+    to = parseMonth(required(raw.to, labels.to, 'the last month, YYYY-MM'), labels.to, now);
+    if (from > to) {
+      throw new ConfigError(
+        `${labels.from} ${from} is after ${labels.to} ${to}.`,
+        'Give the earlier month first.',
+      );
+    }
+  } else {
+    from = to = raw.month?.trim() ? parseMonth(raw.month, labels.month, now) : previousMonth(now);
+  }
+  const engine = parseEngine(raw.engine, labels.engine);
+  const warehouse = parseWarehouse(raw.warehouse?.trim() || DEFAULT_WAREHOUSE, labels.warehouse);
+  const needStrava = opts.needStrava ?? true;
+  const strava: StravaConfig = {
+    apiUrl: (raw.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, ''),
+    clientId: needStrava
+      ? required(raw.clientId, labels.clientId, "your Strava API app's Client ID")
+      : (raw.clientId ?? ''),
+    clientSecret: needStrava
+      ? required(raw.clientSecret, labels.clientSecret, "your Strava API app's Client Secret")
+      : (raw.clientSecret ?? ''),
+    refreshToken: raw.refreshToken?.trim() ?? '',
+    tokenFile: raw.tokenFile?.trim() || opts.tokenFileDefault || defaultTokenFile(),
+  };
+  if (needStrava && !strava.refreshToken && !fs.existsSync(strava.tokenFile)) {
+    throw new ConfigError(
+      `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
+      'Set it to a refresh token with the activity:read_all scope (see the README).',
+    );
+  }
+  try {
+    new URL(strava.apiUrl);
+  } catch {
+    throw new ConfigError(
+      `${labels.apiUrl} "${strava.apiUrl}" is not a URL.`,
+      'Give an http(s) URL.',
+    );
+  }
+  const config: PipelineConfig = {
+    from,
+    to,
+    warehouse,
+    engine,
+    force: raw.force ?? false,
+    strava,
+    s3: {
+      region: raw.awsRegion?.trim() || undefined,
+      endpoint: raw.s3Endpoint?.trim() || undefined,
+    },
+  };
+  if (engine === 'databricks') {
+    const host = required(raw.databricksHost, labels.databricksHost, 'your workspace host');
+    const httpPath = required(
+      raw.databricksHttpPath,
+      labels.databricksHttpPath,
+      "the SQL warehouse's HTTP path",
+    );
+    const token = raw.databricksToken?.trim() || undefined;
+    const clientId = raw.databricksClientId?.trim() || undefined;
+    const clientSecret = raw.databricksClientSecret?.trim() || undefined;
+    if (!token && !(clientId && clientSecret)) {
+      throw new ConfigError(
+        `${labels.databricksToken} is not set (nor ${labels.databricksClientId} with ${labels.databricksClientSecret}).`,
+        'Set a personal access token, or a service principal client id and secret.',
+      );
+    }
+    config.databricks = {
+      host,
+      httpPath,
+      token,
+      clientId,
+      clientSecret,
+      catalog: parseIdentifier(raw.databricksCatalog?.trim() || 'main', labels.databricksCatalog),
+      schema: parseIdentifier(raw.databricksSchema?.trim() || 'strava', labels.databricksSchema),
+    };
+  }
+  return config;
+}

@@ -1,0 +1,69 @@
+/**
+ * Errors are values a user can act on. Every family has its own class; `message` says what
+ * went wrong and names the input or the remote call, `hint` says what to do. The doors (CLI,
+ * action) print `message` and `hint` on one line and exit non-zero.
+ */
+export class AppError extends Error {
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+
+  /** The one line a user sees. */
+  get line(): string {
+    return this.hint ? `${this.message} ${this.hint}` : this.message;
+  }
+}
+
+/** Bad input: a flag, an action input, an environment variable. Names the input and the fix. */
+export class ConfigError extends AppError {}
+
+/** The OAuth exchange with Strava failed for a reason retrying will not fix. */
+export class StravaAuthError extends AppError {}
+
+/** A Strava API call failed permanently (4xx other than rate limits, or retries exhausted). */
+export class StravaApiError extends AppError {
+  readonly status: number | undefined;
+  constructor(message: string, hint?: string, options?: { cause?: unknown; status?: number }) {
+    super(message, hint, options);
+    this.status = options?.status;
+  }
+}
+
+/** Strava's daily budget is spent: stop cleanly, say when to resume. */
+export class RateLimitError extends AppError {
+  readonly resumeAt: Date;
+  constructor(message: string, resumeAt: Date, hint?: string) {
+    super(message, hint);
+    this.resumeAt = resumeAt;
+  }
+}
+
+/** A record from Strava does not match the activity schema. */
+export class SchemaError extends AppError {}
+
+/** An object-store call (folder or S3) failed. Names the call and the key. */
+export class StoreError extends AppError {}
+
+/** Someone else committed the Delta version we wanted, and retries ran out. */
+export class DeltaConflictError extends AppError {}
+
+/** The table uses a protocol or feature this writer must not touch. */
+export class DeltaProtocolError extends AppError {}
+
+/** Data broke a quality rule that would corrupt a table. */
+export class QualityError extends AppError {}
+
+/** A Databricks SQL statement or connection failed. */
+export class DatabricksError extends AppError {}
+
+/** A GitHub API call (artifacts, secrets) failed. */
+export class GitHubError extends AppError {}
+
+export function errorLine(err: unknown): string {
+  if (err instanceof AppError) return err.line;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,49 @@
+/**
+ * The run record: what one run of one month did. Written to the warehouse under
+ * `_runs/month=YYYY-MM/<run-id>.json` and uploaded by the action as the workflow artifact
+ * `strava-lakehouse-YYYY-MM`. It never holds a secret.
+ */
+import type { Month } from '../strava/months.js';
+
+export type RunStatus = 'ingested' | 'unchanged';
+
+export interface TableVersions {
+  bronze: number | null;
+  silver: number | null;
+  gold: number | null;
+}
+
+export interface StatementRecord {
+  file: string;
+  statementId?: string;
+  durationMs: number;
+  affectedRows?: number;
+}
+
+export interface RunRecord {
+  /** Record format version. */
+  schemaVersion: 1;
+  runId: string;
+  /** GitHub's run id and attempt when run by the action. */
+  github?: { repository?: string; runId?: string; runAttempt?: string; workflow?: string };
+  toolVersion: string;
+  engine: 'embedded' | 'databricks';
+  month: Month;
+  /** The Strava query window, epoch seconds and ISO. */
+  window: { after: number; before: number; afterIso: string; beforeIso: string };
+  status: RunStatus;
+  activities: number;
+  landing: { key: string; sha256: string; bytes: number; reused: boolean };
+  tables: { before: TableVersions; after: TableVersions };
+  qualityWarnings: string[];
+  stravaRequests: number;
+  statements?: StatementRecord[];
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  forced: boolean;
+}
+
+export function runRecordKey(month: Month, runId: string): string {
+  return `_runs/month=${month}/${runId}.json`;
+}
