@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.oracles/', 'test/fixtures/', 'lakehouse*/'] },
+  { ignores: ['dist/', 'node_modules/', '.oracles/', 'test/fixtures/', 'lakehouse/', 'lakehouse-demo/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
