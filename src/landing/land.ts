@@ -1,0 +1,51 @@
+/**
+ * Lands one month of activities as a CSV in the warehouse. The file name carries a hash of its
+ * bytes, so the same data always lands under the same name and is written once, while changed
+ * data lands under a new name (Databricks COPY INTO skips a name it has loaded, even if the
+ * file changed). An empty month still lands a header-only file: "no activities" is recorded.
+ */
+import { createHash } from 'node:crypto';
+import type { Month } from '../strava/months.js';
+import type { StravaActivity } from '../strava/schema.js';
+import { activitiesToCsv } from './csv.js';
+import type { ObjectStore } from './store.js';
+
+export interface LandedFile {
+  /** Key under the warehouse root. */
+  key: string;
+  /** sha256 of the file's bytes, hex. */
+  sha256: string;
+  /** Size in bytes. */
+  bytes: number;
+  /** True when the file was already there (same month, same data) and nothing was written. */
+  reused: boolean;
+}
+
+/** Where a month's CSV lands: `landing/activities/month=YYYY-MM/activities-<sha256:16>.csv`. */
+export function landingKey(month: Month, csvBytes: Uint8Array): string {
+  return keyFor(month, sha256Hex(csvBytes));
+}
+
+export async function landMonth(
+  store: ObjectStore,
+  month: Month,
+  activities: readonly StravaActivity[],
+): Promise<LandedFile> {
+  const body = new TextEncoder().encode(activitiesToCsv(activities));
+  const sha256 = sha256Hex(body);
+  const key = keyFor(month, sha256);
+  const landed = { key, sha256, bytes: body.byteLength };
+  // Asking first spares re-uploading a month that has not changed; putIfAbsent still settles
+  // a race with a concurrent run of the same month.
+  if (await store.head(key)) return { ...landed, reused: true };
+  return { ...landed, reused: !(await store.putIfAbsent(key, body)) };
+}
+
+function keyFor(month: Month, sha256: string): string {
+  return `landing/activities/month=${month}/activities-${sha256.slice(0, 16)}.csv`;
+}
+
+/** Hex sha256 of bytes: the landing file's content address. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

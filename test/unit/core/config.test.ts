@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildConfig, parseWarehouse, type RawInputs } from '../../../src/config.js';
+import { CLI_LABELS } from '../../../src/cli/inputs.js';
+import { ConfigError } from '../../../src/errors.js';
+
+const NOW = new Date('2026-11-24T10:00:00Z');
+const BASE: RawInputs = { clientId: '1', clientSecret: 's', refreshToken: 'r' };
+
+function fails(raw: RawInputs): ConfigError {
+  try {
+    buildConfig(raw, CLI_LABELS, { now: NOW });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('buildConfig', () => {
+  it('defaults to the previous month, the embedded engine and ./lakehouse', () => {
+    const c = buildConfig(BASE, CLI_LABELS, { now: NOW });
+    expect(c).toMatchObject({
+      from: '2026-10',
+      to: '2026-10',
+      engine: 'embedded',
+      warehouse: './lakehouse',
+    });
+    expect(c.strava.apiUrl).toBe('https://www.strava.com');
+  });
+
+  it('takes a range', () => {
+    const c = buildConfig({ ...BASE, from: '2023-11', to: '2024-02' }, CLI_LABELS, { now: NOW });
+    expect([c.from, c.to]).toEqual(['2023-11', '2024-02']);
+  });
+
+  it.each([
+    [{ from: '2024-05', to: '2024-01' }, '--from'],
+    [{ from: '2024-05' }, '--to'],
+    [{ engine: 'spark' }, '--engine'],
+    [{ warehouse: 's3://Bad_Bucket/x' }, '--warehouse'],
+    [{ warehouse: 's3://bucket/../x' }, '--warehouse'],
+    [{ warehouse: 'lake/../../etc' }, '--warehouse'],
+    [{ warehouse: 'gs://bucket/x' }, '--warehouse'],
+    [{ clientId: '' }, 'STRAVA_CLIENT_ID'],
+    [{ clientSecret: undefined }, 'STRAVA_CLIENT_SECRET'],
+    [{ apiUrl: 'not a url' }, 'STRAVA_API_URL'],
+    [{ engine: 'databricks' }, 'DATABRICKS_HOST'],
+    [{ engine: 'databricks', databricksHost: 'h', databricksHttpPath: 'p' }, 'DATABRICKS_TOKEN'],
+    [
+      {
+        engine: 'databricks',
+        databricksHost: 'h',
+        databricksHttpPath: 'p',
+        databricksToken: 't',
+        databricksSchema: 'a;drop',
+      },
+      'DATABRICKS_SCHEMA',
+    ],
+  ] as [RawInputs, string][])('refuses %j naming %s', (raw, name) => {
+    expect(fails({ ...BASE, ...raw }).message).toContain(name);
+  });
+
+  it('needs a refresh token unless one was saved to the token file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    const tokenFile = path.join(dir, 'token');
+    expect(fails({ ...BASE, refreshToken: '', tokenFile }).message).toContain(
+      'STRAVA_REFRESH_TOKEN',
+    );
+    fs.writeFileSync(tokenFile, 'saved');
+    expect(
+      buildConfig({ ...BASE, refreshToken: '', tokenFile }, CLI_LABELS, { now: NOW }).strava
+        .tokenFile,
+    ).toBe(tokenFile);
+  });
+
+  it('keeps valid warehouses as given', () => {
+    expect(parseWarehouse('s3://my-bucket/lake/prefix', 'w')).toBe('s3://my-bucket/lake/prefix');
+    expect(parseWarehouse('./lakehouse', 'w')).toBe('./lakehouse');
+  });
+});
