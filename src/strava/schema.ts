@@ -188,11 +188,13 @@ export function csvCell(record: Record<string, unknown>, f: ActivityField): stri
 export type Typed = number | bigint | boolean | string | null;
 
 /**
- * The silver cast of one cell, the same rules as sql/: '' is null; long -> bigint;
- * double -> number; boolean -> 'true'/'false'; timestamp -> epoch microseconds (bigint).
+ * The silver cast of one cell, the same rules as sql/: '' is null, except in a required text
+ * field, where it is the empty string (Strava allows an activity with an empty name, and CSV
+ * cannot tell the two apart); long -> bigint; double -> number; boolean -> 'true'/'false';
+ * timestamp -> epoch microseconds (bigint).
  */
 export function parseCell(f: ActivityField, cell: string | undefined): Typed {
-  if (cell === undefined || cell === '') return null;
+  if (cell === undefined || cell === '') return f.required && f.type === 'string' ? '' : null;
   switch (f.type) {
     case 'long':
       return BigInt(cell);

@@ -67,6 +67,10 @@ describe('the activity schema', () => {
     expect(parseCell(field('trainer'), 'false')).toBe(false);
     expect(parseCell(field('start_date'), '2025-10-19T20:00:00Z')).toBe(1760904000000000n);
     expect(parseCell(field('average_watts'), '')).toBeNull();
+    // A real recorded activity (9633741340) has an empty name: required text stays ''.
+    expect(parseCell(field('name'), '')).toBe('');
+    expect(parseCell(field('gear_id'), '')).toBeNull();
+    expect(parseCell(field('moving_time'), '')).toBeNull();
   });
 
   it('drives the CSV columns and the Delta schemas', () => {

@@ -1,0 +1,39 @@
+/**
+ * What the simulator answers, shaped like Strava's real responses. Error bodies follow the
+ * recorded 401 (test/fixtures/strava-recorded/authorization_error.json):
+ * `{"message", "errors": [{"resource", "field", "code"}]}`; the codes are ones Strava really sends
+ * (sources in src/strava/error-bodies.ts; 429 Application "rate limit" exceeded:
+ * node-strava/node-strava-v3#84; 401 Athlete access_token invalid: stravalib/stravalib#185).
+ * Where no real body is known (a bad query parameter, a client secret mismatch, an unknown path)
+ * the same shape is used.
+ */
+export const CONTENT_TYPE = 'application/json; charset=utf-8';
+
+export interface ErrorBody {
+  message: string;
+  errors: { resource: string; field: string; code: string }[];
+}
+
+const error = (message: string, resource: string, field: string, code: string): ErrorBody => ({
+  message,
+  errors: [{ resource, field, code }],
+});
+
+export const BODIES = {
+  badRefreshToken: error('Bad Request', 'RefreshToken', 'refresh_token', 'invalid'),
+  badClientId: error('Bad Request', 'Application', 'client_id', 'invalid'),
+  badClientSecret: error('Authorization Error', 'Application', 'client_secret', 'invalid'),
+  badGrantType: error('Bad Request', 'Authorize', 'grant_type', 'invalid'),
+  badAccessToken: error('Authorization Error', 'Athlete', 'access_token', 'invalid'),
+  missingReadPermission: error(
+    'Authorization Error',
+    'AccessToken',
+    'activity:read_permission',
+    'missing',
+  ),
+  inactiveApp: error('Forbidden', 'Application', 'Status', 'Inactive'),
+  rateLimited: error('Rate Limit Exceeded', 'Application', 'rate limit', 'exceeded'),
+  notFound: error('Record Not Found', 'Resource', 'path', 'invalid'),
+  serverError: { message: 'Internal Server Error', errors: [] },
+  badParameter: (name: string) => error('Bad Request', 'Activity', name, 'invalid'),
+};

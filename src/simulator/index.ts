@@ -1,0 +1,11 @@
+/** The Strava simulator: a loopback server with real Strava semantics, and athletes to serve. */
+export {
+  startSimulator,
+  type Simulator,
+  type SimulatorFaults,
+  type SimulatorOptions,
+  type SimulatorRequest,
+  type SimulatorState,
+} from './server.js';
+export { generateAthlete, activityAt, type ActivitySpec } from './generator.js';
+export { recordedActivities, RECORDED_SOURCE } from './recorded.js';

@@ -1,0 +1,285 @@
+/**
+ * A Strava stand-in on loopback (node:http, no framework) for the demo, the tests and the
+ * benchmarks. It serves `POST /oauth/token` (refresh grant, strict rotation) and
+ * `GET /api/v3/athlete/activities` with Strava's semantics: paging, ordering, scopes, rate-limit
+ * headers on every counted response, 429 over budget, and real-shaped error bodies. Faults
+ * (5xx bursts, stalls, cut-off JSON, a revoked access token, an inactive app, a revoked refresh
+ * token) can be switched on to exercise the client's recovery.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { StravaActivity } from '../strava/schema.js';
+import { BODIES, CONTENT_TYPE } from './bodies.js';
+import { listPage, parseListQuery } from './listing.js';
+import { ACCESS_TOKEN_TTL_S, OAuth } from './oauth.js';
+import { recordedActivities } from './recorded.js';
+import { Usage, type Pair, type UsageSnapshot } from './usage.js';
+
+export interface SimulatorFaults {
+  /** The next N API requests answer a 5xx (serverErrorStatus, default 503). */
+  serverErrors?: number;
+  serverErrorStatus?: number;
+  /** The next N API requests never get an answer: the client's timeout must end them. */
+  stalls?: number;
+  /** The next N activity lists are cut off half-way through the JSON. */
+  truncated?: number;
+  /** The next N API requests are refused 401 as if the access token had been revoked. */
+  rejectAccessToken?: number;
+  /** The app owner's Strava subscription lapsed: the API answers 403 Inactive. */
+  inactiveApp?: boolean;
+  /** The athlete revoked access: every refresh token is refused. */
+  revokedRefreshToken?: boolean;
+}
+
+export interface SimulatorOptions {
+  /** Default: the recorded athlete. */
+  activities?: StravaActivity[];
+  clientId?: string;
+  clientSecret?: string;
+  refreshToken?: string;
+  /** Granted at authorization, e.g. "read,activity:read_all" (the default). */
+  scope?: string;
+  /** Include `scope` in token responses (Strava's refresh response does not). */
+  reportScope?: boolean;
+  accessTokenTtlS?: number;
+  /** 15-minute and daily budgets; default [100, 1000]. */
+  readLimit?: [number, number];
+  /** Default [200, 2000]. */
+  overallLimit?: [number, number];
+  /** Default 15 minutes; shorten in tests. */
+  windowMs?: number;
+  /** The simulator's clock (rate-limit windows, token expiry); share a fake one with the client in tests. */
+  now?: () => Date;
+  faults?: SimulatorFaults;
+  /** Default: a free port. */
+  port?: number;
+}
+
+export interface SimulatorRequest {
+  /** When it arrived, epoch ms by the simulator's clock. */
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** The answer's status; absent while (or when) the request is left hanging. */
+  status?: number;
+  /** The refresh token a token request presented. */
+  refreshToken?: string;
+}
+
+export interface SimulatorState {
+  readonly requests: SimulatorRequest[];
+  /** The one refresh token Strava would accept now. */
+  readonly refreshToken: string;
+  /** The newest access token issued ('' before the first refresh). */
+  readonly accessToken: string;
+  readonly usage: UsageSnapshot;
+}
+
+export interface Simulator {
+  /** Base URL, e.g. http://127.0.0.1:41234: token at /oauth/token, API under /api/v3. */
+  url: string;
+  /** Stops the server and ends any request left hanging; safe to call twice. */
+  close(): Promise<void>;
+  state: SimulatorState;
+  deleteActivity(id: number): void;
+  /** Shallow-merges `patch`; a key set to undefined drops the field. Malformed values are served as given. */
+  editActivity(id: number, patch: Record<string, unknown>): void;
+  /** Adds (or replaces) a record as given: tests may add malformed ones. */
+  addActivity(activity: Record<string, unknown> & { id: number }): void;
+  /** Sets the given faults, leaving the others as they are. */
+  setFaults(faults: SimulatorFaults): void;
+}
+
+const API_PREFIX = '/api/v3/';
+const TOKEN_PATHS = new Set(['/oauth/token', '/api/v3/oauth/token']);
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const now = opts.now ?? (() => new Date());
+  const activities = new Map<number, StravaActivity>();
+  for (const a of opts.activities ?? recordedActivities()) activities.set(a.id, structuredClone(a));
+  const oauth = new OAuth(
+    {
+      clientId: opts.clientId ?? 'simulator-client',
+      clientSecret: opts.clientSecret ?? 'simulator-secret',
+      refreshToken: opts.refreshToken ?? 'simulator-refresh-token',
+      scope: opts.scope ?? 'read,activity:read_all',
+      reportScope: opts.reportScope ?? false,
+      accessTokenTtlS: opts.accessTokenTtlS ?? ACCESS_TOKEN_TTL_S,
+    },
+    now,
+  );
+  const limits: { read: Pair; overall: Pair } = {
+    read: opts.readLimit ?? [100, 1000],
+    overall: opts.overallLimit ?? [200, 2000],
+  };
+  const usage = new Usage(limits, opts.windowMs ?? 15 * 60_000, now);
+  const faults: SimulatorFaults = { ...opts.faults };
+  const requests: SimulatorRequest[] = [];
+
+  const send = (
+    res: http.ServerResponse,
+    entry: SimulatorRequest,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    entry.status = status;
+    res.writeHead(status, {
+      'content-type': CONTENT_TYPE,
+      'x-request-id': randomUUID(),
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  };
+
+  const takeFault = (name: 'serverErrors' | 'stalls' | 'truncated' | 'rejectAccessToken') => {
+    const left = faults[name] ?? 0;
+    if (left <= 0) return false;
+    faults[name] = left - 1;
+    return true;
+  };
+
+  const handleApi = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    entry: SimulatorRequest,
+    url: URL,
+  ) => {
+    if (takeFault('stalls')) return;
+    if (takeFault('serverErrors')) {
+      send(res, entry, faults.serverErrorStatus ?? 503, BODIES.serverError);
+      return;
+    }
+    if (!oauth.accepts(req.headers.authorization) || takeFault('rejectAccessToken')) {
+      send(res, entry, 401, BODIES.badAccessToken);
+      return;
+    }
+    if (faults.inactiveApp) {
+      send(res, entry, 403, BODIES.inactiveApp);
+      return;
+    }
+    const scopes = oauth.scopes;
+    if (!scopes.includes('activity:read') && !scopes.includes('activity:read_all')) {
+      send(res, entry, 401, BODIES.missingReadPermission);
+      return;
+    }
+    if (!usage.admit()) {
+      send(res, entry, 429, BODIES.rateLimited, usage.headers());
+      return;
+    }
+    if (req.method !== 'GET' || url.pathname !== '/api/v3/athlete/activities') {
+      send(res, entry, 404, BODIES.notFound, usage.headers());
+      return;
+    }
+    const query = parseListQuery(url.searchParams);
+    if (typeof query === 'string') {
+      send(res, entry, 400, BODIES.badParameter(query), usage.headers());
+      return;
+    }
+    const page = listPage(activities.values(), query, {
+      includePrivate: scopes.includes('activity:read_all'),
+    });
+    if (takeFault('truncated')) {
+      const text = JSON.stringify(page);
+      entry.status = 200;
+      res.writeHead(200, { 'content-type': CONTENT_TYPE, ...usage.headers() });
+      res.end(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
+    send(res, entry, 200, page, usage.headers());
+  };
+
+  const handleToken = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    entry: SimulatorRequest,
+    url: URL,
+  ) => {
+    const form = new URLSearchParams(url.searchParams);
+    const raw = await readBody(req);
+    const fields = req.headers['content-type']?.includes('application/json')
+      ? Object.entries(JSON.parse(raw || '{}') as Record<string, unknown>).map(
+          ([k, v]) => [k, String(v)] as [string, string],
+        )
+      : [...new URLSearchParams(raw)];
+    for (const [k, v] of fields) form.set(k, v);
+    entry.refreshToken = form.get('refresh_token') ?? undefined;
+    oauth.revoked = faults.revokedRefreshToken ?? false;
+    const answer = oauth.token(form);
+    send(res, entry, answer.status, answer.body);
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const entry: SimulatorRequest = {
+      at: now().getTime(),
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+    };
+    requests.push(entry);
+    if (req.method === 'POST' && TOKEN_PATHS.has(url.pathname)) {
+      handleToken(req, res, entry, url).catch(() => send(res, entry, 400, BODIES.badGrantType));
+    } else if (url.pathname.startsWith(API_PREFIX)) {
+      handleApi(req, res, entry, url);
+    } else {
+      send(res, entry, 404, BODIES.notFound);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Stalled requests hold their sockets open; end them so close() finishes.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+    state: {
+      requests,
+      get refreshToken() {
+        return oauth.refreshToken;
+      },
+      get accessToken() {
+        return oauth.accessToken;
+      },
+      get usage() {
+        return usage.snapshot();
+      },
+    },
+    deleteActivity: (id) => {
+      activities.delete(id);
+    },
+    editActivity: (id, patch) => {
+      const a = activities.get(id);
+      if (!a) throw new Error(`simulator: no activity ${id} to edit`);
+      activities.set(id, { ...a, ...patch } as StravaActivity);
+    },
+    addActivity: (activity) => {
+      activities.set(activity.id, structuredClone(activity) as StravaActivity);
+    },
+    setFaults: (f) => {
+      Object.assign(faults, f);
+    },
+  };
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
