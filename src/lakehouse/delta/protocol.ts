@@ -1,0 +1,61 @@
+/**
+ * The protocol gate. strava-lakehouse writes Delta reader 1 / writer 2 tables without table
+ * features, and must not commit to anything newer: another engine (Databricks turning on
+ * deletion vectors, say) may rely on rules this writer does not follow. Writer version 2 also
+ * obliges a writer to respect append-only tables and column invariants, which it refuses instead.
+ */
+import { DeltaProtocolError } from '../../errors.js';
+import type { Protocol } from './actions.js';
+import type { Snapshot } from './snapshot.js';
+
+export const WRITER_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
+
+const ONE_ENGINE_HINT =
+  'A warehouse belongs to one engine: keep writing this table with the engine that upgraded it, or point --warehouse at a new location.';
+
+function requirement(p: Protocol): string {
+  const features = [...new Set([...(p.readerFeatures ?? []), ...(p.writerFeatures ?? [])])];
+  const withFeatures = features.length ? ` with table features ${features.join(', ')}` : '';
+  return `Delta reader version ${p.minReaderVersion} / writer version ${p.minWriterVersion}${withFeatures}`;
+}
+
+const hasFeatures = (p: Protocol) => Boolean(p.readerFeatures?.length || p.writerFeatures?.length);
+
+/** Throws unless this writer may commit to the table (a table that does not exist yet is fine). */
+export function assertWritable(table: string, snap: Snapshot | undefined): void {
+  if (!snap) return;
+  const p = snap.protocol;
+  if (
+    p.minReaderVersion > WRITER_PROTOCOL.minReaderVersion ||
+    p.minWriterVersion > WRITER_PROTOCOL.minWriterVersion ||
+    hasFeatures(p)
+  ) {
+    throw new DeltaProtocolError(
+      `${table} requires ${requirement(p)}; strava-lakehouse writes only reader 1 / writer 2 tables without table features.`,
+      ONE_ENGINE_HINT,
+    );
+  }
+  if (snap.metadata.configuration['delta.appendOnly'] === 'true') {
+    throw new DeltaProtocolError(
+      `${table} is an append-only Delta table (delta.appendOnly=true); strava-lakehouse replaces partitions and cannot write it.`,
+      ONE_ENGINE_HINT,
+    );
+  }
+  if (snap.metadata.schemaString.includes('"delta.invariants"')) {
+    throw new DeltaProtocolError(
+      `${table} has Delta column invariants, which strava-lakehouse does not enforce, so it will not write the table.`,
+      ONE_ENGINE_HINT,
+    );
+  }
+}
+
+/** Throws unless this reader can read the table's data files as they are. */
+export function assertReadable(table: string, snap: Snapshot): void {
+  const p = snap.protocol;
+  if (p.minReaderVersion > WRITER_PROTOCOL.minReaderVersion || p.readerFeatures?.length) {
+    throw new DeltaProtocolError(
+      `${table} requires ${requirement(p)}; strava-lakehouse reads only Delta reader version 1 tables.`,
+      'Read this table with Spark, Databricks or delta-rs.',
+    );
+  }
+}

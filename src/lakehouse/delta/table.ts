@@ -1,0 +1,247 @@
+/**
+ * The embedded Delta table: where a Delta commit happens. Data files are written first (one per
+ * partition), then an optimistic transaction writes the next log version with put-if-absent;
+ * on a lost race the caller's builder runs again against the newer snapshot. A crash between
+ * the two leaves only unreferenced data files, which no reader sees.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeltaConflictError, StoreError, errorLine } from '../../errors.js';
+import type { ObjectStore } from '../../landing/store.js';
+import { VERSION } from '../../version.js';
+import { schemaString, type TableDef } from '../tables.js';
+import { removeOf, type Action, type AddFile, type CommitInfo, type Metadata } from './actions.js';
+import { arrowToRows, cell, rowsToArrow, type Row } from './arrow.js';
+import { writeCheckpoint } from './checkpoint.js';
+import { writeCommit } from './log.js';
+import { metadataUpdate, newMetadata } from './metadata.js';
+import { readParquet, writeParquet, type Compression } from './parquet.js';
+import { dataFileKey, encodeAddPath, newDataFilePath } from './paths.js';
+import { WRITER_PROTOCOL, assertReadable, assertWritable } from './protocol.js';
+import { formatPartitionValue, parsePartitionValue, parseSchema } from './schema.js';
+import { Replay, loadSnapshot, type Snapshot } from './snapshot.js';
+import { fileStats } from './stats.js';
+
+export type { AddFile, Metadata, Protocol, RemoveFile } from './actions.js';
+export type { Row } from './arrow.js';
+export type { Snapshot } from './snapshot.js';
+
+/** What one transaction commits; `txns` record application versions (exactly-once ingestion). */
+export interface CommitPlan {
+  add: AddFile[];
+  remove: AddFile[];
+  txns?: { appId: string; version: number }[];
+}
+
+export interface CommitDescription {
+  /** Spark's operation names, so DESCRIBE HISTORY reads naturally: 'WRITE', 'MERGE'... */
+  operation: string;
+  operationParameters?: Record<string, unknown>;
+  runId?: string;
+  month?: string;
+}
+
+export type Build = (snap: Snapshot | undefined) => Promise<CommitPlan | null> | CommitPlan | null;
+
+export interface DeltaTableOptions {
+  compression?: Compression;
+  /** Told when a best-effort step (a checkpoint) fails; the commit itself has succeeded. */
+  warn?: (message: string) => void;
+}
+
+const MAX_ATTEMPTS = 20;
+const CHECKPOINT_INTERVAL = 10;
+const READ_CONCURRENCY = 8;
+
+/** Up to 20 ms, doubling per attempt, at most 0.5 s, times a random factor so racers spread out. */
+const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** attempt);
+
+export class DeltaTable {
+  private latest: Snapshot | undefined;
+
+  constructor(
+    readonly store: ObjectStore,
+    readonly def: TableDef,
+    private readonly options: DeltaTableOptions = {},
+  ) {}
+
+  /** The latest snapshot, or undefined if the table does not exist yet. */
+  async snapshot(): Promise<Snapshot | undefined> {
+    this.latest = await loadSnapshot(this.store, this.def.path);
+    return this.latest;
+  }
+
+  /** The protocol gate: throws DeltaProtocolError for a table this writer must not commit to. */
+  assertWritable(snap: Snapshot | undefined = this.latest): void {
+    assertWritable(this.def.path, snap);
+  }
+
+  /** Writes one data file per partition value set of `rows`; returns their add actions, uncommitted. */
+  async writeFiles(rows: Row[], opts: { tags?: Record<string, string> } = {}): Promise<AddFile[]> {
+    const { def } = this;
+    const fields = parseSchema(schemaString(def), def.path);
+    const partitionFields = fields.filter((f) => def.partitionColumns.includes(f.name));
+    const dataFields = fields.filter((f) => !def.partitionColumns.includes(f.name));
+    const groups = new Map<string, { values: Record<string, string | null>; rows: Row[] }>();
+    for (const row of rows) {
+      const values = Object.fromEntries(
+        partitionFields.map((f) => [f.name, formatPartitionValue(cell(row, f, def.path), f.type)]),
+      );
+      const key = JSON.stringify(values);
+      const group = groups.get(key) ?? { values, rows: [] };
+      group.rows.push(row);
+      groups.set(key, group);
+    }
+    const compression = this.options.compression ?? 'snappy';
+    const adds: AddFile[] = [];
+    for (const { values, rows: part } of groups.values()) {
+      const bytes = writeParquet(rowsToArrow(part, dataFields, def.path), compression);
+      const path = newDataFilePath(def.partitionColumns, values, compression);
+      await this.store.put(`${def.path}/${path}`, bytes);
+      adds.push({
+        path: encodeAddPath(path),
+        partitionValues: values,
+        size: bytes.length,
+        modificationTime: Date.now(),
+        dataChange: true,
+        stats: fileStats(part, dataFields),
+        ...(opts.tags ? { tags: opts.tags } : {}),
+      });
+    }
+    return adds;
+  }
+
+  /**
+   * Optimistic transaction: `build` gets the latest snapshot (undefined for a new table) and
+   * returns the actions to commit, or null for nothing to do. On a lost race it runs again
+   * against the newer snapshot. The first commit creates the table. Returns the committed
+   * version, or null.
+   */
+  async commit(build: Build, info: CommitDescription): Promise<number | null> {
+    for (let attempt = 1; ; attempt++) {
+      const snap = await this.snapshot();
+      this.assertWritable(snap);
+      // Checked before the builder runs, so a refused table costs no data files.
+      const metaData = snap
+        ? metadataUpdate(this.def, snap.metadata)
+        : newMetadata(this.def, Date.now());
+      const plan = await build(snap);
+      if (!plan) return null;
+      const version = snap ? snap.version + 1 : 0;
+      const now = Date.now();
+      const actions = this.actionsOf(snap, metaData, plan, info, now);
+      if (await writeCommit(this.store, this.def.path, version, actions)) {
+        const replay = snap ? Replay.of(snap) : new Replay();
+        replay.apply(version, actions);
+        this.latest = replay.snapshot(this.def.path);
+        if (version % CHECKPOINT_INTERVAL === 0 && version > 0) {
+          await this.checkpoint(this.latest, now);
+        }
+        return version;
+      }
+      if (attempt === MAX_ATTEMPTS) {
+        throw new DeltaConflictError(
+          `${this.def.path}: gave up committing version ${version} after ${MAX_ATTEMPTS} attempts; other writers kept committing to the table.`,
+          'Re-run once the other runs on this warehouse have finished.',
+        );
+      }
+      await sleep(backoff(attempt));
+    }
+  }
+
+  /** Rows of the given files, partition values added back as columns, timestamps as epoch micros. */
+  async readRows(files: AddFile[]): Promise<Row[]> {
+    if (!files.length) return [];
+    const table = this.def.path;
+    const snap = this.latest ?? (await this.snapshot());
+    if (!snap) {
+      throw new StoreError(`${this.store.uri(table)} is not a Delta table (no _delta_log).`);
+    }
+    assertReadable(table, snap);
+    const fields = parseSchema(snap.metadata.schemaString, table);
+    const partitionColumns = snap.metadata.partitionColumns;
+    const dataFields = fields.filter((f) => !partitionColumns.includes(f.name));
+    const readFile = async (file: AddFile): Promise<Row[]> => {
+      const key = dataFileKey(table, file.path);
+      const bytes = await this.store.get(key);
+      if (!bytes) {
+        throw new StoreError(
+          `${table}: data file ${this.store.uri(key)} is in the Delta log but missing from storage.`,
+          'Files were deleted outside strava-lakehouse (e.g. VACUUM with a short retention); restore them or re-run the affected months with --force.',
+        );
+      }
+      const data = arrowToRows(readParquet(bytes), dataFields);
+      return data.map((d) =>
+        Object.fromEntries(
+          fields.map((f) => [
+            f.name,
+            partitionColumns.includes(f.name)
+              ? parsePartitionValue(file.partitionValues[f.name], f.type)
+              : (d[f.name] ?? null),
+          ]),
+        ),
+      );
+    };
+    const rows: Row[] = [];
+    for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
+      const batch = await Promise.all(files.slice(i, i + READ_CONCURRENCY).map(readFile));
+      for (const part of batch) rows.push(...part);
+    }
+    return rows;
+  }
+
+  private actionsOf(
+    snap: Snapshot | undefined,
+    metaData: Metadata | undefined,
+    plan: CommitPlan,
+    info: CommitDescription,
+    now: number,
+  ): Action[] {
+    const rows = plan.add.reduce(
+      (n, a) => n + ((a.stats && JSON.parse(a.stats).numRecords) || 0),
+      0,
+    );
+    const commitInfo: CommitInfo = {
+      timestamp: now,
+      operation: info.operation,
+      operationParameters: Object.fromEntries(
+        Object.entries(info.operationParameters ?? {}).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? v : JSON.stringify(v),
+        ]),
+      ),
+      ...(snap ? { readVersion: snap.version } : {}),
+      isolationLevel: 'Serializable',
+      isBlindAppend: plan.remove.length === 0,
+      operationMetrics: {
+        numFiles: String(plan.add.length),
+        numOutputRows: String(rows),
+        numOutputBytes: String(plan.add.reduce((n, a) => n + a.size, 0)),
+        numRemovedFiles: String(plan.remove.length),
+      },
+      engineInfo: `strava-lakehouse/${VERSION}`,
+      txnId: randomUUID(),
+      ...(info.runId ? { runId: info.runId } : {}),
+      ...(info.month ? { month: info.month } : {}),
+    };
+    return [
+      { commitInfo },
+      ...(snap ? [] : [{ protocol: WRITER_PROTOCOL }]),
+      ...(metaData ? [{ metaData }] : []),
+      ...(plan.txns ?? []).map((t) => ({ txn: { ...t, lastUpdated: now } })),
+      ...plan.remove.map((f) => ({ remove: removeOf(f, now) })),
+      ...plan.add.map((add) => ({ add })),
+    ];
+  }
+
+  /** Best effort: a missing checkpoint only makes readers replay more JSON commits. */
+  private async checkpoint(snap: Snapshot, now: number): Promise<void> {
+    try {
+      await writeCheckpoint(this.store, this.def.path, snap, now);
+    } catch (err) {
+      this.options.warn?.(
+        `${this.def.path}: checkpoint at version ${snap.version} was not written (${errorLine(err)}); readers replay the commits instead.`,
+      );
+    }
+  }
+}
