@@ -1,0 +1,126 @@
+/**
+ * The CLI door: flags and environment -> the same config and pipeline as the action.
+ * stdout carries results (the run records with --json, nothing else); progress and errors go
+ * to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { buildConfig } from '../config.js';
+import { ConfigError, errorLine } from '../errors.js';
+import { streamProgress } from '../progress.js';
+import { runPipeline } from '../pipeline.js';
+import { VERSION } from '../version.js';
+import { runDemo } from './demo.js';
+import { runInspect } from './inspect.js';
+import { CLI_LABELS, rawInputs, type Flags } from './inputs.js';
+import { printRecords } from './print.js';
+
+const USAGE = `strava-lakehouse ${VERSION}: Strava activities -> landing CSV -> bronze/silver/gold Delta tables
+
+Usage:
+  strava-lakehouse run [--month YYYY-MM]            one month (default: the previous month)
+  strava-lakehouse backfill --from YYYY-MM --to YYYY-MM
+  strava-lakehouse demo                             no account: a built-in Strava simulator
+  strava-lakehouse inspect                          tables, versions, files and rows
+
+Options:
+  --warehouse PATH|s3://bucket/prefix   where the lakehouse lives (default ./lakehouse)
+  --engine embedded|databricks          (default embedded)
+  --force                               redo months even if unchanged
+  --json                                print the run records as JSON on stdout, nothing else
+  -h, --help                            this text
+
+Environment: STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET, STRAVA_REFRESH_TOKEN, STRAVA_API_URL,
+STRAVA_TOKEN_FILE; AWS_REGION, AWS_ENDPOINT_URL_S3 and the AWS credential chain for s3://;
+DATABRICKS_HOST, DATABRICKS_HTTP_PATH, DATABRICKS_TOKEN (or DATABRICKS_CLIENT_ID and
+DATABRICKS_CLIENT_SECRET), DATABRICKS_CATALOG, DATABRICKS_SCHEMA for --engine databricks.
+`;
+
+export const OPTIONS = {
+  month: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  warehouse: { type: 'string' },
+  engine: { type: 'string' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+export function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new ConfigError(
+      `${(err as Error).message}.`,
+      'Run `strava-lakehouse --help` for the flags.',
+    );
+  }
+}
+
+function refuseFlags(flags: Flags, command: string, names: (keyof Flags)[]): void {
+  for (const n of names) {
+    if (flags[n] !== undefined) {
+      throw new ConfigError(
+        `--${n} does not apply to \`${command}\`.`,
+        'Run `strava-lakehouse --help`.',
+      );
+    }
+  }
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const progress = streamProgress(process.stderr);
+  try {
+    const { values: flags, positionals } = parseFlags(argv);
+    if (flags.version) {
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const [command, ...extra] = positionals;
+    if (flags.help || !command) {
+      (flags.help ? process.stdout : process.stderr).write(USAGE);
+      return flags.help ? 0 : 2;
+    }
+    if (extra.length) {
+      throw new ConfigError(`Unexpected argument "${extra[0]}".`, 'Run `strava-lakehouse --help`.');
+    }
+    switch (command) {
+      case 'run':
+      case 'backfill': {
+        if (command === 'run') refuseFlags(flags, command, ['from', 'to']);
+        else {
+          refuseFlags(flags, command, ['month']);
+          if (!flags.from || !flags.to) {
+            throw new ConfigError(
+              'backfill needs --from and --to.',
+              'For example: backfill --from 2024-01 --to 2024-06.',
+            );
+          }
+        }
+        const config = buildConfig(rawInputs(flags, env), CLI_LABELS);
+        const result = await runPipeline(config, { progress });
+        printRecords(result.records, flags.json ?? false, process.stdout);
+        if (result.stoppedEarly) {
+          progress.warn(result.stoppedEarly.message);
+          return 3;
+        }
+        return 0;
+      }
+      case 'demo':
+        refuseFlags(flags, command, ['month', 'from', 'to', 'engine']);
+        return await runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
+      case 'inspect':
+        refuseFlags(flags, command, ['month', 'from', 'to', 'force']);
+        return await runInspect(rawInputs(flags, env), flags.json ?? false);
+      default:
+        throw new ConfigError(
+          `Unknown command "${command}".`,
+          'Use run, backfill, demo or inspect.',
+        );
+    }
+  } catch (err) {
+    process.stderr.write(`error: ${errorLine(err)}\n`);
+    return 1;
+  }
+}

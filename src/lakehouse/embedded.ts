@@ -1,0 +1,246 @@
+/**
+ * The embedded engine: bronze, silver and gold written by the TypeScript Delta writer, no
+ * cluster. Idempotent by construction, and safe against concurrent runs of the same or
+ * neighbouring months:
+ * - bronze takes a landing file once, recorded as a Delta `txn` (appId = the landing key);
+ * - silver replaces each month's partition in one commit; files carry the landing hash as a
+ *   tag, so a month whose partition already holds this landing is left alone;
+ * - gold is recomputed for the touched months (and the month after each) from silver read
+ *   inside the commit builder, so a retried commit always derives from the newest silver.
+ */
+import { QualityError } from '../errors.js';
+import type { Progress } from '../progress.js';
+import { silentProgress } from '../progress.js';
+import type { TableVersions } from '../runs/record.js';
+import { ACTIVITY_FIELDS, parseCell } from '../strava/schema.js';
+import { addMonths, type Month } from '../strava/months.js';
+import type { ObjectStore } from '../landing/store.js';
+import { DeltaTable, type AddFile, type Row, type Snapshot } from './delta/table.js';
+import type { Engine, EngineResult, MonthLanding, ProcessContext } from './engine.js';
+import { computeGold, goldMonthsFor, type GoldRow, type SilverForGold } from './gold.js';
+import { checkQuality, type QualityRow } from './quality.js';
+import { BRONZE, GOLD, SILVER } from './tables.js';
+
+const LANDING_TAG = 'landingSha256';
+const bronzeAppId = (landingKey: string) => `strava-lakehouse:${landingKey}`;
+
+const monthOfFile = (f: AddFile) => f.partitionValues.month ?? null;
+const versionOf = (s: Snapshot | undefined) => (s ? s.version : null);
+
+export class EmbeddedEngine implements Engine {
+  readonly name = 'embedded' as const;
+  readonly bronze: DeltaTable;
+  readonly silver: DeltaTable;
+  readonly gold: DeltaTable;
+  private readonly progress: Progress;
+  private readonly now: () => Date;
+
+  constructor(store: ObjectStore, opts: { progress?: Progress; now?: () => Date } = {}) {
+    this.bronze = new DeltaTable(store, BRONZE);
+    this.silver = new DeltaTable(store, SILVER);
+    this.gold = new DeltaTable(store, GOLD);
+    this.progress = opts.progress ?? silentProgress;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  async preflight(): Promise<TableVersions> {
+    const [b, s, g] = await Promise.all([
+      this.bronze.snapshot(),
+      this.silver.snapshot(),
+      this.gold.snapshot(),
+    ]);
+    this.bronze.assertWritable(b);
+    this.silver.assertWritable(s);
+    this.gold.assertWritable(g);
+    return { bronze: versionOf(b), silver: versionOf(s), gold: versionOf(g) };
+  }
+
+  async process(landings: MonthLanding[], ctx: ProcessContext): Promise<EngineResult> {
+    const before = await this.preflight();
+    // The gate runs before any write: a failing month writes nothing anywhere.
+    const warnings = landings.flatMap((l) =>
+      checkQuality(l.rows as unknown as QualityRow[], l.month, l.key),
+    );
+    const bronzeMonths = await this.writeBronze(landings, ctx);
+    const silverMonths = await this.writeSilver(landings, ctx);
+    const goldMonths = await this.writeGold(
+      landings.map((l) => l.month),
+      ctx,
+    );
+    const after = await this.preflight();
+    return {
+      before,
+      after,
+      warnings,
+      changedMonths: [...new Set([...bronzeMonths, ...silverMonths, ...goldMonths])].sort(),
+    };
+  }
+
+  /** Appends the landing files bronze has not taken yet; returns their months. */
+  private async writeBronze(landings: MonthLanding[], ctx: ProcessContext): Promise<Month[]> {
+    const snap = await this.bronze.snapshot();
+    const pending = landings.filter((l) => !snap?.txns.has(bronzeAppId(l.key)));
+    if (!pending.length) return [];
+    const ingestedAt = BigInt(this.now().getTime()) * 1000n;
+    const rows: Row[] = pending.flatMap((l) =>
+      l.rows.map((cells) => ({
+        ...cells,
+        _landing_file: l.key,
+        _ingested_at: ingestedAt,
+        _run_id: ctx.runId,
+        month: l.month,
+      })),
+    );
+    const files = rows.length ? await this.bronze.writeFiles(rows) : [];
+    let taken: Month[] = [];
+    const version = await this.bronze.commit(
+      (latest) => {
+        const todo = pending.filter((l) => !latest?.txns.has(bronzeAppId(l.key)));
+        taken = todo.map((l) => l.month);
+        if (!todo.length) return null;
+        const months = new Set(todo.map((l) => l.month));
+        return {
+          add: files.filter((f) => months.has(monthOfFile(f) ?? '')),
+          remove: [],
+          txns: todo.map((l) => ({ appId: bronzeAppId(l.key), version: 1 })),
+        };
+      },
+      {
+        operation: 'WRITE',
+        operationParameters: {
+          mode: 'Append',
+          partitionBy: JSON.stringify(BRONZE.partitionColumns),
+        },
+        runId: ctx.runId,
+        month: pending.map((l) => l.month).join(','),
+      },
+    );
+    if (version === null) return [];
+    this.progress.info(`bronze: took ${taken.length} landing file(s), version ${version}`);
+    return taken;
+  }
+
+  /** Replaces the partition of every month whose silver does not already hold its landing. */
+  private async writeSilver(landings: MonthLanding[], ctx: ProcessContext): Promise<Month[]> {
+    const holds = (snap: Snapshot | undefined, l: MonthLanding) => {
+      const files = (snap?.files ?? []).filter((f) => monthOfFile(f) === l.month);
+      if (!files.length) return l.rows.length === 0;
+      return files.every((f) => f.tags?.[LANDING_TAG] === l.sha256);
+    };
+    const snap = await this.silver.snapshot();
+    const todo = landings.filter((l) => ctx.force || !holds(snap, l));
+    if (!todo.length) return [];
+
+    const addsByMonth = new Map<Month, AddFile[]>();
+    for (const l of todo) {
+      const rows = l.rows.map((cells) => toSilverRow(cells, l.month));
+      addsByMonth.set(
+        l.month,
+        rows.length
+          ? await this.silver.writeFiles(rows, { tags: { [LANDING_TAG]: l.sha256 } })
+          : [],
+      );
+    }
+    let committed: Month[] = [];
+    const version = await this.silver.commit(
+      (latest) => {
+        // A concurrent run may have written the same landing meanwhile: leave those months.
+        const months = todo.filter((l) => ctx.force || !holds(latest, l)).map((l) => l.month);
+        committed = months;
+        if (!months.length) return null;
+        const set = new Set(months);
+        return {
+          add: months.flatMap((m) => addsByMonth.get(m) ?? []),
+          remove: (latest?.files ?? []).filter((f) => set.has(monthOfFile(f) ?? '')),
+        };
+      },
+      {
+        operation: 'WRITE',
+        operationParameters: {
+          mode: 'Overwrite',
+          partitionBy: JSON.stringify(SILVER.partitionColumns),
+          predicate: JSON.stringify(todo.map((l) => `month = '${l.month}'`)),
+        },
+        runId: ctx.runId,
+        month: todo.map((l) => l.month).join(','),
+      },
+    );
+    if (version === null) return [];
+    this.progress.info(`silver: replaced ${committed.length} month(s), version ${version}`);
+    return committed;
+  }
+
+  /** Recomputes gold for the touched months and the month after each. */
+  private async writeGold(months: Month[], ctx: ProcessContext): Promise<Month[]> {
+    const targets = goldMonthsFor(months);
+    const targetSet = new Set(targets);
+    let changed: Month[] = [];
+    const version = await this.gold.commit(
+      async (latest) => {
+        // Silver is read here, after the gold snapshot: a lost race rebuilds from newer silver.
+        const silverRows = await this.readSilverFor(targets);
+        const rows = computeGold(silverRows, targets);
+        const current = (latest?.files ?? []).filter((f) => targetSet.has(monthOfFile(f) ?? ''));
+        const currentRows = (await this.gold.readRows(current)) as unknown as GoldRow[];
+        changed = changedMonths(currentRows, rows, targets);
+        if (!ctx.force && !changed.length) return null;
+        if (ctx.force) changed = targets;
+        const add = rows.length ? await this.gold.writeFiles(rows as unknown as Row[]) : [];
+        return { add, remove: current };
+      },
+      {
+        operation: 'WRITE',
+        operationParameters: {
+          mode: 'Overwrite',
+          partitionBy: JSON.stringify(GOLD.partitionColumns),
+          predicate: JSON.stringify(targets.map((m) => `month = '${m}'`)),
+        },
+        runId: ctx.runId,
+        month: targets.join(','),
+      },
+    );
+    if (version === null) return [];
+    this.progress.info(`gold: recomputed ${targets.length} month(s), version ${version}`);
+    return changed;
+  }
+
+  /** Silver rows of the given months and the month before each, sorted by id (stable sums). */
+  private async readSilverFor(months: Month[]): Promise<SilverForGold[]> {
+    const want = new Set(months.flatMap((m) => [m, addMonths(m, -1)]));
+    const snap = await this.silver.snapshot();
+    const files = (snap?.files ?? []).filter((f) => want.has(monthOfFile(f) ?? ''));
+    const rows = (await this.silver.readRows(files)) as unknown as (SilverForGold & {
+      id: bigint;
+    })[];
+    return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+}
+
+/** One typed silver row from a landing CSV row: the same casts as sql/20_merge_silver.sql. */
+export function toSilverRow(cells: Record<string, string>, month: Month): Row {
+  const row: Row = { month };
+  for (const f of ACTIVITY_FIELDS) {
+    const v = parseCell(f, cells[f.name]);
+    if (v === null && f.required) {
+      throw new QualityError(
+        `Landing row for activity ${cells.id || '(no id)'} has no ${f.name}.`,
+        'The landing file was edited or damaged; re-run the month with --force to land it again.',
+      );
+    }
+    row[f.name] = v;
+  }
+  return row;
+}
+
+const GOLD_KEYS = GOLD.columns.map((c) => c.name) as (keyof GoldRow)[];
+
+function changedMonths(current: GoldRow[], next: GoldRow[], months: Month[]): Month[] {
+  const sig = (rows: GoldRow[], m: Month) =>
+    JSON.stringify(
+      rows
+        .filter((r) => r.month === m)
+        .sort((a, b) => (a.sport_type < b.sport_type ? -1 : 1))
+        .map((r) => GOLD_KEYS.map((k) => String(r[k]))),
+    );
+  return months.filter((m) => sig(current, m) !== sig(next, m));
+}

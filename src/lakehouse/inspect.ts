@@ -1,0 +1,69 @@
+/**
+ * Read-side helpers for the doors: what `inspect` prints, and the gold rows behind the demo
+ * table and the job summary.
+ */
+import type { PipelineConfig } from '../config.js';
+import { openStore } from '../landing/open.js';
+import type { ObjectStore } from '../landing/store.js';
+import { addMonths, type Month } from '../strava/months.js';
+import { DeltaTable, type AddFile } from './delta/table.js';
+import type { GoldRow } from './gold.js';
+import { GOLD, TABLES } from './tables.js';
+
+export interface TableInfo {
+  table: string;
+  exists: boolean;
+  version: number | null;
+  files: number;
+  rows: number;
+  partitions: number;
+  bytes: number;
+}
+
+function rowsOf(f: AddFile): number {
+  if (!f.stats) return 0;
+  const n = (JSON.parse(f.stats) as { numRecords?: number }).numRecords;
+  return typeof n === 'number' ? n : 0;
+}
+
+export async function inspectWarehouse(
+  store: ObjectStore,
+): Promise<{ tables: TableInfo[]; runs: number }> {
+  const tables: TableInfo[] = [];
+  for (const def of TABLES) {
+    const snap = await new DeltaTable(store, def).snapshot();
+    const files = snap?.files ?? [];
+    tables.push({
+      table: def.path,
+      exists: Boolean(snap),
+      version: snap ? snap.version : null,
+      files: files.length,
+      rows: files.reduce((n, f) => n + rowsOf(f), 0),
+      partitions: new Set(files.map((f) => JSON.stringify(f.partitionValues))).size,
+      bytes: files.reduce((n, f) => n + f.size, 0),
+    });
+  }
+  const runs = (await store.list('_runs/')).filter((o) => o.key.endsWith('.json')).length;
+  return { tables, runs };
+}
+
+/** Gold rows for the `n` months ending at `month`, sorted by month then sport type. */
+export async function readGoldSummary(
+  warehouse: string,
+  s3: PipelineConfig['s3'],
+  month: Month,
+  n: number,
+): Promise<GoldRow[]> {
+  const first = addMonths(month, -(n - 1));
+  const table = new DeltaTable(openStore(warehouse, s3), GOLD);
+  const snap = await table.snapshot();
+  if (!snap) return [];
+  const files = snap.files.filter((f) => {
+    const m = f.partitionValues.month ?? '';
+    return m >= first && m <= month;
+  });
+  const rows = (await table.readRows(files)) as unknown as GoldRow[];
+  return rows.sort((a, b) =>
+    a.month === b.month ? (a.sport_type < b.sport_type ? -1 : 1) : a.month < b.month ? -1 : 1,
+  );
+}
