@@ -9,8 +9,29 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const entries = ['src/cli.ts', 'src/index.ts'].filter((f) => fs.existsSync(f));
 
+// @actions/core loads @actions/http-client, which imports undici at load time only to offer a
+// ProxyAgent: inlined as is, undici is evaluated on every start of the action. This stand-in
+// loads it when a proxy agent is first made (on a runner behind a proxy).
+const lazyUndiciForHttpClient = {
+  name: 'lazy-undici-for-http-client',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      /[\\/]@actions[\\/]http-client[\\/]/.test(args.importer)
+        ? { path: 'undici-proxy-agent', namespace: 'lazy-undici' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-undici' }, () => ({
+      contents:
+        "export class ProxyAgent { constructor(...args) { return new (require('undici').ProxyAgent)(...args); } }",
+      resolveDir: 'node_modules/@actions/http-client',
+      loader: 'js',
+    }));
+  },
+};
+
 fs.rmSync('dist', { recursive: true, force: true });
 await build({
+  plugins: [lazyUndiciForHttpClient],
   entryPoints: entries,
   outdir: 'dist',
   bundle: true,
@@ -26,6 +47,8 @@ await build({
   banner: {
     js: "import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);",
   },
+  // ...and some read __dirname as they load (the Databricks driver's `open`).
+  define: { __dirname: 'import.meta.dirname' },
   // Optional native accelerators of the Databricks driver: it works without them.
   external: ['lz4-napi', '@databricks/databricks-sql-kernel-*'],
 });

@@ -33,6 +33,8 @@ export interface RawInputs {
   databricksClientSecret?: string;
   databricksCatalog?: string;
   databricksSchema?: string;
+  /** `external` (default): tables at LOCATION under the warehouse; `managed`: Unity Catalog's. */
+  databricksTableLocation?: string;
 }
 
 /** How each input is named to the user, e.g. `--month` (CLI) or `input "month"` (action). */
@@ -55,7 +57,15 @@ export interface DatabricksConfig {
   clientSecret?: string;
   catalog: string;
   schema: string;
+  /** Where the tables live; undefined means `external`. */
+  tableLocation?: DatabricksTableLocation;
 }
+
+export type DatabricksTableLocation = 'external' | 'managed';
+export const DATABRICKS_TABLE_LOCATIONS: readonly DatabricksTableLocation[] = [
+  'external',
+  'managed',
+];
 
 export interface PipelineConfig {
   from: Month;
@@ -129,6 +139,20 @@ export function parseIdentifier(value: string, label: string): string {
     );
   }
   return value;
+}
+
+export function parseTableLocation(
+  value: string | undefined,
+  label: string,
+): DatabricksTableLocation {
+  const v = value?.trim() || 'external';
+  if (!(DATABRICKS_TABLE_LOCATIONS as readonly string[]).includes(v)) {
+    throw new ConfigError(
+      `${label} "${v}" is not a table location.`,
+      `Use one of: ${DATABRICKS_TABLE_LOCATIONS.join(', ')}.`,
+    );
+  }
+  return v as DatabricksTableLocation;
 }
 
 function required(value: string | undefined, label: string, what: string): string {
@@ -225,7 +249,18 @@ export function buildConfig(
       clientSecret,
       catalog: parseIdentifier(raw.databricksCatalog?.trim() || 'main', labels.databricksCatalog),
       schema: parseIdentifier(raw.databricksSchema?.trim() || 'strava', labels.databricksSchema),
+      tableLocation: parseTableLocation(
+        raw.databricksTableLocation,
+        labels.databricksTableLocation,
+      ),
     };
+    // A SQL warehouse reads the landing files, and writes external tables, by S3 URI.
+    if (!warehouse.startsWith('s3://')) {
+      throw new ConfigError(
+        `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
+        'With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access.',
+      );
+    }
   }
   return config;
 }

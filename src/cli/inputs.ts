@@ -32,6 +32,7 @@ export const CLI_LABELS: InputLabels = {
   databricksClientSecret: 'DATABRICKS_CLIENT_SECRET',
   databricksCatalog: 'DATABRICKS_CATALOG',
   databricksSchema: 'DATABRICKS_SCHEMA',
+  databricksTableLocation: 'DATABRICKS_TABLE_LOCATION',
 };
 
 /** Flags and environment as raw inputs; the environment never overrides a flag. */
@@ -57,5 +58,6 @@ export function rawInputs(flags: Flags, env: NodeJS.ProcessEnv): RawInputs {
     databricksClientSecret: env.DATABRICKS_CLIENT_SECRET,
     databricksCatalog: env.DATABRICKS_CATALOG,
     databricksSchema: env.DATABRICKS_SCHEMA,
+    databricksTableLocation: env.DATABRICKS_TABLE_LOCATION,
   };
 }

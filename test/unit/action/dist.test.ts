@@ -1,0 +1,315 @@
+/**
+ * The bundled action (dist/index.js) run the way the runner runs it: a child process with
+ * INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_REPOSITORY, GITHUB_RUN_ID and
+ * RUNNER_TEMP, against the Strava simulator (which rotates the refresh token on every refresh),
+ * the fake GitHub REST API and a folder warehouse.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../../src/runs/record.js';
+import {
+  recordedActivities,
+  startSimulator,
+  type Simulator,
+} from '../../../src/simulator/index.js';
+import { findPreviousRecordFromArtifacts } from '../../../src/runs/artifacts.js';
+import { createGitHub } from '../../../src/runs/github.js';
+import { readSingleFileZip } from '../../../src/runs/zip.js';
+import { monthOf } from '../../../src/strava/months.js';
+import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
+
+const MONTH = '2025-09';
+const CLIENT = {
+  clientId: 'e2e-client',
+  clientSecret: 'e2e-client-secret-3f9a',
+  refreshToken: 'e2e-refresh-0b1c',
+};
+const WRITER = 'ghp_SecretsWriterToken0001';
+const READER = 'ghs_WorkflowToken0002';
+const SECRET = 'STRAVA_REFRESH_TOKEN';
+
+let sim: Simulator;
+let github: FakeGitHub;
+let tmp: string;
+let warehouse: string;
+/** The record of the first run, which later runs compare with. */
+let firstRecord: RunRecord;
+/** Every secret value the action was handed or made: none may show outside a mask command. */
+const secrets = new Set<string>([CLIENT.clientSecret, CLIENT.refreshToken, WRITER, READER]);
+
+interface ActionRun {
+  runId: string;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  runnerTemp: string;
+}
+
+/** GITHUB_OUTPUT as @actions/core writes it: `name<<delimiter`, the value, the delimiter. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^(.+?)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+let runs = 0;
+
+/**
+ * One step in a new workflow run (or in a re-run attempt of `rerunOf`): a fresh RUNNER_TEMP,
+ * inputs as the runner passes them, and (unless `artifacts` is false) the runtime token and
+ * results URL that let it upload artifacts.
+ */
+async function runAction(
+  inputs: Record<string, string>,
+  { artifacts = true, rerunOf }: { artifacts?: boolean; rerunOf?: string } = {},
+): Promise<ActionRun> {
+  const runId = rerunOf ?? String(4242 + runs++);
+  const runnerTemp = fs.mkdtempSync(path.join(tmp, 'runner-'));
+  const outputFile = path.join(runnerTemp, 'output');
+  const summaryFile = path.join(runnerTemp, 'summary');
+  fs.writeFileSync(outputFile, '');
+  fs.writeFileSync(summaryFile, '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: tmp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
+    GITHUB_RUN_ID: runId,
+    GITHUB_RUN_ATTEMPT: rerunOf ? '2' : '1',
+    GITHUB_WORKFLOW: 'Strava lakehouse',
+    GITHUB_API_URL: github.url,
+    RUNNER_TEMP: runnerTemp,
+    ...(artifacts && {
+      ACTIONS_RUNTIME_TOKEN: github.runtimeToken(`run-${runId}`, 'job-1'),
+      ACTIONS_RESULTS_URL: `${github.url}/`,
+    }),
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const child = spawn(process.execPath, ['dist/index.js'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    runId,
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputs(fs.readFileSync(outputFile, 'utf8')),
+    summary: fs.readFileSync(summaryFile, 'utf8'),
+    runnerTemp,
+  };
+}
+
+const baseInputs = (refreshToken: string, githubToken = WRITER): Record<string, string> => ({
+  month: MONTH,
+  warehouse,
+  'strava-client-id': CLIENT.clientId,
+  'strava-client-secret': CLIENT.clientSecret,
+  'strava-refresh-token': refreshToken,
+  'strava-api-url': sim.url,
+  'github-token': githubToken,
+});
+
+/** No secret in the log (outside `::add-mask::`), the outputs but `refresh-token`, the summary or the record. */
+function expectNoSecretLeaks(run: ActionRun) {
+  const log = (run.stdout + run.stderr)
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+  const { 'refresh-token': _handedOn, ...outputs } = run.outputs;
+  const record = run.outputs['run-record']
+    ? fs.readFileSync(run.outputs['run-record'], 'utf8')
+    : '';
+  for (const s of secrets) {
+    for (const [where, text] of Object.entries({
+      log,
+      outputs: JSON.stringify(outputs),
+      summary: run.summary,
+      record,
+    })) {
+      expect(text.includes(s), `${where} shows a secret`).toBe(false);
+    }
+  }
+}
+
+const recordOf = (run: ActionRun) =>
+  JSON.parse(fs.readFileSync(run.outputs['run-record']!, 'utf8')) as RunRecord;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/bundle.mjs'], { stdio: 'inherit' });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-action-'));
+  warehouse = path.join(tmp, 'lakehouse');
+  sim = await startSimulator(CLIENT);
+  github = await startFakeGitHub({
+    tokens: {
+      [WRITER]: { actionsRead: true, secretsWrite: true },
+      [READER]: { actionsRead: true },
+    },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await sim?.close();
+  await github?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('dist/index.js as the runner runs it', () => {
+  const expected = recordedActivities().filter((a) => monthOf(a.start_date_local) === MONTH).length;
+
+  it('ingests the month, sets the outputs, writes the record and summary, and writes the rotated token back', async () => {
+    expect(expected).toBeGreaterThan(0);
+    const run = await runAction({ ...baseInputs(CLIENT.refreshToken), 'retention-days': '30' });
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.code).toBe(0);
+
+    expect(run.outputs).toMatchObject({
+      month: MONTH,
+      status: 'ingested',
+      activities: String(expected),
+    });
+    const record = (firstRecord = recordOf(run));
+    expect(run.outputs['run-record']!.startsWith(run.runnerTemp)).toBe(true);
+    expect(record).toMatchObject({
+      month: MONTH,
+      status: 'ingested',
+      activities: expected,
+      forced: false,
+    });
+    expect(record.github).toMatchObject({
+      repository: `${github.owner}/${github.repo}`,
+      runId: '4242',
+    });
+    expect(JSON.parse(run.outputs['table-versions']!)).toEqual(record.tables.after);
+    // The same record sits in the warehouse.
+    expect(fs.existsSync(path.join(warehouse, `_runs/month=${MONTH}/${record.runId}.json`))).toBe(
+      true,
+    );
+
+    expect(run.summary).toContain(`## Strava lakehouse: ${MONTH}`);
+    expect(run.summary).toContain(`| ${MONTH} | ingested | ${expected} |`);
+    expect(run.summary).toMatch(/```mermaid\nxychart-beta\n/);
+    expect(run.stdout).toMatch(/^::group::.*Strava/m);
+
+    // Earlier records were looked up among the artifacts of the repository, and this run's
+    // record was uploaded as the month's artifact, kept for the days asked.
+    expect(github.requests.map((r) => r.path)).toContain(
+      `/repos/${github.owner}/${github.repo}/actions/artifacts?name=strava-lakehouse-${MONTH}&per_page=100`,
+    );
+    const octokit = await createGitHub(READER, github.url);
+    const repo = { owner: github.owner, repo: github.repo };
+    expect(await findPreviousRecordFromArtifacts(octokit, repo, MONTH)).toEqual(record);
+    const [artifact] = github.artifacts;
+    expect(Math.round((Date.parse(artifact!.expiresAt!) - Date.now()) / 86_400_000)).toBe(30);
+    // Strava rotated the token; the secret now holds the one Strava accepts, and it was masked.
+    const rotated = sim.state.refreshToken;
+    secrets.add(rotated);
+    expect(rotated).not.toBe(CLIENT.refreshToken);
+    expect(github.secrets.get(SECRET)).toBe(rotated);
+    expect(run.stdout).toContain(`::add-mask::${rotated}`);
+    expect(run.outputs['refresh-token']).toBeUndefined();
+    expectNoSecretLeaks(run);
+  });
+
+  it('re-dispatching the unchanged month (with the written-back token) reports unchanged', async () => {
+    const run = await runAction(baseInputs(github.secrets.get(SECRET)!));
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      month: MONTH,
+      status: 'unchanged',
+      activities: String(expected),
+    });
+    expect(JSON.parse(run.outputs['table-versions']!)).toEqual(firstRecord.tables.after);
+    secrets.add(sim.state.refreshToken);
+    expect(github.secrets.get(SECRET)).toBe(sim.state.refreshToken);
+    expectNoSecretLeaks(run);
+  });
+
+  let unchangedRun: ActionRun;
+
+  it('knows the month is unchanged from the artifact alone when the warehouse lost its records', async () => {
+    fs.rmSync(path.join(warehouse, '_runs'), { recursive: true });
+    const run = (unchangedRun = await runAction(baseInputs(github.secrets.get(SECRET)!)));
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('unchanged');
+    // Skipped on the earlier record's word: the engine did not even look at the month.
+    expect(run.stdout).not.toMatch(/^::group::Process/m);
+    secrets.add(sim.state.refreshToken);
+    expectNoSecretLeaks(run);
+  });
+
+  it('force redoes the month; as a re-run attempt, its record replaces the first attempt artifact', async () => {
+    const before = sim.state.requests.length;
+    const run = await runAction(
+      { ...baseInputs(github.secrets.get(SECRET)!), force: 'true' },
+      { rerunOf: unchangedRun.runId },
+    );
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'ingested', activities: String(expected) });
+    expect(recordOf(run).forced).toBe(true);
+    expect(sim.state.requests.length).toBeGreaterThan(before);
+    expect(run.stdout).not.toContain('::warning::');
+    const ofRun = github.artifacts.filter((a) => a.runBackendId === `run-${run.runId}`);
+    expect(ofRun.map((a) => a.name)).toEqual([`strava-lakehouse-${MONTH}`]);
+    expect(JSON.parse(readSingleFileZip(ofRun[0]!.zip).data.toString())).toEqual(recordOf(run));
+    secrets.add(sim.state.refreshToken);
+    expectNoSecretLeaks(run);
+  });
+
+  it('writes the rotated token back even when the run fails after Strava rotated it', async () => {
+    sim.setFaults({ inactiveApp: true });
+    try {
+      const run = await runAction(baseInputs(github.secrets.get(SECRET)!));
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/^::error::.*Inactive/m);
+      const rotated = sim.state.refreshToken;
+      secrets.add(rotated);
+      expect(github.secrets.get(SECRET)).toBe(rotated);
+      expectNoSecretLeaks(run);
+    } finally {
+      sim.setFaults({ inactiveApp: false });
+    }
+  });
+
+  it('with a token that may not write secrets, warns and hands the rotated token on as a masked output', async () => {
+    const run = await runAction(baseInputs(github.secrets.get(SECRET)!, READER), {
+      artifacts: false,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('::notice::Not on a GitHub runner');
+    const rotated = sim.state.refreshToken;
+    secrets.add(rotated);
+    expect(github.secrets.get(SECRET)).not.toBe(rotated);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^::warning::Strava rotated the refresh token, and the secret ${SECRET} could not be updated: .*403.*The next run will fail`,
+        'm',
+      ),
+    );
+    const maskAt = run.stdout.indexOf(`::add-mask::${rotated}`);
+    expect(maskAt).toBeGreaterThanOrEqual(0);
+    expect(run.outputs['refresh-token']).toBe(rotated);
+    expect(run.summary).toContain('> [!WARNING]');
+    expectNoSecretLeaks(run);
+  });
+
+  it('fails fast, naming the input, when a required input is missing', async () => {
+    const run = await runAction({ ...baseInputs('x'), 'strava-client-id': '' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^::error::Input "strava-client-id" is not set\./m);
+    expect(run.outputs).toEqual({});
+  });
+});
