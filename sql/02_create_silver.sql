@@ -1,0 +1,57 @@
+-- silver_activities: typed, one row per activity id, partitioned by the athlete's local month.
+-- Mirrors silver/activities in src/lakehouse/tables.ts; ${location} as in 01_create_bronze.sql.
+CREATE TABLE IF NOT EXISTS IDENTIFIER(:silver) (
+  `id` BIGINT NOT NULL,
+  `athlete_id` BIGINT,
+  `name` STRING NOT NULL,
+  `sport_type` STRING NOT NULL,
+  `type` STRING NOT NULL,
+  `workout_type` BIGINT,
+  `start_date` TIMESTAMP NOT NULL,
+  `start_date_local` TIMESTAMP NOT NULL,
+  `timezone` STRING NOT NULL,
+  `utc_offset` DOUBLE,
+  `distance` DOUBLE NOT NULL,
+  `moving_time` BIGINT NOT NULL,
+  `elapsed_time` BIGINT NOT NULL,
+  `total_elevation_gain` DOUBLE,
+  `elev_high` DOUBLE,
+  `elev_low` DOUBLE,
+  `average_speed` DOUBLE,
+  `max_speed` DOUBLE,
+  `average_cadence` DOUBLE,
+  `average_temp` DOUBLE,
+  `has_heartrate` BOOLEAN,
+  `average_heartrate` DOUBLE,
+  `max_heartrate` DOUBLE,
+  `average_watts` DOUBLE,
+  `max_watts` DOUBLE,
+  `weighted_average_watts` DOUBLE,
+  `kilojoules` DOUBLE,
+  `device_watts` BOOLEAN,
+  `suffer_score` DOUBLE,
+  `achievement_count` BIGINT,
+  `kudos_count` BIGINT,
+  `comment_count` BIGINT,
+  `athlete_count` BIGINT,
+  `photo_count` BIGINT,
+  `pr_count` BIGINT,
+  `trainer` BOOLEAN,
+  `commute` BOOLEAN,
+  `manual` BOOLEAN,
+  `private` BOOLEAN,
+  `flagged` BOOLEAN,
+  `visibility` STRING,
+  `gear_id` STRING,
+  `external_id` STRING,
+  `upload_id` BIGINT,
+  `start_latlng` STRING,
+  `end_latlng` STRING,
+  `summary_polyline` STRING,
+  `month` STRING NOT NULL
+)
+USING DELTA
+PARTITIONED BY (`month`)
+COMMENT 'Typed activities, one row per id, by local month'
+${location}
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
