@@ -103,7 +103,10 @@ export function computeGold(silver: Iterable<SilverForGold>, months: Iterable<Mo
       distance_change: prev ? t.distance - prev.distance : null,
       distance_change_pct: pct(t.distance, prev ? prev.distance : null),
       moving_time_change: prevMoving === null ? null : t.moving - prevMoving,
-      moving_time_change_pct: pct(Number(t.moving), prevMoving === null ? null : Number(prevMoving)),
+      moving_time_change_pct: pct(
+        Number(t.moving),
+        prevMoving === null ? null : Number(prevMoving),
+      ),
     });
   }
   return out.sort((a, b) =>

@@ -10,13 +10,56 @@ import type { Month } from '../strava/months.js';
 
 /** Strava's SportType values (API v3 reference, 2025). An unknown one is only a warning. */
 export const KNOWN_SPORT_TYPES: ReadonlySet<string> = new Set([
-  'AlpineSki', 'BackcountrySki', 'Badminton', 'Canoeing', 'Crossfit', 'EBikeRide', 'Elliptical',
-  'EMountainBikeRide', 'Golf', 'GravelRide', 'Handcycle', 'HighIntensityIntervalTraining', 'Hike',
-  'IceSkate', 'InlineSkate', 'Kayaking', 'Kitesurf', 'MountainBikeRide', 'NordicSki', 'Pickleball',
-  'Pilates', 'Racquetball', 'Ride', 'RockClimbing', 'RollerSki', 'Rowing', 'Run', 'Sail',
-  'Skateboard', 'Snowboard', 'Snowshoe', 'Soccer', 'Squash', 'StairStepper', 'StandUpPaddling',
-  'Surfing', 'Swim', 'TableTennis', 'Tennis', 'TrailRun', 'Velomobile', 'VirtualRide', 'VirtualRow',
-  'VirtualRun', 'Walk', 'WeightTraining', 'Wheelchair', 'Windsurf', 'Workout', 'Yoga',
+  'AlpineSki',
+  'BackcountrySki',
+  'Badminton',
+  'Canoeing',
+  'Crossfit',
+  'EBikeRide',
+  'Elliptical',
+  'EMountainBikeRide',
+  'Golf',
+  'GravelRide',
+  'Handcycle',
+  'HighIntensityIntervalTraining',
+  'Hike',
+  'IceSkate',
+  'InlineSkate',
+  'Kayaking',
+  'Kitesurf',
+  'MountainBikeRide',
+  'NordicSki',
+  'Pickleball',
+  'Pilates',
+  'Racquetball',
+  'Ride',
+  'RockClimbing',
+  'RollerSki',
+  'Rowing',
+  'Run',
+  'Sail',
+  'Skateboard',
+  'Snowboard',
+  'Snowshoe',
+  'Soccer',
+  'Squash',
+  'StairStepper',
+  'StandUpPaddling',
+  'Surfing',
+  'Swim',
+  'TableTennis',
+  'Tennis',
+  'TrailRun',
+  'Velomobile',
+  'VirtualRide',
+  'VirtualRow',
+  'VirtualRun',
+  'Walk',
+  'WeightTraining',
+  'Wheelchair',
+  'Windsurf',
+  'Workout',
+  'Yoga',
 ]);
 
 /** The fields the gate looks at, as text cells of the landing CSV. */
@@ -32,7 +75,8 @@ export interface QualityRow {
 
 const MAX_IDS = 10;
 const idList = (ids: string[]) =>
-  ids.slice(0, MAX_IDS).join(', ') + (ids.length > MAX_IDS ? ` and ${ids.length - MAX_IDS} more` : '');
+  ids.slice(0, MAX_IDS).join(', ') +
+  (ids.length > MAX_IDS ? ` and ${ids.length - MAX_IDS} more` : '');
 
 /** Returns the warnings; throws QualityError listing every broken rule with its ids. */
 export function checkQuality(rows: readonly QualityRow[], month: Month, source: string): string[] {
@@ -53,7 +97,11 @@ export function checkQuality(rows: readonly QualityRow[], month: Month, source: 
         break;
       }
     }
-    if (r.moving_time !== '' && r.elapsed_time !== '' && Number(r.moving_time) > Number(r.elapsed_time)) {
+    if (
+      r.moving_time !== '' &&
+      r.elapsed_time !== '' &&
+      Number(r.moving_time) > Number(r.elapsed_time)
+    ) {
       movingOverElapsed.push(r.id);
     }
     if (!KNOWN_SPORT_TYPES.has(r.sport_type)) {
@@ -65,7 +113,8 @@ export function checkQuality(rows: readonly QualityRow[], month: Month, source: 
 
   const errors: string[] = [];
   if (duplicates.size) errors.push(`duplicate activity ids ${idList([...duplicates])}`);
-  if (outside.length) errors.push(`activities outside ${month} by start_date_local: ${idList(outside)}`);
+  if (outside.length)
+    errors.push(`activities outside ${month} by start_date_local: ${idList(outside)}`);
   if (negative.length) errors.push(`negative values in ${idList(negative)}`);
   if (errors.length) {
     throw new QualityError(
@@ -76,7 +125,9 @@ export function checkQuality(rows: readonly QualityRow[], month: Month, source: 
 
   const warnings: string[] = [];
   if (movingOverElapsed.length) {
-    warnings.push(`${month}: moving_time > elapsed_time for activities ${idList(movingOverElapsed)}`);
+    warnings.push(
+      `${month}: moving_time > elapsed_time for activities ${idList(movingOverElapsed)}`,
+    );
   }
   for (const [sport, ids] of unknownSports) {
     warnings.push(`${month}: unknown sport_type "${sport}" for activities ${idList(ids)}`);
