@@ -9,10 +9,14 @@ import { ConfigError, errorLine } from '../errors.js';
 import { streamProgress } from '../progress.js';
 import { runPipeline } from '../pipeline.js';
 import { VERSION } from '../version.js';
+import { authOptions, DEFAULT_TIMEOUT_S, runAuth } from './auth.js';
+import { browserOpener, openBrowser } from './browser.js';
 import { runDemo } from './demo.js';
+import { initOptions, runInit } from './init.js';
 import { runInspect } from './inspect.js';
-import { CLI_LABELS, rawInputs, type Flags } from './inputs.js';
+import { CLI_LABELS, rawInputs } from './inputs.js';
 import { printRecords } from './print.js';
+import { DEFAULT_ACTION } from './workflow-template.js';
 
 const USAGE = `strava-lakehouse ${VERSION}: Strava activities -> landing CSV -> bronze/silver/gold Delta tables
 
@@ -21,13 +25,30 @@ Usage:
   strava-lakehouse backfill --from YYYY-MM --to YYYY-MM
   strava-lakehouse demo                             no account: a built-in Strava simulator
   strava-lakehouse inspect                          tables, versions, files and rows
+  strava-lakehouse auth [--github-repo OWNER/NAME]  authorize with Strava, save the refresh token
+  strava-lakehouse init --warehouse s3://bucket/prefix --aws-region REGION [--role-arn ARN]
+                                                    write a monthly workflow into a repository
 
 Options:
   --warehouse PATH|s3://bucket/prefix   where the lakehouse lives (default ./lakehouse)
   --engine embedded|databricks          (default embedded)
-  --force                               redo months even if unchanged
+  --force                               redo months even if unchanged (init: replace the file)
   --json                                print the run records as JSON on stdout, nothing else
   -h, --help                            this text
+
+Options of auth (your app at https://www.strava.com/settings/api, callback domain localhost):
+  --client-id ID, --client-secret S     or STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET
+  --port N                              callback port on 127.0.0.1 (default: a free one)
+  --timeout SECONDS                     wait for Strava's answer (default ${DEFAULT_TIMEOUT_S})
+  --no-browser                          only print the URL to open
+  --github-repo OWNER/NAME              also set the repository secrets STRAVA_CLIENT_ID,
+                                        STRAVA_CLIENT_SECRET, STRAVA_REFRESH_TOKEN; needs
+                                        GITHUB_TOKEN (or --github-token) that may write secrets
+Options of init:
+  --dir PATH                            the repository folder (default .)
+  --action OWNER/REPO@REF               the action to use (default ${DEFAULT_ACTION})
+  --aws-region REGION, --role-arn ARN   for s3://: the bucket's region (or AWS_REGION) and the
+                                        IAM role assumed through GitHub's OIDC (placeholder if absent)
 
 Environment: STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET, STRAVA_REFRESH_TOKEN, STRAVA_API_URL,
 STRAVA_TOKEN_FILE; AWS_REGION, AWS_ENDPOINT_URL_S3 and the AWS credential chain for s3://;
@@ -46,7 +67,31 @@ export const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  port: { type: 'string' },
+  timeout: { type: 'string' },
+  'no-browser': { type: 'boolean' },
+  'github-repo': { type: 'string' },
+  'github-token': { type: 'string' },
+  dir: { type: 'string' },
+  action: { type: 'string' },
+  'role-arn': { type: 'string' },
+  'aws-region': { type: 'string' },
 } as const;
+
+type ParsedFlags = ReturnType<typeof parseFlags>['values'];
+
+const AUTH_FLAGS = [
+  'client-id',
+  'client-secret',
+  'port',
+  'timeout',
+  'no-browser',
+  'github-repo',
+  'github-token',
+] as const;
+const INIT_FLAGS = ['dir', 'action', 'role-arn', 'aws-region'] as const;
 
 export function parseFlags(argv: string[]) {
   try {
@@ -59,7 +104,7 @@ export function parseFlags(argv: string[]) {
   }
 }
 
-function refuseFlags(flags: Flags, command: string, names: (keyof Flags)[]): void {
+function refuseFlags(flags: ParsedFlags, command: string, names: (keyof ParsedFlags)[]): void {
   for (const n of names) {
     if (flags[n] !== undefined) {
       throw new ConfigError(
@@ -89,6 +134,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     switch (command) {
       case 'run':
       case 'backfill': {
+        refuseFlags(flags, command, [...AUTH_FLAGS, ...INIT_FLAGS]);
         if (command === 'run') refuseFlags(flags, command, ['from', 'to']);
         else {
           refuseFlags(flags, command, ['month']);
@@ -109,15 +155,48 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return 0;
       }
       case 'demo':
-        refuseFlags(flags, command, ['month', 'from', 'to', 'engine']);
+        refuseFlags(flags, command, [
+          'month',
+          'from',
+          'to',
+          'engine',
+          ...AUTH_FLAGS,
+          ...INIT_FLAGS,
+        ]);
         return await runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
       case 'inspect':
-        refuseFlags(flags, command, ['month', 'from', 'to', 'force']);
+        refuseFlags(flags, command, ['month', 'from', 'to', 'force', ...AUTH_FLAGS, ...INIT_FLAGS]);
         return await runInspect(rawInputs(flags, env), flags.json ?? false);
+      case 'auth': {
+        refuseFlags(flags, command, [
+          'month',
+          'from',
+          'to',
+          'warehouse',
+          'engine',
+          'force',
+          'json',
+          ...INIT_FLAGS,
+        ]);
+        const interactive = Boolean(process.stderr.isTTY);
+        return await runAuth(authOptions(flags, env), {
+          out: process.stdout,
+          progress,
+          openUrl: flags['no-browser']
+            ? undefined
+            : (url) => {
+                const opener = browserOpener(url, process.platform, env, interactive);
+                if (opener) openBrowser(opener);
+              },
+        });
+      }
+      case 'init':
+        refuseFlags(flags, command, ['month', 'from', 'to', 'json', ...AUTH_FLAGS]);
+        return await runInit(initOptions(flags, env), { out: process.stdout, progress });
       default:
         throw new ConfigError(
           `Unknown command "${command}".`,
-          'Use run, backfill, demo or inspect.',
+          'Use run, backfill, demo, inspect, auth or init.',
         );
     }
   } catch (err) {

@@ -3,7 +3,9 @@
  * recorded 401 (test/fixtures/strava-recorded/authorization_error.json):
  * `{"message", "errors": [{"resource", "field", "code"}]}`; the codes are ones Strava really sends
  * (sources in src/strava/error-bodies.ts; 429 Application "rate limit" exceeded:
- * node-strava/node-strava-v3#84; 401 Athlete access_token invalid: stravalib/stravalib#185).
+ * node-strava/node-strava-v3#84; 401 Athlete access_token invalid: stravalib/stravalib#185;
+ * 400 Application redirect_uri invalid: fawda123/rStrava#37; 400 AuthorizationCode code invalid
+ * for a used or expired code: yihong0618/running_page#523).
  * Where no real body is known (a bad query parameter, a client secret mismatch, an unknown path)
  * the same shape is used.
  */
@@ -24,6 +26,10 @@ export const BODIES = {
   badClientId: error('Bad Request', 'Application', 'client_id', 'invalid'),
   badClientSecret: error('Authorization Error', 'Application', 'client_secret', 'invalid'),
   badGrantType: error('Bad Request', 'Authorize', 'grant_type', 'invalid'),
+  badRedirectUri: error('Bad Request', 'Application', 'redirect_uri', 'invalid'),
+  badAuthorizationCode: error('Bad Request', 'AuthorizationCode', 'code', 'invalid'),
+  badScope: error('Bad Request', 'Authorize', 'scope', 'invalid'),
+  badResponseType: error('Bad Request', 'Authorize', 'response_type', 'invalid'),
   badAccessToken: error('Authorization Error', 'Athlete', 'access_token', 'invalid'),
   missingReadPermission: error(
     'Authorization Error',

@@ -9,3 +9,4 @@ export {
 } from './server.js';
 export { generateAthlete, activityAt, type ActivitySpec } from './generator.js';
 export { recordedActivities, RECORDED_SOURCE } from './recorded.js';
+export { RECORDED_ATHLETE, type SummaryAthlete } from './athlete.js';

@@ -1,6 +1,7 @@
 /**
  * A Strava stand-in on loopback (node:http, no framework) for the demo, the tests and the
- * benchmarks. It serves `POST /oauth/token` (refresh grant, strict rotation) and
+ * benchmarks. It serves `GET /oauth/authorize` (the athlete answers at once, as the faults say),
+ * `POST /oauth/token` (the authorization code and refresh grants, strict rotation) and
  * `GET /api/v3/athlete/activities` with Strava's semantics: paging, ordering, scopes, rate-limit
  * headers on every counted response, 429 over budget, and real-shaped error bodies. Faults
  * (5xx bursts, stalls, cut-off JSON, a revoked access token, an inactive app, a revoked refresh
@@ -10,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StravaActivity } from '../strava/schema.js';
+import { RECORDED_ATHLETE, type SummaryAthlete } from './athlete.js';
 import { BODIES, CONTENT_TYPE } from './bodies.js';
 import { listPage, parseListQuery } from './listing.js';
 import { ACCESS_TOKEN_TTL_S, OAuth } from './oauth.js';
@@ -30,6 +32,10 @@ export interface SimulatorFaults {
   inactiveApp?: boolean;
   /** The athlete revoked access: every refresh token is refused. */
   revokedRefreshToken?: boolean;
+  /** The athlete clicks Cancel on the authorize page: the redirect carries error=access_denied. */
+  denyAuthorization?: boolean;
+  /** The boxes the athlete leaves ticked on the authorize page, e.g. "read"; default: all asked. */
+  grantScope?: string;
 }
 
 export interface SimulatorOptions {
@@ -42,6 +48,10 @@ export interface SimulatorOptions {
   scope?: string;
   /** Include `scope` in token responses (Strava's refresh response does not). */
   reportScope?: boolean;
+  /** The app's Authorization Callback Domain; localhost and 127.0.0.1 are always allowed. */
+  callbackDomain?: string;
+  /** The athlete a code exchange names; default: the recorded athlete. */
+  athlete?: SummaryAthlete;
   accessTokenTtlS?: number;
   /** 15-minute and daily budgets; default [100, 1000]. */
   readLimit?: [number, number];
@@ -94,6 +104,7 @@ export interface Simulator {
 
 const API_PREFIX = '/api/v3/';
 const TOKEN_PATHS = new Set(['/oauth/token', '/api/v3/oauth/token']);
+const AUTHORIZE_PATHS = new Set(['/oauth/authorize', '/api/v3/oauth/authorize']);
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const now = opts.now ?? (() => new Date());
@@ -107,6 +118,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       scope: opts.scope ?? 'read,activity:read_all',
       reportScope: opts.reportScope ?? false,
       accessTokenTtlS: opts.accessTokenTtlS ?? ACCESS_TOKEN_TTL_S,
+      callbackDomain: opts.callbackDomain ?? 'localhost',
+      athlete: opts.athlete ?? RECORDED_ATHLETE,
     },
     now,
   );
@@ -220,7 +233,19 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       query: Object.fromEntries(url.searchParams),
     };
     requests.push(entry);
-    if (req.method === 'POST' && TOKEN_PATHS.has(url.pathname)) {
+    if (req.method === 'GET' && AUTHORIZE_PATHS.has(url.pathname)) {
+      const answer = oauth.authorize(url.searchParams, {
+        deny: faults.denyAuthorization,
+        grantScope: faults.grantScope,
+      });
+      if (answer.status === 302) {
+        entry.status = 302;
+        res.writeHead(302, { location: answer.location });
+        res.end();
+      } else {
+        send(res, entry, answer.status, answer.body);
+      }
+    } else if (req.method === 'POST' && TOKEN_PATHS.has(url.pathname)) {
       handleToken(req, res, entry, url).catch(() => send(res, entry, 400, BODIES.badGrantType));
     } else if (url.pathname.startsWith(API_PREFIX)) {
       handleApi(req, res, entry, url);

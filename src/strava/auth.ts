@@ -12,6 +12,7 @@ import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   sendWithRetry,
+  type RetryOptions,
   type StravaResponse,
 } from './retry.js';
 import { prepareTokenDir, readRefreshToken, writeRefreshToken } from './token-store.js';
@@ -35,7 +36,7 @@ export interface StravaAuthOptions {
   timeoutMs?: number;
 }
 
-const TOKEN_CALL = 'POST /oauth/token';
+export const TOKEN_CALL = 'POST /oauth/token';
 /** Refresh a little before Strava's expiry so a token does not die mid-request. */
 const EXPIRY_MARGIN_S = 60;
 
@@ -143,33 +144,54 @@ export class StravaAuth {
 
   private exchange(refreshToken: string): Promise<StravaResponse> {
     const { config } = this.opts;
-    const form = new URLSearchParams({
-      client_id: config.clientId,
-      client_secret: config.clientSecret,
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-    });
-    return sendWithRetry(
-      TOKEN_CALL,
-      (signal) => {
-        this.tokenRequests++;
-        return this.fetchFn(`${config.apiUrl}/oauth/token`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-          },
-          body: form,
-          signal,
-        });
+    return postTokenForm(
+      config.apiUrl,
+      {
+        client_id: config.clientId,
+        client_secret: config.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
       },
       {
+        fetch: this.fetchFn,
         maxRetries: this.opts.maxRetries ?? DEFAULT_MAX_RETRIES,
         timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         sleep: this.opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        onSend: () => this.tokenRequests++,
       },
     );
   }
+}
+
+/**
+ * `POST {apiUrl}/oauth/token` with a grant's fields, retried while the failure is transient: the
+ * refresh here and the code exchange of `auth` (authorize.ts). `onSend` sees every try.
+ */
+export function postTokenForm(
+  apiUrl: string,
+  fields: Record<string, string>,
+  opts: Pick<RetryOptions, 'maxRetries' | 'timeoutMs' | 'sleep'> & {
+    fetch: typeof fetch;
+    onSend?: () => void;
+  },
+): Promise<StravaResponse> {
+  const form = new URLSearchParams(fields);
+  return sendWithRetry(
+    TOKEN_CALL,
+    (signal) => {
+      opts.onSend?.();
+      return opts.fetch(`${apiUrl}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: form,
+        signal,
+      });
+    },
+    opts,
+  );
 }
 
 function tokenBody(res: StravaResponse): Record<string, unknown> {

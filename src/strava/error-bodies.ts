@@ -4,6 +4,7 @@
  * (test/fixtures/strava-recorded/authorization_error.json); the codes are real ones:
  * 400 RefreshToken refresh_token invalid (dreeveapp/dreeve#1449), 400 Application client_id
  * invalid (dblock/strava-ruby-client spec/fixtures/strava/oauth/token_invalid_client.yml),
+ * 400 AuthorizationCode code invalid for a used or expired code (yihong0618/running_page#523),
  * 401 AccessToken activity:read_permission missing (node-strava/node-strava-v3#97), 403
  * Application Status Inactive since the June 2026 subscription requirement
  * (stravalib/stravalib#730). Messages quote only Strava's message and codes, never a token or
@@ -71,13 +72,19 @@ export function knownFailure(call: string, status: number, body: unknown): AppEr
   return undefined;
 }
 
-/** Failures of the token exchange: the refresh token or the app's credentials, then the rest. */
+/** Failures of the token exchange: the refresh token, the code or the app's credentials, then the rest. */
 export function tokenFailure(call: string, status: number, body: unknown): AppError {
   const said = summarize(status, body);
   if (isRefreshTokenRejected(body)) {
     return new StravaAuthError(
       `Strava rejected the refresh token at ${call} (${said}): it is wrong, revoked, or already replaced by a newer one.`,
       REAUTHORIZE,
+    );
+  }
+  if (has(body, (e) => e.resource === 'AuthorizationCode')) {
+    return new StravaAuthError(
+      `Strava rejected the authorization code at ${call} (${said}): it has expired or was already used.`,
+      'Run `strava-lakehouse auth` again and finish it within a few minutes.',
     );
   }
   if (has(body, (e) => e.resource === 'Application' && e.code === 'invalid')) {

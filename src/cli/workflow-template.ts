@@ -1,0 +1,141 @@
+/**
+ * The workflow `strava-lakehouse init` writes into another repository: the previous month each
+ * month and any month on demand, through this action's published major version. The `with:`
+ * block is typed by the action's own input names (src/main.ts, which a unit test holds equal to
+ * action.yml), and the secrets it reads are the ones `auth --github-repo` sets, so neither can
+ * drift.
+ */
+import type { Engine } from '../config.js';
+import type { InputName } from '../main.js';
+import { VERSION } from '../version.js';
+
+export const WORKFLOW_PATH = '.github/workflows/strava-lakehouse.yml';
+export const DEFAULT_ACTION = 'strava-lakehouse/strava-lakehouse@v1';
+export const CONFIGURE_AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials@v5';
+/** AWS's documentation account id: obviously not the user's, and still a well-formed ARN. */
+export const ROLE_ARN_PLACEHOLDER = 'arn:aws:iam::123456789012:role/strava-lakehouse';
+
+/** The repository secrets `auth --github-repo` sets and the workflow passes to the action. */
+export const REPO_SECRETS = {
+  clientId: 'STRAVA_CLIENT_ID',
+  clientSecret: 'STRAVA_CLIENT_SECRET',
+  refreshToken: 'STRAVA_REFRESH_TOKEN',
+} as const;
+/** A token that may write secrets, for storing a rotated refresh token; the user adds it. */
+export const GITHUB_TOKEN_SECRET = 'STRAVA_LAKEHOUSE_GITHUB_TOKEN';
+
+export interface WorkflowSettings {
+  /** `owner/repo@ref` (or `owner/repo/path@ref`). */
+  action: string;
+  warehouse: string;
+  engine: Engine;
+  /** For an s3:// warehouse: credentials through GitHub's OIDC token. */
+  aws?: { roleArn: string; region: string; placeholder: boolean };
+  /** The minute past 06:00 UTC on the 2nd at which the schedule fires. */
+  minute: number;
+}
+
+/** A YAML single-quoted scalar: nothing in it is special but the quote, which doubles. */
+export const yamlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+const expr = (text: string) => `\${{ ${text} }}`;
+
+function actionInputs(s: WorkflowSettings): [InputName, string][] {
+  const inputs: [InputName, string][] = [
+    ['month', expr('inputs.month')],
+    ['force', expr('inputs.force || false')],
+    ['warehouse', yamlString(s.warehouse)],
+    ['engine', s.engine],
+    ['strava-client-id', expr(`secrets.${REPO_SECRETS.clientId}`)],
+    ['strava-client-secret', expr(`secrets.${REPO_SECRETS.clientSecret}`)],
+    ['strava-refresh-token', expr(`secrets.${REPO_SECRETS.refreshToken}`)],
+    ['refresh-token-secret-name', REPO_SECRETS.refreshToken],
+    ['github-token', expr(`secrets.${GITHUB_TOKEN_SECRET} || github.token`)],
+    ['retention-days', '90'],
+  ];
+  if (s.engine === 'databricks') {
+    inputs.push(
+      ['databricks-host', expr('vars.DATABRICKS_HOST')],
+      ['databricks-http-path', expr('vars.DATABRICKS_HTTP_PATH')],
+      ['databricks-token', expr('secrets.DATABRICKS_TOKEN')],
+    );
+  }
+  return inputs;
+}
+
+export function renderWorkflow(s: WorkflowSettings): string {
+  const header = [
+    `# Strava lakehouse, written by \`strava-lakehouse init\` (${VERSION}).`,
+    `# On the 2nd of each month this adds the previous month to ${s.warehouse};`,
+    '# Actions tab > Strava lakehouse > Run workflow processes any month.',
+    `# Repository secrets: ${REPO_SECRETS.clientId}, ${REPO_SECRETS.clientSecret} and`,
+    `# ${REPO_SECRETS.refreshToken}, which \`strava-lakehouse auth --github-repo OWNER/NAME\` sets.`,
+    '# Strava rotates the refresh token: for the action to store a new one, put a fine-grained',
+    '# token with Actions (read) and Secrets (read and write) on this repository in the secret',
+    `# ${GITHUB_TOKEN_SECRET}.`,
+  ];
+  if (s.aws) {
+    header.push(
+      "# AWS: the role below must trust GitHub's OIDC provider (token.actions.githubusercontent.com)",
+      `# for this repository, and may read and write ${s.warehouse}.`,
+    );
+  }
+  if (s.engine === 'databricks') {
+    header.push(
+      '# Databricks: the variables DATABRICKS_HOST and DATABRICKS_HTTP_PATH, the secret DATABRICKS_TOKEN.',
+    );
+  }
+  const permissions = ['  actions: read'];
+  if (s.aws) permissions.push('  id-token: write');
+  const awsStep = s.aws
+    ? [
+        `      - uses: ${CONFIGURE_AWS_CREDENTIALS}`,
+        '        with:',
+        `          role-to-assume: ${yamlString(s.aws.roleArn)}${s.aws.placeholder ? ' # placeholder: your role, or run init again with --role-arn' : ''}`,
+        `          aws-region: ${s.aws.region}`,
+      ]
+    : [];
+  const lines = [
+    ...header,
+    'name: Strava lakehouse',
+    '',
+    'on:',
+    '  schedule:',
+    '    # Early on the 2nd (UTC), when the month is over in every time zone; off the hour, when',
+    "    # GitHub's schedules are least delayed.",
+    `    - cron: '${s.minute} 6 2 * *'`,
+    '  workflow_dispatch:',
+    '    inputs:',
+    '      month:',
+    '        description: Month to process, YYYY-MM (empty for the previous month)',
+    '        required: false',
+    '        type: string',
+    '      force:',
+    '        description: Process it again even if nothing changed',
+    '        required: false',
+    '        type: boolean',
+    '        default: false',
+    '',
+    '# One run per month at a time, never cancelled: a cancelled run wastes its Strava requests.',
+    '# A scheduled run and a dispatch without a month both mean the previous month.',
+    'concurrency:',
+    `  group: strava-lakehouse-${expr("inputs.month || 'previous-month'")}`,
+    '  cancel-in-progress: false',
+    '',
+    `# Earlier runs' records are artifacts (actions: read)${s.aws ? '; AWS credentials come through OIDC (id-token: write)' : ''}.`,
+    'permissions:',
+    ...permissions,
+    '',
+    'jobs:',
+    '  ingest:',
+    '    runs-on: ubuntu-latest',
+    '    timeout-minutes: 60',
+    '    steps:',
+    ...awsStep,
+    '      - id: lakehouse',
+    `        uses: ${s.action}`,
+    '        with:',
+    ...actionInputs(s).map(([name, value]) => `          ${name}: ${value}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
