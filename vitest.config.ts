@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites: `unit` needs Node only (npm test); `s3` and `interop` need the Python test
-// oracles that scripts/setup-oracles.sh installs into .oracles/ (run by .ci/run).
+// Four suites: `unit` needs Node only (npm test); `s3`, `faults` and `interop` need the Python
+// test oracles that scripts/setup-oracles.sh installs into .oracles/ (run by .ci/run).
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +19,15 @@ export default defineConfig({
           globalSetup: ['test/support/moto-global.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/support/moto-global.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -34,6 +34,8 @@ export interface PipelineDeps {
   sleep?: (ms: number) => Promise<void>;
   runId?: string;
   github?: RunRecord['github'];
+  /** The warehouse's store; by default opened from `config.warehouse` (tests wrap it). */
+  store?: ObjectStore;
   /** Another place to find the newest earlier record of a month (the action: artifacts). */
   findPreviousRecord?: (month: Month) => Promise<RunRecord | undefined>;
 }
@@ -62,7 +64,7 @@ export async function runPipeline(
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const runId = deps.runId ?? newRunId(startedAt);
-  const store = openStore(config.warehouse, config.s3);
+  const store = deps.store ?? openStore(config.warehouse, config.s3);
   const engine = await createEngine(config, store, { progress, now });
   try {
     // Refuse tables this engine must not write before touching Strava or the warehouse.
