@@ -5,9 +5,14 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const entries = ['src/cli.ts', 'src/index.ts'].filter((f) => fs.existsSync(f));
+// `node scripts/bundle.mjs [outdir]`: dist/ by default; tests build into a folder of their own.
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const outdir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
+const entries = ['src/cli.ts', 'src/index.ts'].map((f) => path.join(root, f));
 
 // @actions/core loads @actions/http-client, which imports undici at load time only to offer a
 // ProxyAgent: inlined as is, undici is evaluated on every start of the action. This stand-in
@@ -29,11 +34,11 @@ const lazyUndiciForHttpClient = {
   },
 };
 
-fs.rmSync('dist', { recursive: true, force: true });
+fs.rmSync(outdir, { recursive: true, force: true });
 await build({
   plugins: [lazyUndiciForHttpClient],
   entryPoints: entries,
-  outdir: 'dist',
+  outdir,
   bundle: true,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -54,6 +59,6 @@ await build({
 });
 fs.copyFileSync(
   require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'),
-  'dist/parquet_wasm_bg.wasm',
+  path.join(outdir, 'parquet_wasm_bg.wasm'),
 );
-if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+fs.chmodSync(path.join(outdir, 'cli.js'), 0o755);

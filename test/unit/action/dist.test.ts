@@ -1,5 +1,5 @@
 /**
- * The bundled action (dist/index.js) run the way the runner runs it: a child process with
+ * The bundled action (a fresh build of dist/index.js) run the way the runner runs it: a child process with
  * INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_REPOSITORY, GITHUB_RUN_ID and
  * RUNNER_TEMP, against the Strava simulator (which rotates the refresh token on every refresh),
  * the fake GitHub REST API and a folder warehouse.
@@ -35,6 +35,7 @@ let sim: Simulator;
 let github: FakeGitHub;
 let tmp: string;
 let warehouse: string;
+let bundleDir: string;
 /** The record of the first run, which later runs compare with. */
 let firstRecord: RunRecord;
 /** Every secret value the action was handed or made: none may show outside a mask command. */
@@ -93,7 +94,7 @@ async function runAction(
     }),
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, ['dist/index.js'], {
+  const child = spawn(process.execPath, [path.join(bundleDir, 'index.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -149,8 +150,10 @@ const recordOf = (run: ActionRun) =>
   JSON.parse(fs.readFileSync(run.outputs['run-record']!, 'utf8')) as RunRecord;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/bundle.mjs'], { stdio: 'inherit' });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-action-'));
+  // The bundle as scripts/bundle.mjs builds dist/, into a folder of this test's own.
+  bundleDir = path.join(tmp, 'dist');
+  execFileSync(process.execPath, ['scripts/bundle.mjs', bundleDir], { stdio: 'inherit' });
   warehouse = path.join(tmp, 'lakehouse');
   sim = await startSimulator(CLIENT);
   github = await startFakeGitHub({
