@@ -10,7 +10,7 @@
  * in a single sweep and processed in one set of commits.
  */
 import { randomBytes } from 'node:crypto';
-import { AppError, StoreError } from './errors.js';
+import { QualityError, StoreError } from './errors.js';
 import type { PipelineConfig } from './config.js';
 import { silentProgress, type Progress } from './progress.js';
 import { StravaAuth } from './strava/auth.js';
@@ -187,7 +187,7 @@ async function landAll(
       throw new StoreError(`Landing file ${store.uri(landed.key)} vanished after writing.`);
     // The name is the content's hash: a file edited after landing is caught here.
     if (sha256Hex(body) !== landed.sha256) {
-      throw new AppError(
+      throw new QualityError(
         `Landing file ${store.uri(landed.key)} does not match its content hash: it was changed after landing.`,
         'Delete that file and re-run the month to land it again.',
       );

@@ -13,8 +13,26 @@ export const WRITER_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion
 const ONE_ENGINE_HINT =
   'A warehouse belongs to one engine: keep writing this table with the engine that upgraded it, or point --warehouse at a new location.';
 
-function requirement(p: Protocol): string {
-  const features = [...new Set([...(p.readerFeatures ?? []), ...(p.writerFeatures ?? [])])];
+/**
+ * Legacy protocol versions (before table features) enable features by version plus a table
+ * property; name the ones a user would have turned on, so the message says which.
+ */
+const LEGACY_FEATURES: Record<string, string> = {
+  'delta.columnMapping.mode': 'columnMapping',
+  'delta.enableChangeDataFeed': 'changeDataFeed',
+  'delta.enableDeletionVectors': 'deletionVectors',
+};
+
+function requirement(p: Protocol, configuration: Record<string, string> = {}): string {
+  const legacy = Object.entries(LEGACY_FEATURES)
+    .filter(
+      ([key]) =>
+        configuration[key] !== undefined && !['none', 'false'].includes(configuration[key]!),
+    )
+    .map(([, feature]) => feature);
+  const features = [
+    ...new Set([...(p.readerFeatures ?? []), ...(p.writerFeatures ?? []), ...legacy]),
+  ];
   const withFeatures = features.length ? ` with table features ${features.join(', ')}` : '';
   return `Delta reader version ${p.minReaderVersion} / writer version ${p.minWriterVersion}${withFeatures}`;
 }
@@ -31,7 +49,7 @@ export function assertWritable(table: string, snap: Snapshot | undefined): void 
     hasFeatures(p)
   ) {
     throw new DeltaProtocolError(
-      `${table} requires ${requirement(p)}; strava-lakehouse writes only reader 1 / writer 2 tables without table features.`,
+      `${table} requires ${requirement(p, snap.metadata.configuration)}; strava-lakehouse writes only reader 1 / writer 2 tables without table features.`,
       ONE_ENGINE_HINT,
     );
   }
@@ -54,7 +72,7 @@ export function assertReadable(table: string, snap: Snapshot): void {
   const p = snap.protocol;
   if (p.minReaderVersion > WRITER_PROTOCOL.minReaderVersion || p.readerFeatures?.length) {
     throw new DeltaProtocolError(
-      `${table} requires ${requirement(p)}; strava-lakehouse reads only Delta reader version 1 tables.`,
+      `${table} requires ${requirement(p, snap.metadata.configuration)}; strava-lakehouse reads only Delta reader version 1 tables.`,
       'Read this table with Spark, Databricks or delta-rs.',
     );
   }

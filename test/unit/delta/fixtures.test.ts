@@ -104,7 +104,7 @@ describe('the protocol gate', () => {
     ],
     [
       'table_with_column_mapping',
-      'table_with_column_mapping requires Delta reader version 2 / writer version 5; strava-lakehouse writes only reader 1 / writer 2 tables without table features.',
+      'table_with_column_mapping requires Delta reader version 2 / writer version 5 with table features columnMapping; strava-lakehouse writes only reader 1 / writer 2 tables without table features.',
     ],
   ])('refuses to write %s, naming the table and what it requires', async (name, message) => {
     const store = fixtureCopy(name);
