@@ -4,7 +4,7 @@
 -- Every column is read as text (no schema inference) and named, so a file missing a column
 -- fails instead of loading NULLs. ${landing_dir} is the month's landing folder and
 -- ${landing_file_name} the file's name in it. COPY INTO exists on Databricks only: the Spark
--- parity suite loads bronze with the same SELECT list and FORMAT_OPTIONS instead.
+-- parity suite checks this SELECT list and FORMAT_OPTIONS against the embedded engine's bronze.
 COPY INTO IDENTIFIER(:bronze)
 FROM (
   SELECT

@@ -91,6 +91,11 @@ export class SparkSql {
     await this.request({ op: 'csv_view', view, path, options });
   }
 
+  /** Registers a temporary view over a query, its named parameters bound first. */
+  async view(view: string, text: string, args: Record<string, string> = {}): Promise<void> {
+    await this.request({ op: 'view', view, text, args });
+  }
+
   /** The rows of a query as objects keyed by column. */
   async rows(
     text: string,
@@ -127,29 +132,25 @@ export class SparkSql {
 }
 
 /**
- * Open-source Spark has no COPY INTO. This runs sql/10_copy_into_bronze.sql's own SELECT list
- * and FORMAT_OPTIONS as an INSERT over the landing CSV instead, with the statement's own
- * parameters, and takes each landing file once as COPY INTO does (`loaded` remembers them).
+ * Open-source Spark has no COPY INTO. This registers `view` as the rows it would load: sql/10's
+ * own SELECT list, with the statement's own parameters, over the landing CSV read with its own
+ * FORMAT_OPTIONS.
  */
-export async function copyIntoStandIn(
+export async function copyIntoView(
   spark: SparkSql,
   statement: { file: string; text: string; params: Record<string, string> },
-  loaded: Set<string>,
+  view: string,
 ): Promise<void> {
   const text = statement.text;
-  const target = /COPY INTO (IDENTIFIER\(:\w+\))/.exec(text)?.[1];
   const select = /FROM \(\s*SELECT\s([\s\S]*?)\n\s*FROM '([^']+)'\s*\)/.exec(text);
   const file = /FILES = \('([^']+)'\)/.exec(text)?.[1];
   const options = /FORMAT_OPTIONS \(([\s\S]*?)\)\s*COPY_OPTIONS/.exec(text)?.[1];
-  if (!target || !select || !file || !options) {
+  if (!/COPY INTO IDENTIFIER\(:\w+\)/.test(text) || !select || !file || !options) {
     throw new Error(`${statement.file} no longer has the shape the Spark stand-in reads.`);
   }
-  const path = `${select[2]}/${file}`;
-  if (loaded.has(path)) return;
   const readerOptions = Object.fromEntries(
     [...options.matchAll(/'([^']+)'\s*=\s*'([^']*)'/g)].map((m) => [m[1], m[2]]),
   );
-  await spark.csvView('landing_csv', path, readerOptions);
-  await spark.sql(`INSERT INTO ${target} SELECT ${select[1]} FROM landing_csv`, statement.params);
-  loaded.add(path);
+  await spark.csvView(`${view}_csv`, `${select[2]}/${file}`, readerOptions);
+  await spark.view(view, `SELECT ${select[1]} FROM ${view}_csv`, statement.params);
 }

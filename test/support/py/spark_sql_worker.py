@@ -6,6 +6,7 @@ py4j cannot be mistaken for an answer.
 
   {"op": "sql", "text": ..., "args": {...}}             -> {"columns": [...], "rows": [[...]]}
   {"op": "csv_view", "view": ..., "path": ..., "options": {...}}  -> {}
+  {"op": "view", "view": ..., "text": ..., "args": {...}}         -> {}
 
 Values come back JSON-safe and exact: BIGINT as a decimal string, TIMESTAMP as epoch
 microseconds (a decimal string), DOUBLE as a number (Python's repr round-trips), the rest as is.
@@ -56,6 +57,11 @@ def handle(spark, request):
         return {"columns": df.columns, "rows": [list(r) for r in rows]}
     if op == "csv_view":
         df = spark.read.options(**request["options"]).csv(request["path"])
+        df.createOrReplaceTempView(request["view"])
+        return {}
+    if op == "view":
+        # Spark takes no parameter markers in CREATE VIEW; a DataFrame binds them first.
+        df = spark.sql(request["text"], args=request.get("args") or {})
         df.createOrReplaceTempView(request["view"])
         return {}
     raise ValueError(f"unknown op {op!r}")
