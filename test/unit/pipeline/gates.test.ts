@@ -138,7 +138,10 @@ describe('the protocol gate', () => {
       'reader version 3 / writer version 7 with table features deletionVectors',
     ],
     // Column mapping predates table features: the legacy versions say it.
-    ['table_with_column_mapping', 'reader version 2 / writer version 5 with table features columnMapping'],
+    [
+      'table_with_column_mapping',
+      'reader version 2 / writer version 5 with table features columnMapping',
+    ],
   ])(
     'silver with the protocol of %s: run fails naming the table and "%s", writing nothing',
     async (fixture, requirement) => {
