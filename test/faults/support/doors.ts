@@ -1,0 +1,39 @@
+/**
+ * The product's two doors as users get them: dist/cli.js and dist/index.js, built by
+ * scripts/bundle.mjs into a folder of the suite's own (so other work on dist/ cannot disturb
+ * it), and run as child processes.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Builds cli.js and index.js into `dir`. */
+export function bundleDoors(dir: string): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/bundle.mjs'), dir]);
+}
+
+export interface Output {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `<bundle>/<script>` with `args`, in exactly the environment `env` (nothing inherited). */
+export function runBundled(
+  bundle: string,
+  script: 'cli.js' | 'index.js',
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Output> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(bundle, script), ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
