@@ -1,14 +1,12 @@
 /**
- * How long loading a Delta snapshot takes as the history grows: commits versions 0..N (monthly
- * appends and partition replaces) to silver/activities in a fresh warehouse, then times a cold
- * `DeltaTable.snapshot()` (median of 9) with the checkpoint, and with the log replayed from JSON
- * alone (checkpoints removed) for comparison.
- *
- *   npx esbuild bench/delta-snapshot.ts --bundle --platform=node --format=esm --packages=external \
- *     --outfile=node_modules/.cache/bench/delta-snapshot.mjs && \
- *   node node_modules/.cache/bench/delta-snapshot.mjs [warehouse, default: a temporary folder]
- *
- * A warehouse may be s3://bucket/prefix (AWS SDK settings apply). Prints JSON.
+ * How long loading silver's snapshot takes as its history grows. To separate the length of the
+ * history from the size of the table, three histories of 10, 100 and 1,000 commits build the
+ * same table state: 1,000 data files added (10 rows each, one month a file) and 200 of them
+ * removed again, spread evenly over the commits, so 800 live files and 200 tombstones at the
+ * end. A checkpoint is written every 10 versions, so the longer histories end on 9 JSON commits
+ * after one; the 10-commit one is replayed from JSON alone. Each figure is the median of cold
+ * `DeltaTable.snapshot()` loads; at the end the 1,000-commit history loses its checkpoints and
+ * is timed again, to show what they save.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,13 +17,33 @@ import type { ObjectStore } from '../src/landing/store.js';
 import { DeltaTable, type Row } from '../src/lakehouse/delta/table.js';
 import { SILVER } from '../src/lakehouse/tables.js';
 import { ACTIVITY_FIELDS } from '../src/strava/schema.js';
+import { load, median, round } from './measure.js';
 
-/** Table versions to reach: each has a checkpoint (one every 10 versions). */
-const VERSIONS = [10, 200];
-const RUNS = 9;
+const FILES_ADDED = 1_000;
+const FILES_REMOVED = 200;
+const ROWS_PER_FILE = 10;
 
-function rows(month: string, n: number): Row[] {
-  return Array.from({ length: n }, (_, i) => {
+export interface SnapshotLoad {
+  commits: number;
+  version: number;
+  liveFiles: number;
+  tombstones: number;
+  medianMs: number;
+  load: number;
+}
+
+export interface SilverLoadFigures {
+  withCheckpoints: SnapshotLoad[];
+  /** The longest history again with its checkpoints deleted. */
+  jsonOnly: SnapshotLoad;
+}
+
+function monthOf(file: number): string {
+  return `${2000 + Math.floor(file / 12)}-${String((file % 12) + 1).padStart(2, '0')}`;
+}
+
+function rows(month: string): Row[] {
+  return Array.from({ length: ROWS_PER_FILE }, (_, i) => {
     const row: Row = { month };
     for (const f of ACTIVITY_FIELDS) {
       row[f.name] = {
@@ -40,49 +58,63 @@ function rows(month: string, n: number): Row[] {
   });
 }
 
+/** `commits` commits that together add FILES_ADDED files and remove FILES_REMOVED of them. */
 async function history(store: ObjectStore, commits: number): Promise<void> {
   const table = new DeltaTable(store, SILVER);
-  for (let v = 0; v < commits; v++) {
-    const month = `20${String(10 + Math.floor(v / 12)).padStart(2, '0')}-${String((v % 12) + 1).padStart(2, '0')}`;
-    const add = await table.writeFiles(rows(month, 10));
-    // Every fifth commit replaces the previous month too, so the log also carries removes.
+  const perCommit = FILES_ADDED / commits;
+  // Removals start with the second commit (the first has nothing to remove) and end on the last.
+  const removedBy = (c: number) => (c === 0 ? 0 : Math.floor((c * FILES_REMOVED) / (commits - 1)));
+  for (let c = 0; c < commits; c++) {
+    const first = c * perCommit;
+    const add = await table.writeFiles(
+      Array.from({ length: perCommit }, (_, i) => rows(monthOf(first + i))).flat(),
+    );
+    const removing = removedBy(c) - (c === 0 ? 0 : removedBy(c - 1));
     await table.commit(
-      (snap) => ({ add, remove: v % 5 === 4 ? (snap?.files ?? []).slice(-1) : [] }),
+      (snap) => ({ add, remove: removing ? (snap?.files ?? []).slice(-removing) : [] }),
       { operation: 'WRITE', operationParameters: { mode: 'Append' } },
     );
   }
 }
 
-async function medianLoadMs(
-  store: ObjectStore,
-): Promise<{ ms: number; version: number; files: number }> {
+async function timeLoad(store: ObjectStore, commits: number, runs: number): Promise<SnapshotLoad> {
+  const before = load();
   await new DeltaTable(store, SILVER).snapshot(); // warm-up: JIT, file system caches
   const times: number[] = [];
-  let last = { version: -1, files: 0 };
-  for (let i = 0; i < RUNS; i++) {
+  let last = { version: -1, liveFiles: 0, tombstones: 0 };
+  for (let i = 0; i < runs; i++) {
     const start = performance.now();
     const snap = (await new DeltaTable(store, SILVER).snapshot())!;
     times.push(performance.now() - start);
-    last = { version: snap.version, files: snap.files.length };
+    last = {
+      version: snap.version,
+      liveFiles: snap.files.length,
+      tombstones: snap.tombstones.length,
+    };
   }
-  times.sort((a, b) => a - b);
-  return { ms: Math.round(times[Math.floor(RUNS / 2)]! * 10) / 10, ...last };
+  return { commits, ...last, medianMs: round(median(times), 2), load: before };
 }
 
-async function main(): Promise<void> {
-  const base = process.argv[2] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sl-bench-'));
-  const results = [];
-  for (const version of VERSIONS) {
-    const store = openStore(`${base}/v${version}`);
-    await history(store, version + 1);
-    const withCheckpoint = await medianLoadMs(store);
-    const log = `${SILVER.path}/_delta_log/`;
-    for (const o of await store.list(log)) if (/checkpoint/.test(o.key)) await store.delete(o.key);
-    const jsonOnly = await medianLoadMs(store);
-    results.push({ version, withCheckpoint, jsonOnly });
+export async function silverLoadFigures(
+  counts: readonly number[],
+  runs: number,
+): Promise<SilverLoadFigures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-bench-snapshot-'));
+  try {
+    const withCheckpoints: SnapshotLoad[] = [];
+    let longest: { store: ObjectStore; commits: number } | undefined;
+    for (const commits of counts) {
+      const store = openStore(path.join(dir, `commits-${commits}`));
+      await history(store, commits);
+      withCheckpoints.push(await timeLoad(store, commits, runs));
+      longest = { store, commits };
+    }
+    const { store, commits } = longest!;
+    for (const o of await store.list(`${SILVER.path}/_delta_log/`)) {
+      if (/checkpoint/.test(o.key)) await store.delete(o.key);
+    }
+    return { withCheckpoints, jsonOnly: await timeLoad(store, commits, runs) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  if (!process.argv[2]) fs.rmSync(base, { recursive: true, force: true });
-  console.log(JSON.stringify({ node: process.version, runs: RUNS, results }, null, 2));
 }
-
-await main();

@@ -26,6 +26,7 @@ import type { MonthLanding } from './lakehouse/engine.js';
 import { runRecordKey, type RunRecord, type TableVersions } from './runs/record.js';
 import { sha256Hex } from './landing/land.js';
 import { VERSION } from './version.js';
+import { STORAGE_CONCURRENCY, mapConcurrently } from './concurrency.js';
 
 export interface PipelineDeps {
   progress?: Progress;
@@ -70,7 +71,14 @@ export async function runPipeline(
     // Refuse tables this engine must not write before touching Strava or the warehouse.
     await progress.group('Check tables', () => engine.preflight());
 
-    const auth = new StravaAuth({ config: config.strava, fetch: deps.fetch, progress });
+    // The same clock and waits as the client: token expiry is judged on the run's clock.
+    const auth = new StravaAuth({
+      config: config.strava,
+      fetch: deps.fetch,
+      progress,
+      now,
+      sleep: deps.sleep,
+    });
     const client = new StravaClient({
       config: config.strava,
       auth,
@@ -97,8 +105,13 @@ export async function runPipeline(
     const versions = await engine.preflight();
     const todo: LandedMonth[] = [];
     const skipped = new Set<Month>();
-    for (const l of landed) {
-      const prev = config.force ? undefined : await findPrevious(store, l.landing.month, deps);
+    const previous = config.force
+      ? []
+      : await mapConcurrently(landed, STORAGE_CONCURRENCY, (l) =>
+          findPrevious(store, l.landing.month, deps),
+        );
+    for (const [i, l] of landed.entries()) {
+      const prev = previous[i];
       if (
         prev &&
         prev.landing.sha256 === l.landing.sha256 &&
@@ -148,11 +161,11 @@ export async function runPipeline(
         forced: config.force,
       };
     });
-    await progress.group('Record', async () => {
-      for (const r of records) {
-        await store.put(runRecordKey(r.month, r.runId), `${JSON.stringify(r, null, 2)}\n`);
-      }
-    });
+    await progress.group('Record', () =>
+      mapConcurrently(records, STORAGE_CONCURRENCY, (r) =>
+        store.put(runRecordKey(r.month, r.runId), `${JSON.stringify(r, null, 2)}\n`),
+      ),
+    );
     return {
       records,
       ...(auth.rotatedRefreshToken ? { rotatedRefreshToken: auth.rotatedRefreshToken } : {}),
@@ -173,14 +186,21 @@ function describeRange(config: PipelineConfig): string {
   return config.from === config.to ? config.from : `${config.from}..${config.to}`;
 }
 
-/** Lands every month of the range, then reads each landing file back as the engine will. */
+/**
+ * Lands every month of the range, then reads each landing file back as the engine will. A
+ * month's activities leave `fetched` once landed: its landing rows take their place, and a
+ * large backfill need not hold both.
+ */
 async function landAll(
   store: ObjectStore,
   fetched: Map<Month, StravaActivity[]>,
   progress: Progress,
 ): Promise<LandedMonth[]> {
-  const out: LandedMonth[] = [];
-  for (const [month, activities] of [...fetched].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const lines: string[] = [];
+  let reported = 0;
+  return mapConcurrently([...fetched.keys()].sort(), STORAGE_CONCURRENCY, async (month, i) => {
+    const activities = fetched.get(month)!;
+    fetched.delete(month);
     const landed = await landMonth(store, month, activities);
     const body = await store.get(landed.key);
     if (!body)
@@ -193,16 +213,16 @@ async function landAll(
       );
     }
     const rows = parseLandingCsv(new TextDecoder().decode(body), store.uri(landed.key));
-    out.push({
+    lines[i] =
+      `landed ${month}: ${activities.length} activities${landed.reused ? ' (unchanged)' : ''}`;
+    // In month order, whichever month finishes first.
+    for (; lines[reported] !== undefined; reported++) progress.update(lines[reported]!);
+    return {
       landing: { month, key: landed.key, sha256: landed.sha256, rows },
       bytes: landed.bytes,
       reused: landed.reused,
-    });
-    progress.update(
-      `landed ${month}: ${activities.length} activities${landed.reused ? ' (unchanged)' : ''}`,
-    );
-  }
-  return out;
+    };
+  });
 }
 
 async function findPrevious(

@@ -97,10 +97,9 @@ export function parseFlags(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new ConfigError(
-      `${(err as Error).message}.`,
-      'Run `strava-lakehouse --help` for the flags.',
-    );
+    // Some of Node's messages span lines ("argument is ambiguous" and its advice): keep one.
+    const message = (err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.?$/, '.');
+    throw new ConfigError(message, 'Run `strava-lakehouse --help` for the flags.');
   }
 }
 

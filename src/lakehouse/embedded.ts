@@ -8,6 +8,7 @@
  * - gold is recomputed for the touched months (and the month after each) from silver read
  *   inside the commit builder, so a retried commit always derives from the newest silver.
  */
+import { STORAGE_CONCURRENCY, mapConcurrently } from '../concurrency.js';
 import { QualityError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { silentProgress } from '../progress.js';
@@ -23,6 +24,20 @@ import { BRONZE, GOLD, SILVER } from './tables.js';
 
 const LANDING_TAG = 'landingSha256';
 const bronzeAppId = (landingKey: string) => `strava-lakehouse:${landingKey}`;
+
+type SilverRowForGold = SilverForGold & { id: bigint };
+
+/** The silver columns gold is computed from, and `id` to sort by. */
+const SILVER_FOR_GOLD = [
+  'id',
+  'month',
+  'sport_type',
+  'distance',
+  'moving_time',
+  'elapsed_time',
+  'total_elevation_gain',
+  'average_heartrate',
+] as const satisfies readonly (keyof SilverRowForGold)[];
 
 const monthOfFile = (f: AddFile) => f.partitionValues.month ?? null;
 const versionOf = (s: Snapshot | undefined) => (s ? s.version : null);
@@ -82,16 +97,21 @@ export class EmbeddedEngine implements Engine {
     const pending = landings.filter((l) => !snap?.txns.has(bronzeAppId(l.key)));
     if (!pending.length) return [];
     const ingestedAt = BigInt(this.now().getTime()) * 1000n;
-    const rows: Row[] = pending.flatMap((l) =>
-      l.rows.map((cells) => ({
-        ...cells,
-        _landing_file: l.key,
-        _ingested_at: ingestedAt,
-        _run_id: ctx.runId,
-        month: l.month,
-      })),
+    // By month, so a backfill's bronze rows are never all in memory together.
+    const written = await mapConcurrently(pending, STORAGE_CONCURRENCY, (l) =>
+      l.rows.length
+        ? this.bronze.writeFiles(
+            l.rows.map((cells) => ({
+              ...cells,
+              _landing_file: l.key,
+              _ingested_at: ingestedAt,
+              _run_id: ctx.runId,
+              month: l.month,
+            })),
+          )
+        : Promise.resolve([]),
     );
-    const files = rows.length ? await this.bronze.writeFiles(rows) : [];
+    const files = written.flat();
     let taken: Month[] = [];
     const version = await this.bronze.commit(
       (latest) => {
@@ -131,16 +151,15 @@ export class EmbeddedEngine implements Engine {
     const todo = landings.filter((l) => ctx.force || !holds(snap, l));
     if (!todo.length) return [];
 
-    const addsByMonth = new Map<Month, AddFile[]>();
-    for (const l of todo) {
-      const rows = l.rows.map((cells) => toSilverRow(cells, l.month));
-      addsByMonth.set(
-        l.month,
-        rows.length
-          ? await this.silver.writeFiles(rows, { tags: { [LANDING_TAG]: l.sha256 } })
-          : [],
-      );
-    }
+    const written = await mapConcurrently(todo, STORAGE_CONCURRENCY, (l) =>
+      l.rows.length
+        ? this.silver.writeFiles(
+            l.rows.map((cells) => toSilverRow(cells, l.month)),
+            { tags: { [LANDING_TAG]: l.sha256 } },
+          )
+        : Promise.resolve([]),
+    );
+    const addsByMonth = new Map(todo.map((l, i) => [l.month, written[i]!]));
     let committed: Month[] = [];
     const version = await this.silver.commit(
       (latest) => {
@@ -209,9 +228,10 @@ export class EmbeddedEngine implements Engine {
     const want = new Set(months.flatMap((m) => [m, addMonths(m, -1)]));
     const snap = await this.silver.snapshot();
     const files = (snap?.files ?? []).filter((f) => want.has(monthOfFile(f) ?? ''));
-    const rows = (await this.silver.readRows(files)) as unknown as (SilverForGold & {
-      id: bigint;
-    })[];
+    const rows = (await this.silver.readRows(
+      files,
+      SILVER_FOR_GOLD,
+    )) as unknown as SilverRowForGold[];
     return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }

@@ -43,7 +43,7 @@ export function parseLandingCsv(text: string, file: string): Record<string, stri
     );
   if (text.replace(/^\uFEFF/, '').trim() === '') throw refuse('is empty (no header line)');
   try {
-    return parse(text, {
+    const rows = parse(text, {
       bom: true,
       columns: (header: string[]) => {
         const diff = headerDifference(header);
@@ -51,6 +51,9 @@ export function parseLandingCsv(text: string, file: string): Record<string, stri
         return header;
       },
     }) as Record<string, string>[];
+    // csv-parse adds a record's keys one by one, which leaves V8 a large dictionary-mode
+    // object; made in one go, a row with its text takes half the memory (a backfill holds all).
+    return rows.map((row) => Object.fromEntries(Object.entries(row)));
   } catch (err) {
     if (err instanceof QualityError) throw err;
     throw refuse(`is not valid CSV: ${(err as Error).message}`);

@@ -128,8 +128,7 @@ export class FolderStore implements ObjectStore {
       `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`,
     );
     try {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(temp, body, { flag: 'wx' });
+      await createFile(temp, body);
       return temp;
     } catch (err) {
       await removeQuietly(temp);
@@ -146,6 +145,17 @@ export class FolderStore implements ObjectStore {
       );
     }
     return path.join(this.root, ...segments);
+  }
+}
+
+/** Creates a new file, making its folder only when missing: most writes go to one that exists. */
+async function createFile(file: string, body: Uint8Array | string): Promise<void> {
+  try {
+    await fs.writeFile(file, body, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, body, { flag: 'wx' });
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import {
   Bool,
+  DataType,
   Field,
   Int32,
   Int64,
@@ -18,7 +19,7 @@ import {
   Utf8,
   makeBuilder,
   makeData,
-  type DataType,
+  type Vector,
 } from 'apache-arrow';
 import { DeltaProtocolError } from '../../errors.js';
 import type { ObjectStore } from '../../landing/store.js';
@@ -162,12 +163,44 @@ export async function writeCheckpoint(
   }
 }
 
-/** Arrow values as JSON values: Int64 bigints become numbers, maps objects, lists arrays. */
-function plain(value: unknown): Record<string, unknown> {
-  const json = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
-  const obj = JSON.parse(json) as Record<string, unknown>;
-  // Absent optional fields (stats, tags, name...) read back as null; JSON commits leave them out.
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== null));
+/**
+ * An Arrow value as JSON would carry it (Int64 bigints as numbers, structs and maps as objects,
+ * lists as arrays): what JSON.stringify then JSON.parse give, without the text in between, which
+ * cost most of a snapshot load (the stats strings were escaped and parsed back).
+ */
+function json(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== 'object') return value;
+  const own = (value as { toJSON?: () => unknown }).toJSON?.() ?? value;
+  if (typeof own !== 'object' || own === null) return json(own);
+  if (Array.isArray(own)) return own.map((v) => json(v) ?? null);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(own)) {
+    const converted = json(v);
+    if (converted !== undefined) out[k] = converted;
+  }
+  return out;
+}
+
+/**
+ * Every row of a column as JSON values (null where a row has none); a struct is assembled from
+ * its fields' columns, since reading it row by row through Arrow's row objects costs several
+ * times more.
+ */
+function columnJson(column: Vector): unknown[] {
+  if (DataType.isStruct(column.type)) {
+    const fields = column.type.children.map(
+      (f, j) => [f.name, columnJson(column.getChildAt(j)!)] as const,
+    );
+    return Array.from({ length: column.length }, (_, i) => {
+      if (!column.isValid(i)) return null;
+      const row: Record<string, unknown> = {};
+      for (const [name, values] of fields) if (values[i] !== undefined) row[name] = values[i];
+      return row;
+    });
+  }
+  return Array.from({ length: column.length }, (_, i) => json(column.get(i)));
 }
 
 const ACTION_COLUMNS = ['protocol', 'metaData', 'txn', 'add', 'remove'] as const;
@@ -185,12 +218,16 @@ export function readCheckpoint(bytes: Uint8Array, what: string): Action[] {
     );
   }
   const actions: Action[] = [];
-  const columns = ACTION_COLUMNS.map((name) => [name, table.getChild(name)] as const);
+  const columns = ACTION_COLUMNS.flatMap((name) => {
+    const column = table.getChild(name);
+    return column ? [[name, columnJson(column)] as const] : [];
+  });
   for (let i = 0; i < table.numRows; i++) {
-    for (const [name, column] of columns) {
-      const value: unknown = column?.get(i);
+    for (const [name, values] of columns) {
+      const value = values[i] as Record<string, unknown> | null | undefined;
       if (value === null || value === undefined) continue;
-      const action = plain(value);
+      // Absent optional fields (stats, tags, name...) read back as null; JSON commits leave them out.
+      const action = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
       // Maps a writer left null read as empty, as in JSON commits, where they are required.
       if (name === 'add') action.partitionValues ??= {};
       if (name === 'metaData') action.configuration ??= {};

@@ -15,13 +15,49 @@ const TIE_BREAKER = '\u{10FFFD}';
 /** Spark compares strings as UTF-8 bytes; JS `<` compares UTF-16 units, which differs above U+FFFF. */
 const compareUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-function compare(a: Value, b: Value): number {
-  if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b);
-  return (a as number | bigint) < (b as number | bigint)
+/** Without surrogates (all text below U+10000) UTF-16 order is UTF-8 byte order. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+const compareUnits = (a: Value, b: Value) =>
+  (a as number | bigint | string) < (b as number | bigint | string)
     ? -1
-    : (a as number | bigint) > (b as number | bigint)
+    : (a as number | bigint | string) > (b as number | bigint | string)
       ? 1
       : 0;
+
+interface ColumnSummary {
+  present: number;
+  min: Value;
+  max: Value;
+  /** A NaN or an infinity: no bounds then. */
+  nonFinite: boolean;
+  /** Text above U+FFFF, where only byte order gives the right bounds. */
+  surrogates: boolean;
+}
+
+/** One pass over a column: non-null count and bounds in `compare` order (the first of ties). */
+function summarize(
+  rows: readonly Row[],
+  name: string,
+  compare: (a: Value, b: Value) => number,
+): ColumnSummary {
+  const s: ColumnSummary = {
+    present: 0,
+    min: null,
+    max: null,
+    nonFinite: false,
+    surrogates: false,
+  };
+  for (const r of rows) {
+    const v = r[name] ?? null;
+    if (v === null) continue;
+    s.present++;
+    if (typeof v === 'number' && !Number.isFinite(v)) s.nonFinite = true;
+    if (typeof v === 'string' && !s.surrogates && SURROGATE.test(v)) s.surrogates = true;
+    if (s.min === null || compare(v, s.min) < 0) s.min = v;
+    if (s.max === null || compare(v, s.max) > 0) s.max = v;
+  }
+  return s;
 }
 
 function bound(value: Value, f: DeltaField, side: 'min' | 'max'): string | undefined {
@@ -44,20 +80,14 @@ export function fileStats(rows: readonly Row[], fields: readonly DeltaField[]): 
   const nulls: string[] = [];
   for (const f of fields) {
     const key = JSON.stringify(f.name);
-    const values = rows
-      .map((r) => r[f.name] ?? null)
-      .filter((v): v is NonNullable<Value> => v !== null);
-    nulls.push(`${key}:${rows.length - values.length}`);
-    if (f.type === 'boolean' || values.length === 0) continue;
-    if (values.some((v) => typeof v === 'number' && !Number.isFinite(v))) continue;
-    let min = values[0]!;
-    let max = values[0]!;
-    for (const v of values) {
-      if (compare(v, min) < 0) min = v;
-      if (compare(v, max) > 0) max = v;
+    let col = summarize(rows, f.name, compareUnits);
+    nulls.push(`${key}:${rows.length - col.present}`);
+    if (f.type === 'boolean' || col.present === 0 || col.nonFinite) continue;
+    if (col.surrogates) {
+      col = summarize(rows, f.name, (a, b) => compareUtf8(a as string, b as string));
     }
-    const lo = bound(min, f, 'min');
-    const hi = bound(max, f, 'max');
+    const lo = bound(col.min, f, 'min');
+    const hi = bound(col.max, f, 'max');
     if (lo !== undefined) mins.push(`${key}:${lo}`);
     if (hi !== undefined) maxes.push(`${key}:${hi}`);
   }

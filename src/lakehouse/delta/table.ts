@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { STORAGE_CONCURRENCY, mapConcurrently } from '../../concurrency.js';
 import { DeltaConflictError, StoreError, errorLine } from '../../errors.js';
 import type { ObjectStore } from '../../landing/store.js';
 import { VERSION } from '../../version.js';
@@ -51,7 +52,6 @@ export interface DeltaTableOptions {
 
 const MAX_ATTEMPTS = 20;
 const CHECKPOINT_INTERVAL = 10;
-const READ_CONCURRENCY = 8;
 
 /** Up to 20 ms, doubling per attempt, at most 0.5 s, times a random factor so racers spread out. */
 const backoff = (attempt: number) => Math.random() * Math.min(500, 10 * 2 ** attempt);
@@ -93,22 +93,24 @@ export class DeltaTable {
       groups.set(key, group);
     }
     const compression = this.options.compression ?? 'snappy';
-    const adds: AddFile[] = [];
-    for (const { values, rows: part } of groups.values()) {
-      const bytes = writeParquet(rowsToArrow(part, dataFields, def.path), compression);
-      const path = newDataFilePath(def.partitionColumns, values, compression);
-      await this.store.put(`${def.path}/${path}`, bytes);
-      adds.push({
-        path: encodeAddPath(path),
-        partitionValues: values,
-        size: bytes.length,
-        modificationTime: Date.now(),
-        dataChange: true,
-        stats: fileStats(part, dataFields),
-        ...(opts.tags ? { tags: opts.tags } : {}),
-      });
-    }
-    return adds;
+    return mapConcurrently(
+      [...groups.values()],
+      STORAGE_CONCURRENCY,
+      async ({ values, rows: part }) => {
+        const bytes = writeParquet(rowsToArrow(part, dataFields, def.path), compression);
+        const path = newDataFilePath(def.partitionColumns, values, compression);
+        await this.store.put(`${def.path}/${path}`, bytes);
+        return {
+          path: encodeAddPath(path),
+          partitionValues: values,
+          size: bytes.length,
+          modificationTime: Date.now(),
+          dataChange: true,
+          stats: fileStats(part, dataFields),
+          ...(opts.tags ? { tags: opts.tags } : {}),
+        };
+      },
+    );
   }
 
   /**
@@ -149,8 +151,11 @@ export class DeltaTable {
     }
   }
 
-  /** Rows of the given files, partition values added back as columns, timestamps as epoch micros. */
-  async readRows(files: AddFile[]): Promise<Row[]> {
+  /**
+   * Rows of the given files, partition values added back as columns, timestamps as epoch micros;
+   * only the named `columns` when given.
+   */
+  async readRows(files: AddFile[], columns?: readonly string[]): Promise<Row[]> {
     if (!files.length) return [];
     const table = this.def.path;
     const snap = this.latest ?? (await this.snapshot());
@@ -158,7 +163,9 @@ export class DeltaTable {
       throw new StoreError(`${this.store.uri(table)} is not a Delta table (no _delta_log).`);
     }
     assertReadable(table, snap);
-    const fields = parseSchema(snap.metadata.schemaString, table);
+    const fields = parseSchema(snap.metadata.schemaString, table).filter(
+      (f) => !columns || columns.includes(f.name),
+    );
     const partitionColumns = snap.metadata.partitionColumns;
     const dataFields = fields.filter((f) => !partitionColumns.includes(f.name));
     const readFile = async (file: AddFile): Promise<Row[]> => {
@@ -182,12 +189,7 @@ export class DeltaTable {
         ),
       );
     };
-    const rows: Row[] = [];
-    for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
-      const batch = await Promise.all(files.slice(i, i + READ_CONCURRENCY).map(readFile));
-      for (const part of batch) rows.push(...part);
-    }
-    return rows;
+    return (await mapConcurrently(files, STORAGE_CONCURRENCY, readFile)).flat();
   }
 
   private actionsOf(
