@@ -1,0 +1,56 @@
+import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
+import {
+  DeltaTable,
+  openStore
+} from "./chunk-YEVLS3KT.js";
+import {
+  GOLD,
+  TABLES
+} from "./chunk-LFOA3MQD.js";
+import {
+  addMonths
+} from "./chunk-SEOTHIOV.js";
+
+// src/lakehouse/inspect.ts
+function rowsOf(f) {
+  if (!f.stats) return 0;
+  const n = JSON.parse(f.stats).numRecords;
+  return typeof n === "number" ? n : 0;
+}
+async function inspectWarehouse(store) {
+  const tables = [];
+  for (const def of TABLES) {
+    const snap = await new DeltaTable(store, def).snapshot();
+    const files = snap?.files ?? [];
+    tables.push({
+      table: def.path,
+      exists: Boolean(snap),
+      version: snap ? snap.version : null,
+      files: files.length,
+      rows: files.reduce((n, f) => n + rowsOf(f), 0),
+      partitions: new Set(files.map((f) => JSON.stringify(f.partitionValues))).size,
+      bytes: files.reduce((n, f) => n + f.size, 0)
+    });
+  }
+  const runs = (await store.list("_runs/")).filter((o) => o.key.endsWith(".json")).length;
+  return { tables, runs };
+}
+async function readGoldSummary(warehouse, s3, month, n) {
+  const first = addMonths(month, -(n - 1));
+  const table = new DeltaTable(openStore(warehouse, s3), GOLD);
+  const snap = await table.snapshot();
+  if (!snap) return [];
+  const files = snap.files.filter((f) => {
+    const m = f.partitionValues.month ?? "";
+    return m >= first && m <= month;
+  });
+  const rows = await table.readRows(files);
+  return rows.sort(
+    (a, b) => a.month === b.month ? a.sport_type < b.sport_type ? -1 : 1 : a.month < b.month ? -1 : 1
+  );
+}
+
+export {
+  inspectWarehouse,
+  readGoldSummary
+};

@@ -1,0 +1,292 @@
+import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
+import {
+  ConfigError,
+  GitHubError,
+  parseMonth,
+  previousMonth
+} from "./chunk-SEOTHIOV.js";
+
+// src/config.ts
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+var ENGINES = ["embedded", "databricks"];
+var DATABRICKS_TABLE_LOCATIONS = [
+  "external",
+  "managed"
+];
+var DEFAULT_WAREHOUSE = "./lakehouse";
+var DEFAULT_API_URL = "https://www.strava.com";
+function defaultTokenFile(env = process.env) {
+  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), ".config");
+  return path.join(base, "strava-lakehouse", "refresh-token");
+}
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+function parseWarehouse(value, label) {
+  const v = value.trim();
+  if (!v) throw new ConfigError(`${label} is empty.`, "Give a folder path or s3://bucket/prefix.");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !v.startsWith("s3://")) {
+    throw new ConfigError(
+      `${label} "${v}" uses an unsupported scheme.`,
+      "Give a folder path or s3://bucket/prefix."
+    );
+  }
+  const segments = v.startsWith("s3://") ? v.slice(5).split("/") : v.split(/[\\/]/);
+  if (segments.includes("..")) {
+    throw new ConfigError(
+      `${label} "${v}" contains "..".`,
+      "Give the warehouse location without parent-directory segments."
+    );
+  }
+  if (v.startsWith("s3://")) {
+    const bucket = segments[0] ?? "";
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new ConfigError(
+        `${label} "${v}" does not name a valid S3 bucket.`,
+        "Use s3://bucket/prefix with a lower-case bucket name of 3-63 characters."
+      );
+    }
+    if (segments.slice(1).some((s, i, all) => s === "" && i < all.length - 1)) {
+      throw new ConfigError(`${label} "${v}" has an empty path segment.`, 'Remove the "//".');
+    }
+  }
+  return v;
+}
+function parseEngine(value, label) {
+  const v = (value ?? "embedded").trim() || "embedded";
+  if (!ENGINES.includes(v)) {
+    throw new ConfigError(
+      `${label} "${v}" is not an engine.`,
+      `Use one of: ${ENGINES.join(", ")}.`
+    );
+  }
+  return v;
+}
+function parseIdentifier(value, label) {
+  if (!IDENTIFIER.test(value)) {
+    throw new ConfigError(
+      `${label} "${value}" is not a valid identifier.`,
+      "Use letters, digits and underscores, starting with a letter or underscore."
+    );
+  }
+  return value;
+}
+function parseTableLocation(value, label) {
+  const v = value?.trim() || "external";
+  if (!DATABRICKS_TABLE_LOCATIONS.includes(v)) {
+    throw new ConfigError(
+      `${label} "${v}" is not a table location.`,
+      `Use one of: ${DATABRICKS_TABLE_LOCATIONS.join(", ")}.`
+    );
+  }
+  return v;
+}
+function required(value, label, what) {
+  const v = value?.trim();
+  if (!v) throw new ConfigError(`${label} is not set.`, `Set it to ${what}.`);
+  return v;
+}
+function buildConfig(raw, labels, opts = {}) {
+  const now = opts.now ?? /* @__PURE__ */ new Date();
+  let from;
+  let to;
+  if (raw.from !== void 0 || raw.to !== void 0) {
+    from = parseMonth(
+      required(raw.from, labels.from, "the first month, YYYY-MM"),
+      labels.from,
+      now
+    );
+    to = parseMonth(required(raw.to, labels.to, "the last month, YYYY-MM"), labels.to, now);
+    if (from > to) {
+      throw new ConfigError(
+        `${labels.from} ${from} is after ${labels.to} ${to}.`,
+        "Give the earlier month first."
+      );
+    }
+  } else {
+    from = to = raw.month?.trim() ? parseMonth(raw.month, labels.month, now) : previousMonth(now);
+  }
+  const engine = parseEngine(raw.engine, labels.engine);
+  const warehouse = parseWarehouse(raw.warehouse?.trim() || DEFAULT_WAREHOUSE, labels.warehouse);
+  const needStrava = opts.needStrava ?? true;
+  const strava = {
+    apiUrl: (raw.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, ""),
+    clientId: needStrava ? required(raw.clientId, labels.clientId, "your Strava API app's Client ID") : raw.clientId ?? "",
+    clientSecret: needStrava ? required(raw.clientSecret, labels.clientSecret, "your Strava API app's Client Secret") : raw.clientSecret ?? "",
+    refreshToken: raw.refreshToken?.trim() ?? "",
+    tokenFile: raw.tokenFile?.trim() || opts.tokenFileDefault || defaultTokenFile()
+  };
+  if (needStrava && !strava.refreshToken && !fs.existsSync(strava.tokenFile)) {
+    throw new ConfigError(
+      `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
+      "Set it to a refresh token with the activity:read_all scope (see the README)."
+    );
+  }
+  try {
+    new URL(strava.apiUrl);
+  } catch {
+    throw new ConfigError(
+      `${labels.apiUrl} "${strava.apiUrl}" is not a URL.`,
+      "Give an http(s) URL."
+    );
+  }
+  const config = {
+    from,
+    to,
+    warehouse,
+    engine,
+    force: raw.force ?? false,
+    strava,
+    s3: {
+      region: raw.awsRegion?.trim() || void 0,
+      endpoint: raw.s3Endpoint?.trim() || void 0
+    }
+  };
+  if (engine === "databricks") {
+    const host = required(raw.databricksHost, labels.databricksHost, "your workspace host");
+    const httpPath = required(
+      raw.databricksHttpPath,
+      labels.databricksHttpPath,
+      "the SQL warehouse's HTTP path"
+    );
+    const token = raw.databricksToken?.trim() || void 0;
+    const clientId = raw.databricksClientId?.trim() || void 0;
+    const clientSecret = raw.databricksClientSecret?.trim() || void 0;
+    if (!token && !(clientId && clientSecret)) {
+      throw new ConfigError(
+        `${labels.databricksToken} is not set (nor ${labels.databricksClientId} with ${labels.databricksClientSecret}).`,
+        "Set a personal access token, or a service principal client id and secret."
+      );
+    }
+    config.databricks = {
+      host,
+      httpPath,
+      token,
+      clientId,
+      clientSecret,
+      catalog: parseIdentifier(raw.databricksCatalog?.trim() || "main", labels.databricksCatalog),
+      schema: parseIdentifier(raw.databricksSchema?.trim() || "strava", labels.databricksSchema),
+      tableLocation: parseTableLocation(
+        raw.databricksTableLocation,
+        labels.databricksTableLocation
+      )
+    };
+    if (!warehouse.startsWith("s3://")) {
+      throw new ConfigError(
+        `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
+        "With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access."
+      );
+    }
+  }
+  return config;
+}
+
+// src/runs/github.ts
+var GITHUB_API_URL = "https://api.github.com";
+async function createGitHub(token, baseUrl = process.env.GITHUB_API_URL || GITHUB_API_URL) {
+  const { Octokit } = await import("./dist-src-V5HHPV6J.js");
+  const log = { debug: () => {
+  }, info: () => {
+  }, warn: console.warn, error: () => {
+  } };
+  return new Octokit({ auth: token, baseUrl, userAgent: "strava-lakehouse", log });
+}
+function parseRepository(value, label = "GITHUB_REPOSITORY") {
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value?.trim() ?? "");
+  if (!m) {
+    throw new ConfigError(
+      `${label} "${value ?? ""}" is not a repository in owner/name form.`,
+      "Run inside a GitHub Actions workflow, or set it to owner/name."
+    );
+  }
+  return { owner: m[1], repo: m[2] };
+}
+var DEFAULT_HINTS = {
+  401: "The GitHub token is invalid or has expired.",
+  403: "The GitHub token lacks the permission for this call.",
+  404: "The repository or object does not exist, or the GitHub token may not see it."
+};
+function statusOf(err) {
+  const e = err;
+  return e?.response && typeof e.status === "number" ? e.status : void 0;
+}
+function reasonOf(err) {
+  const e = err;
+  if (typeof e?.response?.data?.message === "string") return e.response.data.message;
+  const code = e?.cause?.cause?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return typeof code === "string" ? `${message} (${code})` : message;
+}
+async function callGitHub(call, fn, hints = {}) {
+  try {
+    return await fn();
+  } catch (err) {
+    const status = statusOf(err);
+    const reason = reasonOf(err).replace(/\s+/g, " ").replace(/\.$/, "");
+    const hint = status === void 0 ? "Check the network and GITHUB_API_URL." : hints[status] ?? DEFAULT_HINTS[status] ?? (status >= 500 ? "Re-run later." : void 0);
+    throw new GitHubError(
+      `GitHub ${call} failed: ${status === void 0 ? "" : `${status} `}${reason}.`,
+      hint,
+      { cause: err }
+    );
+  }
+}
+
+// src/runs/secrets.ts
+var SECRETS_PERMISSION_HINT = "The token cannot write repository secrets (the workflow GITHUB_TOKEN never can): use a fine-grained personal access token with the Secrets permission (read and write), or a GitHub App token.";
+function checkSecretName(name, label) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name)) {
+    throw new ConfigError(
+      `${label} "${name}" is not a valid secret name.`,
+      "Use letters, digits and underscores, not starting with a digit or GITHUB_."
+    );
+  }
+  return name;
+}
+async function sealSecret(value, publicKey) {
+  const { default: sodium } = await import("./libsodium-wrappers-IZA5P6EW.js");
+  await sodium.ready;
+  const variant = sodium.base64_variants.ORIGINAL;
+  const sealed = sodium.crypto_box_seal(
+    sodium.from_string(value),
+    sodium.from_base64(publicKey, variant)
+  );
+  return sodium.to_base64(sealed, variant);
+}
+async function setRepoSecrets(octokit, owner, repo, secrets) {
+  const hints = { 403: SECRETS_PERMISSION_HINT, 404: SECRETS_PERMISSION_HINT };
+  const base = `/repos/${owner}/${repo}/actions/secrets`;
+  const { data: key } = await callGitHub(
+    `GET ${base}/public-key`,
+    () => octokit.rest.actions.getRepoPublicKey({ owner, repo }),
+    hints
+  );
+  for (const [name, value] of Object.entries(secrets)) {
+    const encrypted_value = await sealSecret(value, key.key);
+    await callGitHub(
+      `PUT ${base}/${name}`,
+      () => octokit.rest.actions.createOrUpdateRepoSecret({
+        owner,
+        repo,
+        secret_name: name,
+        encrypted_value,
+        key_id: key.key_id
+      }),
+      hints
+    );
+  }
+}
+
+export {
+  DEFAULT_WAREHOUSE,
+  defaultTokenFile,
+  parseWarehouse,
+  parseEngine,
+  buildConfig,
+  GITHUB_API_URL,
+  createGitHub,
+  parseRepository,
+  callGitHub,
+  checkSecretName,
+  setRepoSecrets
+};

@@ -1,0 +1,15 @@
+import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
+import {
+  inspectWarehouse,
+  readGoldSummary
+} from "./chunk-3LA4YBYT.js";
+import "./chunk-YEVLS3KT.js";
+import "./chunk-LF7XDVHJ.js";
+import "./chunk-KICJA4KV.js";
+import "./chunk-LFOA3MQD.js";
+import "./chunk-SEOTHIOV.js";
+import "./chunk-GAELMTOD.js";
+export {
+  inspectWarehouse,
+  readGoldSummary
+};

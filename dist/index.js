@@ -1,0 +1,600 @@
+import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
+import {
+  debug,
+  getInput,
+  group,
+  info,
+  notice,
+  setFailed,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from "./chunks/chunk-JCY7WWLQ.js";
+import {
+  buildConfig,
+  callGitHub,
+  checkSecretName,
+  createGitHub,
+  parseRepository,
+  setRepoSecrets
+} from "./chunks/chunk-PVIFC2UW.js";
+import {
+  readRefreshToken,
+  runRecordKey
+} from "./chunks/chunk-CHYRP7KP.js";
+import {
+  ConfigError,
+  GitHubError,
+  addMonths,
+  errorLine
+} from "./chunks/chunk-SEOTHIOV.js";
+import "./chunks/chunk-GAELMTOD.js";
+
+// src/main.ts
+import fs from "node:fs/promises";
+import os from "node:os";
+import path2 from "node:path";
+
+// src/report/summary.ts
+var CHART_MONTHS = 12;
+function renderSummary(records, gold, opts = {}) {
+  const months = records.map((r) => r.month);
+  const last = months[months.length - 1];
+  const title = !last ? "no month done" : months[0] === last ? last : `${months[0]} to ${last}`;
+  const out = [`## Strava lakehouse: ${title}`, ""];
+  for (const w of opts.warnings ?? []) out.push("> [!WARNING]", `> ${escape(w)}`, "");
+  if (!last) return out.join("\n");
+  out.push(...runsTable(records), "");
+  const warnings = records.flatMap((r) => r.qualityWarnings);
+  if (warnings.length) {
+    out.push("### Quality warnings", "", ...warnings.map((w) => `- ${escape(w)}`), "");
+  }
+  out.push(...monthOverMonth(gold, last), "", ...chart(gold, last), "");
+  return out.join("\n");
+}
+function runsTable(records) {
+  const rows = records.map(
+    (r) => cells([
+      r.month,
+      r.forced ? `${r.status} (forced)` : r.status,
+      String(r.activities),
+      `\`${r.landing.key.replace(/`/g, "")}\`${r.landing.reused ? " (reused)" : ""}`,
+      versions(r.tables.before, r.tables.after, "bronze"),
+      versions(r.tables.before, r.tables.after, "silver"),
+      versions(r.tables.before, r.tables.after, "gold"),
+      String(r.stravaRequests),
+      `${(r.durationMs / 1e3).toFixed(1)} s`
+    ])
+  );
+  return [
+    cells([
+      "Month",
+      "Status",
+      "Activities",
+      "Landing file",
+      "bronze",
+      "silver",
+      "gold",
+      "Strava requests",
+      "Took"
+    ]),
+    cells(Array(9).fill("---")),
+    ...rows
+  ];
+}
+function versions(before, after, table) {
+  const v = (n) => n === null ? "\u2014" : `v${n}`;
+  return before[table] === after[table] ? v(after[table]) : `${v(before[table])} \u2192 ${v(after[table])}`;
+}
+function totals(rows) {
+  return rows.reduce(
+    (t, r) => ({
+      count: t.count + Number(r.activity_count),
+      distance: t.distance + r.distance,
+      moving: t.moving + Number(r.moving_time),
+      elevation: t.elevation + r.total_elevation_gain
+    }),
+    { count: 0, distance: 0, moving: 0, elevation: 0 }
+  );
+}
+function monthOverMonth(gold, month) {
+  const prevMonth = addMonths(month, -1);
+  const rows = gold.filter((r) => r.month === month);
+  const head = `### ${month} against ${prevMonth}`;
+  if (!rows.length) return [head, "", `No activities in ${month}.`];
+  const perSport = rows.map((r) => ({
+    ...totals([r]),
+    sport: escape(r.sport_type),
+    countChange: r.activity_count_change === null ? null : Number(r.activity_count_change),
+    distancePct: r.distance_change_pct,
+    movingPct: r.moving_time_change_pct
+  }));
+  const now = totals(rows);
+  const prevRows = gold.filter((r) => r.month === prevMonth);
+  const prev = prevRows.length ? totals(prevRows) : void 0;
+  const all = {
+    ...now,
+    sport: "**All sports**",
+    countChange: prev ? now.count - prev.count : null,
+    distancePct: prev ? pct(now.distance, prev.distance) : null,
+    movingPct: prev ? pct(now.moving, prev.moving) : null
+  };
+  return [
+    head,
+    "",
+    cells([
+      "Sport",
+      "Activities",
+      "Change",
+      "Distance (km)",
+      "Change",
+      "Moving time",
+      "Change",
+      "Elevation (m)"
+    ]),
+    cells(Array(8).fill("---")),
+    ...[...perSport, all].map(
+      (l) => cells([
+        l.sport,
+        String(l.count),
+        change(l.countChange, ""),
+        km(l.distance),
+        change(l.distancePct, "%"),
+        hours(l.moving),
+        change(l.movingPct, "%"),
+        l.elevation.toFixed(0)
+      ])
+    )
+  ];
+}
+function chart(gold, month) {
+  const months = Array.from(
+    { length: CHART_MONTHS },
+    (_, i) => addMonths(month, i - CHART_MONTHS + 1)
+  );
+  const km2 = months.map((m) => totals(gold.filter((r) => r.month === m)).distance / 1e3);
+  return [
+    `### The last ${CHART_MONTHS} months`,
+    "",
+    "```mermaid",
+    "xychart-beta",
+    '  title "Distance per month (km)"',
+    `  x-axis [${months.map((m) => `"${m}"`).join(", ")}]`,
+    '  y-axis "km"',
+    `  bar [${km2.map((d) => d.toFixed(1)).join(", ")}]`,
+    "```"
+  ];
+}
+var cells = (values) => `| ${values.join(" | ")} |`;
+var km = (meters) => (meters / 1e3).toFixed(1);
+function hours(seconds) {
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+var pct = (now, prev) => prev === 0 ? null : 100 * (now - prev) / prev;
+function change(value, unit) {
+  if (value === null) return "\u2014";
+  const text = unit ? value.toFixed(1) : String(value);
+  return `${value > 0 ? "+" : ""}${text}${unit}`;
+}
+function escape(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\s*[\r\n]+\s*/g, " ");
+}
+
+// src/runs/artifacts.ts
+import path from "node:path";
+
+// src/runs/zip.ts
+import zlib from "node:zlib";
+var END_OF_DIRECTORY = 101010256;
+var DIRECTORY_ENTRY = 33639248;
+var LOCAL_HEADER = 67324752;
+var END_OF_DIRECTORY_SIZE = 22;
+function readSingleFileZip(zip) {
+  const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+  const files = directory(buf).filter((e) => !e.name.endsWith("/"));
+  if (files.length !== 1) {
+    throw new Error(`the archive holds ${files.length} files, not one`);
+  }
+  const entry = files[0];
+  return { name: entry.name, data: extract(buf, entry) };
+}
+function directory(buf) {
+  const end = findEndOfDirectory(buf);
+  const count = buf.readUInt16LE(end + 10);
+  const entries = [];
+  let p = buf.readUInt32LE(end + 16);
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== DIRECTORY_ENTRY) {
+      throw new Error("the central directory is damaged");
+    }
+    const nameLength = buf.readUInt16LE(p + 28);
+    const skip = nameLength + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+    entries.push({
+      flags: buf.readUInt16LE(p + 8),
+      method: buf.readUInt16LE(p + 10),
+      crc: buf.readUInt32LE(p + 16),
+      compressedSize: buf.readUInt32LE(p + 20),
+      size: buf.readUInt32LE(p + 24),
+      localHeader: buf.readUInt32LE(p + 42),
+      name: buf.toString("utf8", p + 46, p + 46 + nameLength)
+    });
+    p += 46 + skip;
+  }
+  return entries;
+}
+function findEndOfDirectory(buf) {
+  const lowest = Math.max(0, buf.length - END_OF_DIRECTORY_SIZE - 65535);
+  for (let p = buf.length - END_OF_DIRECTORY_SIZE; p >= lowest; p--) {
+    if (buf.readUInt32LE(p) === END_OF_DIRECTORY) return p;
+  }
+  throw new Error("it is not a zip archive (no end-of-directory record)");
+}
+function extract(buf, e) {
+  if (e.flags & 1) throw new Error(`"${e.name}" is encrypted`);
+  if (e.compressedSize === 4294967295 || e.size === 4294967295) {
+    throw new Error(`"${e.name}" is a ZIP64 entry`);
+  }
+  const p = e.localHeader;
+  if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL_HEADER) {
+    throw new Error(`the local header of "${e.name}" is damaged`);
+  }
+  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+  const raw = buf.subarray(start, start + e.compressedSize);
+  let data;
+  if (e.method === 0) data = raw;
+  else if (e.method === 8) data = zlib.inflateRawSync(raw);
+  else throw new Error(`"${e.name}" uses compression method ${e.method}`);
+  if (data.length !== e.size || zlib.crc32(data) !== e.crc) {
+    throw new Error(`"${e.name}" fails its size or CRC check`);
+  }
+  return data;
+}
+
+// src/runs/artifacts.ts
+function artifactName(month) {
+  return `strava-lakehouse-${month}`;
+}
+function canUploadArtifacts(env = process.env) {
+  return Boolean(env.ACTIONS_RUNTIME_TOKEN);
+}
+async function uploadRecordArtifact(file, month, opts = {}) {
+  const { DefaultArtifactClient, ArtifactNotFoundError } = await import("./chunks/artifact-MMME43FJ.js");
+  const client = new DefaultArtifactClient();
+  const name = artifactName(month);
+  if (opts.replace) {
+    await client.deleteArtifact(name).catch((err) => {
+      if (!(err instanceof ArtifactNotFoundError)) throw err;
+    });
+  }
+  const { id } = await client.uploadArtifact(name, [file], path.dirname(file), {
+    retentionDays: opts.retentionDays
+  });
+  return id;
+}
+var READ_HINT = "Give the workflow `permissions: actions: read`, and a github-token that has it.";
+async function findPreviousRecordFromArtifacts(octokit, { owner, repo }, month) {
+  const name = artifactName(month);
+  const base = `/repos/${owner}/${repo}/actions/artifacts`;
+  const hints = { 403: READ_HINT, 404: READ_HINT };
+  const { data } = await callGitHub(
+    `GET ${base}?name=${name}`,
+    () => octokit.rest.actions.listArtifactsForRepo({ owner, repo, name, per_page: 100 }),
+    hints
+  );
+  const newest = data.artifacts.filter((a) => a.name === name && !a.expired).sort((a, b) => (b.created_at ?? "").localeCompare(a.created_at ?? "") || b.id - a.id)[0];
+  if (!newest) return void 0;
+  const { data: zip } = await callGitHub(
+    `GET ${base}/${newest.id}/zip`,
+    () => octokit.rest.actions.downloadArtifact({
+      owner,
+      repo,
+      artifact_id: newest.id,
+      archive_format: "zip"
+    }),
+    { ...hints, 410: "The artifact expired while it was being read; re-run." }
+  );
+  const what = `Artifact ${name} (id ${newest.id})`;
+  const fix = "Delete it in the run page of the Actions tab, then re-run.";
+  let record;
+  try {
+    const file = readSingleFileZip(new Uint8Array(zip));
+    record = JSON.parse(file.data.toString("utf8"));
+  } catch (err) {
+    throw new GitHubError(`${what} cannot be read: ${errorLine(err)}.`, fix, { cause: err });
+  }
+  if (!isRecordOf(record, month)) {
+    throw new GitHubError(`${what} does not hold a run record of ${month}.`, fix);
+  }
+  return record;
+}
+function isRecordOf(value, month) {
+  const r = value;
+  return typeof r === "object" && r !== null && r.schemaVersion === 1 && r.month === month && (r.status === "ingested" || r.status === "unchanged") && typeof r.landing?.sha256 === "string";
+}
+
+// src/main.ts
+var Inputs = {
+  Month: "month",
+  Warehouse: "warehouse",
+  Engine: "engine",
+  Force: "force",
+  StravaClientId: "strava-client-id",
+  StravaClientSecret: "strava-client-secret",
+  StravaRefreshToken: "strava-refresh-token",
+  StravaApiUrl: "strava-api-url",
+  GitHubToken: "github-token",
+  RefreshTokenSecretName: "refresh-token-secret-name",
+  AwsRegion: "aws-region",
+  S3Endpoint: "s3-endpoint",
+  DatabricksHost: "databricks-host",
+  DatabricksHttpPath: "databricks-http-path",
+  DatabricksToken: "databricks-token",
+  DatabricksClientId: "databricks-client-id",
+  DatabricksClientSecret: "databricks-client-secret",
+  DatabricksCatalog: "databricks-catalog",
+  DatabricksSchema: "databricks-schema",
+  DatabricksTableLocation: "databricks-table-location",
+  RetentionDays: "retention-days"
+};
+var Outputs = {
+  Month: "month",
+  Status: "status",
+  Activities: "activities",
+  RunRecord: "run-record",
+  TableVersions: "table-versions",
+  /** Only when a rotated refresh token could not be written back; masked. */
+  RefreshToken: "refresh-token"
+};
+var DEFAULT_REFRESH_TOKEN_SECRET = "STRAVA_REFRESH_TOKEN";
+var SECRET_INPUTS = [
+  Inputs.StravaClientSecret,
+  Inputs.StravaRefreshToken,
+  Inputs.GitHubToken,
+  Inputs.DatabricksToken,
+  Inputs.DatabricksClientSecret
+];
+var label = (name) => `Input "${name}"`;
+var ACTION_LABELS = {
+  month: label(Inputs.Month),
+  from: label(Inputs.Month),
+  to: label(Inputs.Month),
+  warehouse: label(Inputs.Warehouse),
+  engine: label(Inputs.Engine),
+  force: label(Inputs.Force),
+  clientId: label(Inputs.StravaClientId),
+  clientSecret: label(Inputs.StravaClientSecret),
+  refreshToken: label(Inputs.StravaRefreshToken),
+  apiUrl: label(Inputs.StravaApiUrl),
+  tokenFile: "The refresh token file",
+  awsRegion: label(Inputs.AwsRegion),
+  s3Endpoint: label(Inputs.S3Endpoint),
+  databricksHost: label(Inputs.DatabricksHost),
+  databricksHttpPath: label(Inputs.DatabricksHttpPath),
+  databricksToken: label(Inputs.DatabricksToken),
+  databricksClientId: label(Inputs.DatabricksClientId),
+  databricksClientSecret: label(Inputs.DatabricksClientSecret),
+  databricksCatalog: label(Inputs.DatabricksCatalog),
+  databricksSchema: label(Inputs.DatabricksSchema),
+  databricksTableLocation: label(Inputs.DatabricksTableLocation)
+};
+function readInputs() {
+  const get = (name) => getInput(name);
+  for (const name of SECRET_INPUTS) {
+    const value = get(name);
+    if (value) setSecret(value);
+  }
+  return {
+    month: get(Inputs.Month),
+    warehouse: get(Inputs.Warehouse),
+    engine: get(Inputs.Engine),
+    force: parseBoolean(get(Inputs.Force), Inputs.Force),
+    clientId: get(Inputs.StravaClientId),
+    clientSecret: get(Inputs.StravaClientSecret),
+    refreshToken: get(Inputs.StravaRefreshToken),
+    apiUrl: get(Inputs.StravaApiUrl),
+    awsRegion: get(Inputs.AwsRegion),
+    s3Endpoint: get(Inputs.S3Endpoint),
+    databricksHost: get(Inputs.DatabricksHost),
+    databricksHttpPath: get(Inputs.DatabricksHttpPath),
+    databricksToken: get(Inputs.DatabricksToken),
+    databricksClientId: get(Inputs.DatabricksClientId),
+    databricksClientSecret: get(Inputs.DatabricksClientSecret),
+    databricksCatalog: get(Inputs.DatabricksCatalog),
+    databricksSchema: get(Inputs.DatabricksSchema),
+    databricksTableLocation: get(Inputs.DatabricksTableLocation),
+    githubToken: get(Inputs.GitHubToken),
+    refreshTokenSecretName: checkSecretName(
+      get(Inputs.RefreshTokenSecretName) || DEFAULT_REFRESH_TOKEN_SECRET,
+      label(Inputs.RefreshTokenSecretName)
+    ),
+    retentionDays: parseRetentionDays(get(Inputs.RetentionDays))
+  };
+}
+function parseBoolean(value, name) {
+  if (["", "false", "False", "FALSE"].includes(value)) return false;
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  throw new ConfigError(`${label(name)} "${value}" is not a boolean.`, "Use true or false.");
+}
+function parseRetentionDays(value) {
+  if (!value) return void 0;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 90) {
+    throw new ConfigError(
+      `${label(Inputs.RetentionDays)} "${value}" is not a number of days from 1 to 90.`,
+      "Give a whole number of days, or leave it empty for the repository default."
+    );
+  }
+  return days;
+}
+function tokenFile() {
+  return path2.join(process.env.RUNNER_TEMP || os.tmpdir(), "strava-lakehouse", "refresh-token");
+}
+function actionProgress() {
+  let depth = 0;
+  return {
+    info: (message) => info(message),
+    warn: (message) => warning(message),
+    update: (message) => info(message),
+    async group(name, fn) {
+      if (depth > 0) {
+        info(`-- ${name}`);
+        return fn();
+      }
+      depth++;
+      try {
+        return await group(name, fn);
+      } finally {
+        depth--;
+      }
+    }
+  };
+}
+async function run() {
+  try {
+    const inputs = readInputs();
+    const config = buildConfig(inputs, ACTION_LABELS, { tokenFileDefault: tokenFile() });
+    await runAction(inputs, config);
+  } catch (err) {
+    debug(err instanceof Error && err.stack ? err.stack : String(err));
+    setFailed(errorLine(err));
+  }
+}
+async function runAction(inputs, config) {
+  const env = process.env;
+  const github = gitHubAccess(inputs.githubToken, env.GITHUB_REPOSITORY);
+  const { runPipeline } = await import("./chunks/pipeline-ANCOJOWS.js");
+  let result;
+  let failure;
+  try {
+    result = await runPipeline(config, {
+      progress: actionProgress(),
+      github: {
+        repository: env.GITHUB_REPOSITORY,
+        runId: env.GITHUB_RUN_ID,
+        runAttempt: env.GITHUB_RUN_ATTEMPT,
+        workflow: env.GITHUB_WORKFLOW
+      },
+      findPreviousRecord: github && previousRecordFinder(github)
+    });
+  } catch (err) {
+    failure = err;
+  }
+  const rotated = result ? result.rotatedRefreshToken : await rotatedSinceInput(config).catch(() => void 0);
+  const writeBackWarning = rotated ? await writeBackRefreshToken(rotated, inputs.refreshTokenSecretName, github) : void 0;
+  if (!result) throw failure;
+  const warnings = writeBackWarning ? [writeBackWarning] : [];
+  const { records, stoppedEarly } = result;
+  if (stoppedEarly) {
+    warnings.push(
+      `Stopped early: ${stoppedEarly.message} Run again after ${stoppedEarly.resumeAt}.`
+    );
+  }
+  const files = await writeRecordFiles(records);
+  const last = records[records.length - 1];
+  setOutput(Outputs.Month, last?.month ?? config.to);
+  if (last) {
+    setOutput(Outputs.Status, last.status);
+    setOutput(Outputs.Activities, last.activities);
+    setOutput(Outputs.RunRecord, files[files.length - 1]);
+    setOutput(Outputs.TableVersions, JSON.stringify(last.tables.after));
+  }
+  await uploadArtifacts(records, files, inputs.retentionDays);
+  await writeSummary(records, config, warnings);
+  if (stoppedEarly) setFailed(warnings[warnings.length - 1]);
+}
+function gitHubAccess(token, repository) {
+  if (!token || !repository) return void 0;
+  const repo = parseRepository(repository);
+  let client;
+  return {
+    repo,
+    client: () => client ??= createGitHub(token)
+  };
+}
+function previousRecordFinder(github) {
+  let warned = false;
+  return async (month) => {
+    try {
+      return await findPreviousRecordFromArtifacts(await github.client(), github.repo, month);
+    } catch (err) {
+      if (!warned) warning(`Run records of earlier runs were not read: ${errorLine(err)}`);
+      warned = true;
+      return void 0;
+    }
+  };
+}
+async function rotatedSinceInput(config) {
+  const saved = await readRefreshToken(config.strava.tokenFile);
+  return saved && saved !== config.strava.refreshToken ? saved : void 0;
+}
+async function writeBackRefreshToken(token, secretName, github) {
+  setSecret(token);
+  try {
+    if (!github) {
+      throw new ConfigError(
+        `${label(Inputs.GitHubToken)} or GITHUB_REPOSITORY is not set, so no secret can be written.`
+      );
+    }
+    const { owner, repo } = github.repo;
+    await setRepoSecrets(await github.client(), owner, repo, { [secretName]: token });
+    info(`Strava rotated the refresh token; the secret ${secretName} now holds the new one.`);
+    return void 0;
+  } catch (err) {
+    setOutput(Outputs.RefreshToken, token);
+    const warning2 = `Strava rotated the refresh token, and the secret ${secretName} could not be updated: ${errorLine(err)} The next run will fail unless ${secretName} is set to the new token, which this step gives as its masked output "${Outputs.RefreshToken}".`;
+    warning(warning2);
+    return warning2;
+  }
+}
+async function writeRecordFiles(records) {
+  const root = path2.join(process.env.RUNNER_TEMP || os.tmpdir(), "strava-lakehouse");
+  const files = [];
+  for (const r of records) {
+    const file = path2.join(root, runRecordKey(r.month, r.runId));
+    await fs.mkdir(path2.dirname(file), { recursive: true });
+    await fs.writeFile(file, `${JSON.stringify(r, null, 2)}
+`);
+    files.push(file);
+  }
+  return files;
+}
+async function uploadArtifacts(records, files, retentionDays) {
+  if (!records.length) return;
+  if (!canUploadArtifacts()) {
+    notice(
+      "Not on a GitHub runner (no ACTIONS_RUNTIME_TOKEN): run records are not uploaded as artifacts."
+    );
+    return;
+  }
+  const replace = Number(process.env.GITHUB_RUN_ATTEMPT ?? "1") > 1;
+  for (const [i, r] of records.entries()) {
+    try {
+      await uploadRecordArtifact(files[i], r.month, { retentionDays, replace });
+    } catch (err) {
+      warning(`The artifact ${artifactName(r.month)} was not uploaded: ${errorLine(err)}`);
+    }
+  }
+}
+async function writeSummary(records, config, warnings) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const month = records[records.length - 1]?.month;
+  let gold = [];
+  if (month) {
+    try {
+      const { readGoldSummary } = await import("./chunks/inspect-6Q4H447S.js");
+      gold = await readGoldSummary(config.warehouse, config.s3, month, CHART_MONTHS);
+    } catch (err) {
+      warning(`The job summary shows no gold table: ${errorLine(err)}`);
+    }
+  }
+  try {
+    await summary.addRaw(renderSummary(records, gold, { warnings })).write();
+  } catch (err) {
+    warning(`The job summary was not written: ${errorLine(err)}`);
+  }
+}
+
+// src/index.ts
+await run();
