@@ -3,7 +3,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   inspectWarehouse,
   readGoldSummary
-} from "./chunks/chunk-3LA4YBYT.js";
+} from "./chunks/chunk-55XMZ6DM.js";
 import {
   DEFAULT_WAREHOUSE,
   GITHUB_API_URL,
@@ -22,10 +22,10 @@ import {
   runPipeline,
   streamProgress,
   tokenFailure
-} from "./chunks/chunk-7VIPKUQN.js";
+} from "./chunks/chunk-FZT4LYFY.js";
 import {
   openStore
-} from "./chunks/chunk-YEVLS3KT.js";
+} from "./chunks/chunk-DTQA56N4.js";
 import {
   prepareTokenDir,
   writeRefreshToken

@@ -464,7 +464,7 @@ async function run() {
 async function runAction(inputs, config) {
   const env = process.env;
   const github = gitHubAccess(inputs.githubToken, env.GITHUB_REPOSITORY);
-  const { runPipeline } = await import("./chunks/pipeline-ANCOJOWS.js");
+  const { runPipeline } = await import("./chunks/pipeline-55TVVY6K.js");
   let result;
   let failure;
   try {
@@ -583,7 +583,7 @@ async function writeSummary(records, config, warnings) {
   let gold = [];
   if (month) {
     try {
-      const { readGoldSummary } = await import("./chunks/inspect-6Q4H447S.js");
+      const { readGoldSummary } = await import("./chunks/inspect-RDV5PXBF.js");
       gold = await readGoldSummary(config.warehouse, config.s3, month, CHART_MONTHS);
     } catch (err) {
       warning(`The job summary shows no gold table: ${errorLine(err)}`);

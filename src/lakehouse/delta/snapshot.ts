@@ -107,6 +107,24 @@ async function fromCheckpoint(
   return replay;
 }
 
+/**
+ * `base` brought up to date by reading forward from its version: the commits after it, until
+ * the first missing one. The log is append-only and a checkpoint only restates commits, so this
+ * equals a fresh load, for one request when nothing was committed since.
+ */
+export async function refreshSnapshot(
+  store: ObjectStore,
+  table: string,
+  base: Snapshot,
+): Promise<Snapshot> {
+  const next = await readCommit(store, table, base.version + 1);
+  if (!next) return base;
+  const replay = Replay.of(base);
+  replay.apply(base.version + 1, next);
+  await readForward(store, table, replay);
+  return replay.snapshot(table);
+}
+
 /** The latest snapshot, or undefined if the table has no log yet. */
 export async function loadSnapshot(
   store: ObjectStore,

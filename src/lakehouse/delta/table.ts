@@ -20,7 +20,7 @@ import { readParquet, writeParquet, type Compression } from './parquet.js';
 import { dataFileKey, encodeAddPath, newDataFilePath } from './paths.js';
 import { WRITER_PROTOCOL, assertReadable, assertWritable } from './protocol.js';
 import { formatPartitionValue, parsePartitionValue, parseSchema } from './schema.js';
-import { Replay, loadSnapshot, type Snapshot } from './snapshot.js';
+import { Replay, loadSnapshot, refreshSnapshot, type Snapshot } from './snapshot.js';
 import { fileStats } from './stats.js';
 
 export type { AddFile, Metadata, Protocol, RemoveFile } from './actions.js';
@@ -65,9 +65,14 @@ export class DeltaTable {
     private readonly options: DeltaTableOptions = {},
   ) {}
 
-  /** The latest snapshot, or undefined if the table does not exist yet. */
+  /**
+   * The latest snapshot, or undefined if the table does not exist yet. Once this instance has
+   * seen a version, later calls read forward from it instead of loading the table again.
+   */
   async snapshot(): Promise<Snapshot | undefined> {
-    this.latest = await loadSnapshot(this.store, this.def.path);
+    this.latest = this.latest
+      ? await refreshSnapshot(this.store, this.def.path, this.latest)
+      : await loadSnapshot(this.store, this.def.path);
     return this.latest;
   }
 

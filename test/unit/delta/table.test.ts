@@ -3,11 +3,25 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DeltaTable, type AddFile, type Row } from '../../../src/lakehouse/delta/table.js';
 import { commitKey, readCommit } from '../../../src/lakehouse/delta/log.js';
+import { loadSnapshot } from '../../../src/lakehouse/delta/snapshot.js';
 import { readParquet } from '../../../src/lakehouse/delta/parquet.js';
 import { schemaString } from '../../../src/lakehouse/tables.js';
 import { DeltaConflictError, DeltaProtocolError, QualityError } from '../../../src/errors.js';
 import { VERSION } from '../../../src/version.js';
+import type { ObjectStore } from '../../../src/landing/store.js';
 import { EVENTS, byId, event, micros, tempWarehouse } from './support.js';
+
+/** The store's methods as a plain object, to override one. */
+const wrap = (store: ObjectStore): ObjectStore => ({
+  root: store.root,
+  uri: (k) => store.uri(k),
+  get: (k) => store.get(k),
+  put: (k, b) => store.put(k, b),
+  putIfAbsent: (k, b) => store.putIfAbsent(k, b),
+  head: (k) => store.head(k),
+  list: (p) => store.list(p),
+  delete: (k) => store.delete(k),
+});
 
 const WRITE = { operation: 'WRITE', operationParameters: { mode: 'Append' } };
 
@@ -143,6 +157,40 @@ describe('writeFiles', () => {
     expect(add!.tags).toEqual({ landing: 'abc' });
     await table.commit(() => ({ add: [add!], remove: [] }), WRITE);
     expect((await table.readRows([add!]))[0]!.id).toBe(1n);
+  });
+});
+
+describe('snapshot', () => {
+  test('a table that has seen a version reads forward: it sees other writers, past checkpoints, as a fresh load does', async () => {
+    const store = tempWarehouse();
+    const reader = new DeltaTable(store, EVENTS);
+    const writer = new DeltaTable(store, EVENTS);
+    await append(writer, [event(1, '2024-05')]);
+    expect((await reader.snapshot())!.version).toBe(0);
+
+    // Past a checkpoint (every 10 versions), with a txn and a replaced partition on the way.
+    for (let i = 2; i <= 13; i++) await append(writer, [event(i, i % 2 ? '2024-05' : '2024-06')]);
+    const add = await writer.writeFiles([event(99, '2024-06')]);
+    await writer.commit(
+      (latest) => ({
+        add,
+        remove: latest!.files.filter((f) => f.partitionValues.month === '2024-06'),
+        txns: [{ appId: 'app', version: 3 }],
+      }),
+      WRITE,
+    );
+    const fresh = (await loadSnapshot(store, EVENTS.path))!;
+    const seen = (await reader.snapshot())!;
+    expect(seen.version).toBe(13);
+    expect(seen).toEqual(fresh);
+
+    // Nothing new: the same snapshot back, for one read of the next commit.
+    let gets = 0;
+    const counted = new DeltaTable({ ...wrap(store), get: (k) => (gets++, store.get(k)) }, EVENTS);
+    await counted.snapshot();
+    gets = 0;
+    expect(await counted.snapshot()).toEqual(fresh);
+    expect(gets).toBe(1);
   });
 });
 

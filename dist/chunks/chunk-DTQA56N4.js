@@ -44740,6 +44740,14 @@ async function fromCheckpoint(store, table, version) {
   replay.apply(version, readCheckpoint(bytes, `${table} checkpoint ${version}`));
   return replay;
 }
+async function refreshSnapshot(store, table, base) {
+  const next = await readCommit(store, table, base.version + 1);
+  if (!next) return base;
+  const replay = Replay.of(base);
+  replay.apply(base.version + 1, next);
+  await readForward(store, table, replay);
+  return replay.snapshot(table);
+}
 async function loadSnapshot(store, table) {
   const hint = await readLastCheckpoint(store, table);
   const hinted = hint && await fromCheckpoint(store, table, hint.version);
@@ -44833,9 +44841,12 @@ var DeltaTable = class {
   def;
   options;
   latest;
-  /** The latest snapshot, or undefined if the table does not exist yet. */
+  /**
+   * The latest snapshot, or undefined if the table does not exist yet. Once this instance has
+   * seen a version, later calls read forward from it instead of loading the table again.
+   */
   async snapshot() {
-    this.latest = await loadSnapshot(this.store, this.def.path);
+    this.latest = this.latest ? await refreshSnapshot(this.store, this.def.path, this.latest) : await loadSnapshot(this.store, this.def.path);
     return this.latest;
   }
   /** The protocol gate: throws DeltaProtocolError for a table this writer must not commit to. */

@@ -2,8 +2,8 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   inspectWarehouse,
   readGoldSummary
-} from "./chunk-3LA4YBYT.js";
-import "./chunk-YEVLS3KT.js";
+} from "./chunk-55XMZ6DM.js";
+import "./chunk-DTQA56N4.js";
 import "./chunk-LF7XDVHJ.js";
 import "./chunk-KICJA4KV.js";
 import "./chunk-LFOA3MQD.js";

@@ -4,7 +4,7 @@ import {
   STORAGE_CONCURRENCY,
   mapConcurrently,
   openStore
-} from "./chunk-YEVLS3KT.js";
+} from "./chunk-DTQA56N4.js";
 import {
   prepareTokenDir,
   readRefreshToken,

@@ -2,7 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   openStore
-} from "./chunk-YEVLS3KT.js";
+} from "./chunk-DTQA56N4.js";
 import {
   GOLD,
   TABLES

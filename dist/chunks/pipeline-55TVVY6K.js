@@ -2,8 +2,8 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   newRunId,
   runPipeline
-} from "./chunk-7VIPKUQN.js";
-import "./chunk-YEVLS3KT.js";
+} from "./chunk-FZT4LYFY.js";
+import "./chunk-DTQA56N4.js";
 import "./chunk-CHYRP7KP.js";
 import "./chunk-LF7XDVHJ.js";
 import "./chunk-KICJA4KV.js";
