@@ -104,7 +104,7 @@ export async function silverLoadFigures(
     const withCheckpoints: SnapshotLoad[] = [];
     let longest: { store: ObjectStore; commits: number } | undefined;
     for (const commits of counts) {
-      const store = openStore(path.join(dir, `commits-${commits}`));
+      const store = await openStore(path.join(dir, `commits-${commits}`));
       await history(store, commits);
       withCheckpoints.push(await timeLoad(store, commits, runs));
       longest = { store, commits };

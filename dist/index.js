@@ -12,23 +12,27 @@ import {
   warning
 } from "./chunks/chunk-JCY7WWLQ.js";
 import {
-  buildConfig,
   callGitHub,
   checkSecretName,
   createGitHub,
   parseRepository,
   setRepoSecrets
-} from "./chunks/chunk-PVIFC2UW.js";
+} from "./chunks/chunk-IMYAAQEP.js";
+import {
+  buildConfig
+} from "./chunks/chunk-77EVN2CV.js";
 import {
   readRefreshToken,
   runRecordKey
 } from "./chunks/chunk-CHYRP7KP.js";
 import {
+  addMonths
+} from "./chunks/chunk-PJUA2Z2Q.js";
+import {
   ConfigError,
   GitHubError,
-  addMonths,
   errorLine
-} from "./chunks/chunk-SEOTHIOV.js";
+} from "./chunks/chunk-UR6RVPZA.js";
 import "./chunks/chunk-GAELMTOD.js";
 
 // src/main.ts
@@ -260,7 +264,7 @@ function canUploadArtifacts(env = process.env) {
   return Boolean(env.ACTIONS_RUNTIME_TOKEN);
 }
 async function uploadRecordArtifact(file, month, opts = {}) {
-  const { DefaultArtifactClient, ArtifactNotFoundError } = await import("./chunks/artifact-MMME43FJ.js");
+  const { DefaultArtifactClient, ArtifactNotFoundError } = await import("./chunks/artifact-MYMHJR4G.js");
   const client = new DefaultArtifactClient();
   const name = artifactName(month);
   if (opts.replace) {
@@ -464,7 +468,7 @@ async function run() {
 async function runAction(inputs, config) {
   const env = process.env;
   const github = gitHubAccess(inputs.githubToken, env.GITHUB_REPOSITORY);
-  const { runPipeline } = await import("./chunks/pipeline-55TVVY6K.js");
+  const { runPipeline } = await import("./chunks/pipeline-UOWI4T5C.js");
   let result;
   let failure;
   try {
@@ -583,7 +587,7 @@ async function writeSummary(records, config, warnings) {
   let gold = [];
   if (month) {
     try {
-      const { readGoldSummary } = await import("./chunks/inspect-RDV5PXBF.js");
+      const { readGoldSummary } = await import("./chunks/inspect-YMHHV7B3.js");
       gold = await readGoldSummary(config.warehouse, config.s3, month, CHART_MONTHS);
     } catch (err) {
       warning(`The job summary shows no gold table: ${errorLine(err)}`);

@@ -65,7 +65,7 @@ export async function runPipeline(
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const runId = deps.runId ?? newRunId(startedAt);
-  const store = deps.store ?? openStore(config.warehouse, config.s3);
+  const store = deps.store ?? (await openStore(config.warehouse, config.s3));
   const engine = await createEngine(config, store, { progress, now });
   try {
     // Refuse tables this engine must not write before touching Strava or the warehouse.

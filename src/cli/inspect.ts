@@ -5,7 +5,7 @@ import { inspectWarehouse } from '../lakehouse/inspect.js';
 
 export async function runInspect(raw: RawInputs, json: boolean): Promise<number> {
   const warehouse = parseWarehouse(raw.warehouse ?? DEFAULT_WAREHOUSE, '--warehouse');
-  const store = openStore(warehouse, { region: raw.awsRegion, endpoint: raw.s3Endpoint });
+  const store = await openStore(warehouse, { region: raw.awsRegion, endpoint: raw.s3Endpoint });
   const info = await inspectWarehouse(store);
   if (json) {
     process.stdout.write(`${JSON.stringify({ warehouse: store.root, ...info }, null, 2)}\n`);

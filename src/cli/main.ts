@@ -11,7 +11,6 @@ import { runPipeline } from '../pipeline.js';
 import { VERSION } from '../version.js';
 import { authOptions, DEFAULT_TIMEOUT_S, runAuth } from './auth.js';
 import { browserOpener, openBrowser } from './browser.js';
-import { runDemo } from './demo.js';
 import { initOptions, runInit } from './init.js';
 import { runInspect } from './inspect.js';
 import { CLI_LABELS, rawInputs } from './inputs.js';
@@ -162,7 +161,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           ...AUTH_FLAGS,
           ...INIT_FLAGS,
         ]);
-        return await runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
+        // The simulator and its recorded athlete load only for the demo.
+        return await (
+          await import('./demo.js')
+        ).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
       case 'inspect':
         refuseFlags(flags, command, ['month', 'from', 'to', 'force', ...AUTH_FLAGS, ...INIT_FLAGS]);
         return await runInspect(rawInputs(flags, env), flags.json ?? false);

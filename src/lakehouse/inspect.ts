@@ -55,7 +55,7 @@ export async function readGoldSummary(
   n: number,
 ): Promise<GoldRow[]> {
   const first = addMonths(month, -(n - 1));
-  const table = new DeltaTable(openStore(warehouse, s3), GOLD);
+  const table = new DeltaTable(await openStore(warehouse, s3), GOLD);
   const snap = await table.snapshot();
   if (!snap) return [];
   const files = snap.files.filter((f) => {

@@ -44,7 +44,7 @@ const recordingFetch = tokenNotingFetch(fetch, (tokens) => {
   for (const t of tokens) fs.appendFileSync(spec.tokens, `${t}\n`);
 });
 
-let store = openStore(spec.config.warehouse, spec.config.s3);
+let store = await openStore(spec.config.warehouse, spec.config.s3);
 let fetchFn = recordingFetch;
 if (spec.crashAt === 'after-token') fetchFn = fetchWithTokenBoundary(recordingFetch, crash);
 else if (spec.crashAt) store = storeWithBoundary(store, spec.crashAt, crash);

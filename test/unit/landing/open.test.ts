@@ -5,14 +5,14 @@ import { openStore } from '../../../src/landing/open.js';
 import { S3Store } from '../../../src/landing/s3.js';
 
 describe('openStore', () => {
-  test('a folder path opens a FolderStore at its absolute path', () => {
-    const store = openStore('./lakehouse');
+  test('a folder path opens a FolderStore at its absolute path', async () => {
+    const store = await openStore('./lakehouse');
     expect(store).toBeInstanceOf(FolderStore);
     expect(store.root).toBe(path.resolve('lakehouse'));
   });
 
-  test('an s3:// location opens an S3Store with its bucket and prefix', () => {
-    const store = openStore('s3://my-bucket/strava/lake', { region: 'eu-west-1' });
+  test('an s3:// location opens an S3Store with its bucket and prefix', async () => {
+    const store = await openStore('s3://my-bucket/strava/lake', { region: 'eu-west-1' });
     expect(store).toBeInstanceOf(S3Store);
     expect(store.root).toBe('s3://my-bucket/strava/lake');
     expect(store.uri('landing/a.csv')).toBe('s3://my-bucket/strava/lake/landing/a.csv');

@@ -1,8 +1,10 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
-  QualityError,
   addMonths
-} from "./chunk-SEOTHIOV.js";
+} from "./chunk-PJUA2Z2Q.js";
+import {
+  QualityError
+} from "./chunk-UR6RVPZA.js";
 
 // src/lakehouse/gold.ts
 var key = (month, sport) => `${month}\0${sport}`;

@@ -1,55 +1,7 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
-
-// src/errors.ts
-var AppError = class extends Error {
-  hint;
-  constructor(message, hint, options) {
-    super(message, options);
-    this.name = new.target.name;
-    this.hint = hint;
-  }
-  /** The one line a user sees. */
-  get line() {
-    return this.hint ? `${this.message} ${this.hint}` : this.message;
-  }
-};
-var ConfigError = class extends AppError {
-};
-var StravaAuthError = class extends AppError {
-};
-var StravaApiError = class extends AppError {
-  status;
-  constructor(message, hint, options) {
-    super(message, hint, options);
-    this.status = options?.status;
-  }
-};
-var RateLimitError = class extends AppError {
-  resumeAt;
-  constructor(message, resumeAt, hint) {
-    super(message, hint);
-    this.resumeAt = resumeAt;
-  }
-};
-var SchemaError = class extends AppError {
-};
-var StoreError = class extends AppError {
-};
-var DeltaConflictError = class extends AppError {
-};
-var DeltaProtocolError = class extends AppError {
-};
-var QualityError = class extends AppError {
-};
-var DatabricksError = class extends AppError {
-};
-var GitHubError = class extends AppError {
-};
-function errorLine(err) {
-  if (err instanceof AppError) return err.line;
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
+import {
+  ConfigError
+} from "./chunk-UR6RVPZA.js";
 
 // src/strava/months.ts
 var MONTH_RE = /^(\d{4})-(\d{2})$/;
@@ -104,19 +56,6 @@ function queryWindow(from, to = from) {
 }
 
 export {
-  AppError,
-  ConfigError,
-  StravaAuthError,
-  StravaApiError,
-  RateLimitError,
-  SchemaError,
-  StoreError,
-  DeltaConflictError,
-  DeltaProtocolError,
-  QualityError,
-  DatabricksError,
-  GitHubError,
-  errorLine,
   parseMonth,
   previousMonth,
   addMonths,

@@ -1,5 +1,12 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
+  Octokit,
+  RequestError,
+  paginateRest,
+  requestLog,
+  restEndpointMethods
+} from "./chunk-TMFIDCMS.js";
+import {
   BearerCredentialHandler,
   HttpClient,
   HttpCodes,
@@ -21,13 +28,6 @@ import {
   require_node,
   require_string_decoder
 } from "./chunk-6X624DJP.js";
-import {
-  Octokit,
-  RequestError,
-  paginateRest,
-  requestLog,
-  restEndpointMethods
-} from "./chunk-TMFIDCMS.js";
 import {
   __commonJS,
   __export,

@@ -2,14 +2,14 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   openStore
-} from "./chunk-DTQA56N4.js";
+} from "./chunk-MQVIXNNZ.js";
 import {
   GOLD,
   TABLES
-} from "./chunk-LFOA3MQD.js";
+} from "./chunk-U3H53K4M.js";
 import {
   addMonths
-} from "./chunk-SEOTHIOV.js";
+} from "./chunk-PJUA2Z2Q.js";
 
 // src/lakehouse/inspect.ts
 function rowsOf(f) {
@@ -37,7 +37,7 @@ async function inspectWarehouse(store) {
 }
 async function readGoldSummary(warehouse, s3, month, n) {
   const first = addMonths(month, -(n - 1));
-  const table = new DeltaTable(openStore(warehouse, s3), GOLD);
+  const table = new DeltaTable(await openStore(warehouse, s3), GOLD);
   const snap = await table.snapshot();
   if (!snap) return [];
   const files = snap.files.filter((f) => {

@@ -2,18 +2,19 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   checkQuality,
   goldMonthsFor
-} from "./chunk-AYQSB4YD.js";
+} from "./chunk-QVSLCEHM.js";
 import {
   BRONZE,
   GOLD,
   SILVER,
   VERSION,
   listLog
-} from "./chunk-LFOA3MQD.js";
+} from "./chunk-U3H53K4M.js";
+import "./chunk-PJUA2Z2Q.js";
 import {
   ConfigError,
   DatabricksError
-} from "./chunk-SEOTHIOV.js";
+} from "./chunk-UR6RVPZA.js";
 import "./chunk-GAELMTOD.js";
 
 // src/lakehouse/databricks/sql-text.ts

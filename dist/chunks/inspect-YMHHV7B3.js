@@ -2,12 +2,12 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   inspectWarehouse,
   readGoldSummary
-} from "./chunk-55XMZ6DM.js";
-import "./chunk-DTQA56N4.js";
-import "./chunk-LF7XDVHJ.js";
+} from "./chunk-MY5YDTQL.js";
+import "./chunk-MQVIXNNZ.js";
 import "./chunk-KICJA4KV.js";
-import "./chunk-LFOA3MQD.js";
-import "./chunk-SEOTHIOV.js";
+import "./chunk-U3H53K4M.js";
+import "./chunk-PJUA2Z2Q.js";
+import "./chunk-UR6RVPZA.js";
 import "./chunk-GAELMTOD.js";
 export {
   inspectWarehouse,

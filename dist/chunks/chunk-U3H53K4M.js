@@ -2,7 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaProtocolError,
   SchemaError
-} from "./chunk-SEOTHIOV.js";
+} from "./chunk-UR6RVPZA.js";
 import {
   __export
 } from "./chunk-GAELMTOD.js";

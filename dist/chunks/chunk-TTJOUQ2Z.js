@@ -4,7 +4,7 @@ import {
   STORAGE_CONCURRENCY,
   mapConcurrently,
   openStore
-} from "./chunk-DTQA56N4.js";
+} from "./chunk-MQVIXNNZ.js";
 import {
   prepareTokenDir,
   readRefreshToken,
@@ -15,7 +15,7 @@ import {
   checkQuality,
   computeGold,
   goldMonthsFor
-} from "./chunk-AYQSB4YD.js";
+} from "./chunk-QVSLCEHM.js";
 import {
   ACTIVITY_FIELDS,
   BRONZE,
@@ -26,18 +26,20 @@ import {
   csvCell,
   parseCell,
   validateActivity
-} from "./chunk-LFOA3MQD.js";
+} from "./chunk-U3H53K4M.js";
+import {
+  addMonths,
+  monthOf,
+  monthRange,
+  queryWindow
+} from "./chunk-PJUA2Z2Q.js";
 import {
   QualityError,
   RateLimitError,
   StoreError,
   StravaApiError,
-  StravaAuthError,
-  addMonths,
-  monthOf,
-  monthRange,
-  queryWindow
-} from "./chunk-SEOTHIOV.js";
+  StravaAuthError
+} from "./chunk-UR6RVPZA.js";
 
 // src/pipeline.ts
 import { randomBytes } from "node:crypto";
@@ -3075,7 +3077,7 @@ function changedMonths(current, next, months) {
 // src/lakehouse/choose.ts
 async function createEngine(config, store, opts) {
   if (config.engine === "databricks") {
-    const { DatabricksEngine } = await import("./engine-5CU3UALM.js");
+    const { DatabricksEngine } = await import("./engine-JSSDPR6C.js");
     return new DatabricksEngine(config, store, opts);
   }
   return new EmbeddedEngine(store, opts);
@@ -3091,7 +3093,7 @@ async function runPipeline(config, deps = {}) {
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
   const startedAt = now();
   const runId = deps.runId ?? newRunId(startedAt);
-  const store = deps.store ?? openStore(config.warehouse, config.s3);
+  const store = deps.store ?? await openStore(config.warehouse, config.s3);
   const engine = await createEngine(config, store, { progress, now });
   try {
     await progress.group("Check tables", () => engine.preflight());

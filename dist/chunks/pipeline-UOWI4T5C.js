@@ -2,14 +2,14 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   newRunId,
   runPipeline
-} from "./chunk-FZT4LYFY.js";
-import "./chunk-DTQA56N4.js";
+} from "./chunk-TTJOUQ2Z.js";
+import "./chunk-MQVIXNNZ.js";
 import "./chunk-CHYRP7KP.js";
-import "./chunk-LF7XDVHJ.js";
 import "./chunk-KICJA4KV.js";
-import "./chunk-AYQSB4YD.js";
-import "./chunk-LFOA3MQD.js";
-import "./chunk-SEOTHIOV.js";
+import "./chunk-QVSLCEHM.js";
+import "./chunk-U3H53K4M.js";
+import "./chunk-PJUA2Z2Q.js";
+import "./chunk-UR6RVPZA.js";
 import "./chunk-GAELMTOD.js";
 export {
   newRunId,
