@@ -7,7 +7,7 @@ import {
 } from "./chunks/chunk-W6BYM3RV.js";
 import {
   inspectWarehouse
-} from "./chunks/chunk-MY5YDTQL.js";
+} from "./chunks/chunk-LSXC3GPG.js";
 import {
   GITHUB_API_URL,
   createGitHub,
@@ -28,10 +28,10 @@ import {
   runPipeline,
   streamProgress,
   tokenFailure
-} from "./chunks/chunk-TTJOUQ2Z.js";
+} from "./chunks/chunk-K2FUJ7YA.js";
 import {
   openStore
-} from "./chunks/chunk-MQVIXNNZ.js";
+} from "./chunks/chunk-Q3DXZPZZ.js";
 import {
   prepareTokenDir,
   writeRefreshToken
@@ -757,7 +757,7 @@ async function main(argv, env = process.env) {
           ...AUTH_FLAGS,
           ...INIT_FLAGS
         ]);
-        return await (await import("./chunks/demo-CRTERILG.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
+        return await (await import("./chunks/demo-QERSDTEX.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
       case "inspect":
         refuseFlags(flags, command, ["month", "from", "to", "force", ...AUTH_FLAGS, ...INIT_FLAGS]);
         return await runInspect(rawInputs(flags, env), flags.json ?? false);

@@ -468,7 +468,7 @@ async function run() {
 async function runAction(inputs, config) {
   const env = process.env;
   const github = gitHubAccess(inputs.githubToken, env.GITHUB_REPOSITORY);
-  const { runPipeline } = await import("./chunks/pipeline-UOWI4T5C.js");
+  const { runPipeline } = await import("./chunks/pipeline-GH7D6YTZ.js");
   let result;
   let failure;
   try {
@@ -587,7 +587,7 @@ async function writeSummary(records, config, warnings) {
   let gold = [];
   if (month) {
     try {
-      const { readGoldSummary } = await import("./chunks/inspect-YMHHV7B3.js");
+      const { readGoldSummary } = await import("./chunks/inspect-4AHANEYX.js");
       gold = await readGoldSummary(config.warehouse, config.s3, month, CHART_MONTHS);
     } catch (err) {
       warning(`The job summary shows no gold table: ${errorLine(err)}`);

@@ -44,6 +44,7 @@ const versionOf = (s: Snapshot | undefined) => (s ? s.version : null);
 
 export class EmbeddedEngine implements Engine {
   readonly name = 'embedded' as const;
+  readonly readsRows = true;
   readonly bronze: DeltaTable;
   readonly silver: DeltaTable;
   readonly gold: DeltaTable;

@@ -10,6 +10,7 @@ export interface MonthLanding {
   month: Month;
   key: string;
   sha256: string;
+  /** The rows; [] for an engine that does not read them (`readsRows` false) when not at hand. */
   rows: Record<string, string>[];
 }
 
@@ -30,6 +31,13 @@ export interface EngineResult {
 
 export interface Engine {
   readonly name: 'embedded' | 'databricks';
+  /**
+   * True if process() writes the landing rows itself (embedded): the pipeline then hands it a
+   * backfill in batches of months so that only one batch's rows are in memory. False if the
+   * engine loads the landing files by their location (Databricks COPY INTO): every month goes
+   * in one call, and rows only where the pipeline still holds them.
+   */
+  readonly readsRows: boolean;
   /** The current table versions; refuses tables this engine must not write, before any write. */
   preflight(): Promise<TableVersions>;
   process(landings: MonthLanding[], ctx: ProcessContext): Promise<EngineResult>;

@@ -14,12 +14,24 @@ import { stringify } from 'csv-stringify/sync';
 import { QualityError } from '../errors.js';
 import { ACTIVITY_FIELDS, CSV_COLUMNS, csvCell, type StravaActivity } from '../strava/schema.js';
 
-/** The landing CSV of a month: a header line, then one row per activity sorted by id. */
-export function activitiesToCsv(activities: readonly StravaActivity[]): string {
-  const rows = [...activities]
+/** A month's landing rows as cell arrays in CSV_COLUMNS order, sorted by id. */
+export function landingCells(activities: readonly StravaActivity[]): string[][] {
+  return [...activities]
     .sort((a, b) => a.id - b.id)
     .map((a) => [...ACTIVITY_FIELDS.map((f) => csvCell(a, f)), JSON.stringify(a)]);
-  return stringify(rows, {
+}
+
+/**
+ * A landing row as a record, column name -> cell text: what parseLandingCsv reads back from the
+ * row cellsToCsv writes for the same cells (a unit test holds the two to that).
+ */
+export function cellsToRecord(cells: readonly string[]): Record<string, string> {
+  return Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, cells[i]!]));
+}
+
+/** The landing CSV text of landingCells' rows: a header line, then one line per row. */
+export function cellsToCsv(rows: readonly (readonly string[])[]): string {
+  return stringify(rows as string[][], {
     header: true,
     columns: [...CSV_COLUMNS],
     record_delimiter: '\n',
@@ -27,6 +39,11 @@ export function activitiesToCsv(activities: readonly StravaActivity[]): string {
     // readers (Spark, Databricks) would split the row there.
     quote_record_delimiter: true,
   });
+}
+
+/** The landing CSV of a month: a header line, then one row per activity sorted by id. */
+export function activitiesToCsv(activities: readonly StravaActivity[]): string {
+  return cellsToCsv(landingCells(activities));
 }
 
 /**

@@ -31,7 +31,15 @@ export async function landMonth(
   month: Month,
   activities: readonly StravaActivity[],
 ): Promise<LandedFile> {
-  const body = new TextEncoder().encode(activitiesToCsv(activities));
+  return landCsv(store, month, new TextEncoder().encode(activitiesToCsv(activities)));
+}
+
+/** Lands a month's CSV bytes (activitiesToCsv's output) under their content-addressed key. */
+export async function landCsv(
+  store: ObjectStore,
+  month: Month,
+  body: Uint8Array,
+): Promise<LandedFile> {
   const sha256 = sha256Hex(body);
   const key = keyFor(month, sha256);
   const landed = { key, sha256, bytes: body.byteLength };

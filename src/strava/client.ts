@@ -17,6 +17,7 @@ import { validateActivity, type StravaActivity } from './schema.js';
 
 export const PER_PAGE = 200;
 const ACTIVITIES_PATH = '/api/v3/athlete/activities';
+const LIST_CALL = `GET ${ACTIVITIES_PATH}`;
 
 /** Epoch seconds, both exclusive. */
 export interface ActivityWindow {
@@ -94,23 +95,35 @@ export class StravaClient {
     return result.activities;
   }
 
-  /** Like listActivities, but a spent daily budget returns what was fetched so far. */
-  async fetchActivities(window: ActivityWindow): Promise<FetchResult> {
+  /**
+   * Like listActivities, but a spent daily budget returns what was fetched so far. With `onPage`,
+   * each page's new activities (validated, in the window, not seen on an earlier page) go to it
+   * as the page arrives and are not kept: `activities` is then empty.
+   */
+  async fetchActivities(
+    window: ActivityWindow,
+    onPage?: (activities: StravaActivity[], call: string) => Promise<void> | void,
+  ): Promise<FetchResult> {
     const startRequests = this.requestCount;
     const byId = new Map<number, StravaActivity>();
+    const seen = new Set<number>();
     let stoppedAt: RateLimitError | undefined;
     try {
       for (let page = 1; ; page++) {
         const records = await this.page(window, page);
         if (records.length === 0) break;
+        const fresh: StravaActivity[] = [];
         for (const record of records) {
           const activity = validateActivity(record);
           const t = Date.parse(activity.start_date) / 1000;
-          if (t > window.after && t < window.before && !byId.has(activity.id)) {
-            byId.set(activity.id, activity);
+          if (t > window.after && t < window.before && !seen.has(activity.id)) {
+            seen.add(activity.id);
+            fresh.push(activity);
           }
         }
-        this.progress.update(`Strava: ${page} page(s), ${byId.size} activities so far`);
+        if (onPage) await onPage(fresh, `${LIST_CALL} page ${page}`);
+        else for (const a of fresh) byId.set(a.id, a);
+        this.progress.update(`Strava: ${page} page(s), ${seen.size} activities so far`);
       }
     } catch (err) {
       if (!(err instanceof RateLimitError)) throw err;
@@ -126,7 +139,7 @@ export class StravaClient {
   }
 
   private async page(window: ActivityWindow, page: number): Promise<unknown[]> {
-    const call = `GET ${ACTIVITIES_PATH} page ${page}`;
+    const call = `${LIST_CALL} page ${page}`;
     const query = new URLSearchParams({
       after: String(window.after),
       before: String(window.before),
@@ -197,17 +210,6 @@ export class StravaClient {
   }
 }
 
-/** The months an activity list covers, keyed by the athlete's local month; empty months are []. */
-export function splitByMonth(
-  activities: readonly StravaActivity[],
-  from: Month,
-  to: Month,
-): Map<Month, StravaActivity[]> {
-  const months = new Map<Month, StravaActivity[]>(monthRange(from, to).map((m) => [m, []]));
-  for (const a of activities) months.get(monthOf(a.start_date_local))?.push(a);
-  return months;
-}
-
 export interface MonthsSweep {
   /** The months known to be complete: all of them unless the daily budget ran out. */
   months: Map<Month, StravaActivity[]>;
@@ -215,23 +217,82 @@ export interface MonthsSweep {
   stoppedAt?: RateLimitError;
 }
 
+export interface StreamedSweep {
+  /** The months handed to `onMonth`, newest first: all of them unless the budget ran out. */
+  months: Month[];
+  complete: boolean;
+  stoppedAt?: RateLimitError;
+}
+
 /**
- * One sweep for the local months from..to. When the daily budget runs out part-way, `months`
- * keeps only the months the sweep finished: Strava lists newest first, so those are the months
- * that start (in any time zone) after the oldest activity received.
+ * One sweep for the local months from..to that hands each month to `onMonth` (its activities
+ * sorted by id) as soon as it is complete, so a large backfill never holds every activity.
+ * Strava lists newest first (the recordings show it for after+before), so a local month is
+ * complete once an activity older than its widened window has arrived: a local month starts no
+ * earlier (UTC) than its window's `after` + 1 s. An activity of a month already handed over
+ * would mean the list was not newest first; the sweep then fails rather than lose it. When the
+ * daily budget runs out part-way, only the complete months were handed over.
+ */
+export async function streamMonths(
+  client: StravaClient,
+  from: Month,
+  to: Month,
+  onMonth: (month: Month, activities: StravaActivity[]) => Promise<void> | void,
+): Promise<StreamedSweep> {
+  const pending = new Map<Month, StravaActivity[]>(monthRange(from, to).map((m) => [m, []]));
+  const handed: Month[] = [];
+  const handOver = async (ready: (month: Month) => boolean) => {
+    for (const month of [...pending.keys()].sort().reverse()) {
+      if (!ready(month)) continue;
+      const activities = pending.get(month)!.sort((a, b) => a.id - b.id);
+      pending.delete(month);
+      handed.push(month);
+      await onMonth(month, activities);
+    }
+  };
+  let oldest = Infinity;
+  const result = await client.fetchActivities(queryWindow(from, to), async (page, call) => {
+    for (const a of page) {
+      const month = monthOf(a.start_date_local);
+      const bucket = pending.get(month);
+      if (bucket) bucket.push(a);
+      else if (handed.includes(month)) {
+        throw new StravaApiError(
+          `${call} listed activity ${a.id} of ${month} after activities older than that month: Strava's list was not newest first.`,
+          'Nothing was written to the tables; run the same command again.',
+        );
+      }
+      oldest = Math.min(oldest, Date.parse(a.start_date) / 1000);
+    }
+    await handOver((month) => queryWindow(month).after + 1 > oldest);
+  });
+  if (result.complete) await handOver(() => true);
+  return {
+    months: handed,
+    complete: result.complete,
+    ...(result.stoppedAt ? { stoppedAt: result.stoppedAt } : {}),
+  };
+}
+
+/**
+ * One sweep for the local months from..to, every activity kept. When the daily budget runs out
+ * part-way, `months` keeps only the months the sweep finished.
  */
 export async function sweepMonths(
   client: StravaClient,
   from: Month,
   to: Month,
 ): Promise<MonthsSweep> {
-  const result = await client.fetchActivities(queryWindow(from, to));
-  const all = splitByMonth(result.activities, from, to);
-  if (result.complete) return { months: all, complete: true };
-  const oldest = Math.min(...result.activities.map((a) => Date.parse(a.start_date) / 1000));
-  // A local month starts no earlier (UTC) than its widened window's `after` + 1 s.
-  const done = new Map([...all].filter(([month]) => queryWindow(month).after + 1 > oldest));
-  return { months: done, complete: false, stoppedAt: result.stoppedAt };
+  const months = new Map<Month, StravaActivity[]>();
+  const sweep = await streamMonths(client, from, to, (month, activities) => {
+    months.set(month, activities);
+  });
+  const sorted = new Map([...months].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return {
+    months: sorted,
+    complete: sweep.complete,
+    ...(sweep.stoppedAt ? { stoppedAt: sweep.stoppedAt } : {}),
+  };
 }
 
 /** One sweep for local months from..to, split by monthOf(start_date_local); months with no activities are present with []. */

@@ -166,6 +166,58 @@ describe.each<WarehouseKind>(['folder', 's3'])('on a %s warehouse', (kind) => {
   });
 });
 
+describe.each<WarehouseKind>(['folder', 's3'])(
+  'a backfill in batches, on a %s warehouse',
+  (kind) => {
+    // A budget of one row makes every month a batch of its own: a crash can then hit inside the
+    // first batch or between the first and the second.
+    const RANGE = { from: '2024-01', to: '2024-04' };
+    const backfill = (a: Athlete, wh: Warehouse) =>
+      runIn(a, wh.uri, RANGE, { s3Endpoint: wh.s3Endpoint, deps: { rowsInMemory: 1 } });
+    let reference: WarehouseState;
+    beforeAll(async () => {
+      const wh = await warehouse(kind);
+      await backfill(await athlete(), wh);
+      reference = await warehouseState(wh.store);
+    });
+
+    test.each(['before-silver-commit', 'after-gold-commit'] as const)(
+      'killed at the first batch’s %s, then re-run',
+      async (boundary) => {
+        const a = await athlete();
+        const wh = await warehouse(kind);
+        const killed = await runChild(bundle, pipelineConfig(a, wh.uri, RANGE, wh), {
+          crashAt: boundary,
+          env: wh.env,
+          rowsInMemory: 1,
+        });
+        expect(killed.signal, killed.stderr).toBe('SIGKILL');
+        const crashed = await warehouseState(wh.store);
+        // The first batch (January) is all or partly in; no later month reached silver.
+        expect(crashed.silver.rows.every((r) => r.month === RANGE.from)).toBe(true);
+
+        const rerun = await backfill(a, wh);
+
+        expect(rerun.records.map((r) => r.status)).toEqual([
+          boundary === 'after-gold-commit' ? 'unchanged' : 'ingested',
+          'ingested',
+          'ingested',
+          'ingested',
+        ]);
+        const state = await warehouseState(wh.store);
+        expect(contentOf(state)).toEqual(contentOf(reference));
+        for (const t of TABLES) expect(state[t].version, t).toBe(reference[t].version);
+        for (const t of TABLES) await expectWholeLog(wh.store, TABLE_DEFS[t]);
+        expect(idsOf(state.silver.rows)).toEqual(
+          idsOf(
+            activitiesInMonths(recordedActivities(), ['2024-01', '2024-02', '2024-03', '2024-04']),
+          ),
+        );
+      },
+    );
+  },
+);
+
 test('the boundaries cover every step in order', () => {
   expect(BOUNDARIES.map((b) => [b, committedBefore(b).join('+'), uncommittedFilesOf(b)])).toEqual([
     ['after-token', '', undefined],

@@ -18,6 +18,7 @@ import { runDatabricks } from './runner.js';
 
 export class DatabricksEngine implements Engine {
   readonly name = 'databricks' as const;
+  readonly readsRows = false;
   private readonly progress: Progress;
 
   constructor(

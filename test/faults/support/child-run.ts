@@ -24,6 +24,8 @@ export interface ChildSpec {
   marker: string;
   /** Where every access and refresh token from POST /oauth/token is appended, one a line. */
   tokens: string;
+  /** The pipeline's rows budget (PipelineDeps.rowsInMemory), to cut a backfill into batches. */
+  rowsInMemory?: number;
 }
 
 export interface CrashMarker {
@@ -54,6 +56,7 @@ try {
     store,
     fetch: fetchFn,
     progress: streamProgress(process.stderr),
+    ...(spec.rowsInMemory ? { rowsInMemory: spec.rowsInMemory } : {}),
   });
   process.stdout.write(`${JSON.stringify(result.records)}\n`);
 } catch (err) {

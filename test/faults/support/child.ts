@@ -57,12 +57,13 @@ export interface ChildResult {
 export async function runChild(
   bundle: string,
   config: PipelineConfig,
-  opts: { crashAt?: Boundary; env?: Record<string, string> } = {},
+  opts: { crashAt?: Boundary; env?: Record<string, string>; rowsInMemory?: number } = {},
 ): Promise<ChildResult> {
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-fault-run-'));
   const spec: ChildSpec = {
     config,
     crashAt: opts.crashAt,
+    ...(opts.rowsInMemory ? { rowsInMemory: opts.rowsInMemory } : {}),
     marker: path.join(scratch, 'marker.json'),
     tokens: path.join(scratch, 'tokens'),
   };

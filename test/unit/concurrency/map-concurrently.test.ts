@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { mapConcurrently } from '../../../src/concurrency.js';
+import { TaskPool, mapConcurrently } from '../../../src/concurrency.js';
 
 /** A promise the test settles by hand, so the order of completion is chosen, not timed. */
 function deferred<T>() {
@@ -70,5 +70,61 @@ describe('mapConcurrently', () => {
     let calls = 0;
     await expect(mapConcurrently([], 8, async () => ++calls)).resolves.toEqual([]);
     expect(calls).toBe(0);
+  });
+});
+
+describe('TaskPool', () => {
+  test('submit waits for a free slot, so at most `limit` tasks run', async () => {
+    const pool = new TaskPool(2);
+    const pending = Array.from({ length: 3 }, () => deferred<void>());
+    const started: number[] = [];
+    const submitted: number[] = [];
+    const producer = (async () => {
+      for (const i of [0, 1, 2]) {
+        await pool.submit(() => {
+          started.push(i);
+          return pending[i]!.promise;
+        });
+        submitted.push(i);
+      }
+    })();
+    await flush();
+    expect(started).toEqual([0, 1]);
+    expect(submitted).toEqual([0, 1]);
+    pending[0]!.resolve();
+    await flush();
+    expect(started).toEqual([0, 1, 2]);
+    await producer;
+    let drained = false;
+    const drain = pool.drain().then(() => (drained = true));
+    await flush();
+    expect(drained).toBe(false);
+    pending[1]!.resolve();
+    pending[2]!.resolve();
+    await drain;
+    expect(drained).toBe(true);
+  });
+
+  test('after a failure, submit throws it (the producer stops) and drain throws it once all settled', async () => {
+    const pool = new TaskPool(2);
+    const slow = deferred<void>();
+    let slowDone = false;
+    await pool.submit(() => slow.promise.then(() => void (slowDone = true)));
+    await pool.submit(() => Promise.reject(new Error('landing failed')));
+    await flush();
+    await expect(pool.submit(async () => {})).rejects.toThrow('landing failed');
+    const drained = pool.drain().catch((e: unknown) => e);
+    await flush();
+    expect(slowDone).toBe(false);
+    slow.resolve();
+    expect(((await drained) as Error).message).toBe('landing failed');
+    expect(slowDone).toBe(true);
+  });
+
+  test('settle waits for running tasks without throwing', async () => {
+    const pool = new TaskPool(1);
+    await pool.submit(() => Promise.reject(new Error('x')));
+    await expect(pool.settle()).resolves.toBeUndefined();
+    await expect(pool.drain()).rejects.toThrow('x');
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { activitiesToCsv, parseLandingCsv } from '../../../src/landing/csv.js';
+import {
+  activitiesToCsv,
+  cellsToCsv,
+  cellsToRecord,
+  landingCells,
+  parseLandingCsv,
+} from '../../../src/landing/csv.js';
 import { QualityError } from '../../../src/errors.js';
 import { ACTIVITY_FIELDS, CSV_COLUMNS, csvCell } from '../../../src/strava/schema.js';
 import { recordedActivities } from './recorded.js';
@@ -95,6 +101,15 @@ describe('activitiesToCsv', () => {
     expect(rows.map((r) => r.name)).toEqual(HOSTILE_NAMES);
     expect(rows.map((r) => JSON.parse(r.raw!).name)).toEqual(HOSTILE_NAMES);
     expectRoundTrip(text, activities);
+  });
+
+  test('the cells the pipeline gates on are exactly what the file reads back as, hostile names included', () => {
+    const [template] = recordedActivities();
+    const hostile = HOSTILE_NAMES.map((name, i) => ({ ...template!, id: i + 1, name }));
+    const activities = [...recordedActivities(), ...hostile].reverse();
+    const cells = landingCells(activities);
+    expect(cellsToCsv(cells)).toBe(activitiesToCsv(activities));
+    expect(parseLandingCsv(cellsToCsv(cells), FILE)).toEqual(cells.map(cellsToRecord));
   });
 
   test('a carriage return inside a cell is quoted, as RFC 4180 requires', () => {

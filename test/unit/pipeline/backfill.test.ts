@@ -1,6 +1,7 @@
 /**
- * A backfill is a range of months fetched in one sweep and processed in one set of commits: it
- * must leave the same tables as running the same months one by one, in any order.
+ * A backfill is a range of months fetched in one sweep and processed in batches of months (one
+ * set of commits per batch of about ROWS_IN_MEMORY rows): it must leave the same tables as
+ * running the same months one by one, in any order, and as any other batch size.
  */
 import { describe, expect, test } from 'vitest';
 import { recordedActivities } from '../../../src/simulator/index.js';
@@ -15,6 +16,22 @@ import {
   warehouseState,
 } from '../../support/pipeline.js';
 import { SILVER } from '../../../src/lakehouse/tables.js';
+import { ROWS_IN_MEMORY } from '../../../src/pipeline.js';
+import type { ObjectStore } from '../../../src/landing/store.js';
+
+/** How many batches the pipeline cuts months of these sizes into (see processInBatches). */
+function batchCount(sizes: number[]): number {
+  let batches = 0;
+  let size = 0;
+  for (const n of sizes) {
+    if (!batches || (size > 0 && size + n > ROWS_IN_MEMORY)) {
+      batches++;
+      size = 0;
+    }
+    size += n;
+  }
+  return batches;
+}
 import { athlete, warehouse } from './harness.js';
 
 describe('backfill', () => {
@@ -44,12 +61,71 @@ describe('backfill', () => {
     expect(Object.keys(state.silver.filesPerMonth).sort()).toEqual(months);
     expect(state.bronze.rows).toHaveLength(recorded.length);
     expectGold(state.gold.rows, recorded, months);
-    // One commit per table for the whole range.
-    expect([state.bronze.version, state.silver.version, state.gold.version]).toEqual([0, 0, 0]);
+    // One commit per table per batch of months.
+    const batches = batchCount(months.map((m) => activitiesIn(recorded, m).length));
+    expect(batches).toBeGreaterThan(1);
+    expect([state.bronze.version, state.silver.version, state.gold.version]).toEqual([
+      batches - 1,
+      batches - 1,
+      batches - 1,
+    ]);
 
     const again = await runIn(a, dir, { from: '2017-10', to: '2025-10' });
     expect(again.records.every((r) => r.status === 'unchanged')).toBe(true);
     expect(await warehouseState(store)).toEqual(state);
+  });
+
+  test('any batch size leaves the same tables: one batch, the default, and a month a batch', async () => {
+    const a = await athlete();
+    const range = { from: '2023-01', to: '2024-12' };
+    const states = [];
+    for (const rowsInMemory of [Number.MAX_SAFE_INTEGER, ROWS_IN_MEMORY, 1]) {
+      const { dir, store } = await warehouse();
+      const { records } = await runIn(a, dir, range, { deps: { rowsInMemory } });
+      expect(records.every((r) => r.status === 'ingested')).toBe(true);
+      states.push(await warehouseState(store));
+    }
+    const [one, byDefault, perMonth] = states;
+    expect(one!.silver.version).toBe(0);
+    expect(perMonth!.silver.version).toBeGreaterThan(byDefault!.silver.version ?? -1);
+    expect(contentOf(byDefault!)).toEqual(contentOf(one!));
+    expect(contentOf(perMonth!)).toEqual(contentOf(one!));
+    expect(one!.silver.rows.length).toBeGreaterThan(ROWS_IN_MEMORY / 10);
+  });
+
+  test('a landing file edited between landing and its batch is refused, and no later batch is written', async () => {
+    const a = await athlete();
+    const { dir, store } = await warehouse();
+    // A budget of one row: no month's rows stay in memory, each batch reads its landing file
+    // back, so an edit made after landing must be caught there.
+    let edited = '';
+    const editing: ObjectStore = {
+      root: store.root,
+      uri: (k) => store.uri(k),
+      put: (k, b) => store.put(k, b),
+      putIfAbsent: (k, b) => store.putIfAbsent(k, b),
+      head: (k) => store.head(k),
+      list: (p) => store.list(p),
+      delete: (k) => store.delete(k),
+      get: async (key) => {
+        if (!edited && key.startsWith('landing/activities/month=2024-03/')) {
+          edited = key;
+          const body = new TextDecoder().decode(await store.get(key));
+          await store.put(key, body.replace(/\n(\d+),/, '\n999$1,'));
+        }
+        return store.get(key);
+      },
+    };
+    const failure = await runIn(
+      a,
+      dir,
+      { from: '2024-01', to: '2024-05' },
+      { deps: { rowsInMemory: 1, store: editing } },
+    ).catch((e: unknown) => e);
+    expect(edited).not.toBe('');
+    expect((failure as Error).message).toContain('does not match its content hash');
+    const state = await warehouseState(store);
+    expect(state.silver.rows.some((r) => String(r.month) >= '2024-03')).toBe(false);
   });
 
   test.each([

@@ -5,14 +5,14 @@ import {
 } from "./chunk-W6BYM3RV.js";
 import {
   readGoldSummary
-} from "./chunk-MY5YDTQL.js";
+} from "./chunk-LSXC3GPG.js";
 import {
   buildConfig
 } from "./chunk-77EVN2CV.js";
 import {
   runPipeline
-} from "./chunk-TTJOUQ2Z.js";
-import "./chunk-MQVIXNNZ.js";
+} from "./chunk-K2FUJ7YA.js";
+import "./chunk-Q3DXZPZZ.js";
 import "./chunk-CHYRP7KP.js";
 import "./chunk-KICJA4KV.js";
 import "./chunk-QVSLCEHM.js";

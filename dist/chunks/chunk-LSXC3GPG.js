@@ -2,7 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   openStore
-} from "./chunk-MQVIXNNZ.js";
+} from "./chunk-Q3DXZPZZ.js";
 import {
   GOLD,
   TABLES

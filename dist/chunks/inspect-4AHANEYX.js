@@ -2,8 +2,8 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   inspectWarehouse,
   readGoldSummary
-} from "./chunk-MY5YDTQL.js";
-import "./chunk-MQVIXNNZ.js";
+} from "./chunk-LSXC3GPG.js";
+import "./chunk-Q3DXZPZZ.js";
 import "./chunk-KICJA4KV.js";
 import "./chunk-U3H53K4M.js";
 import "./chunk-PJUA2Z2Q.js";

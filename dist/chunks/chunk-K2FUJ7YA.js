@@ -2,9 +2,10 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   STORAGE_CONCURRENCY,
+  TaskPool,
   mapConcurrently,
   openStore
-} from "./chunk-MQVIXNNZ.js";
+} from "./chunk-Q3DXZPZZ.js";
 import {
   prepareTokenDir,
   readRefreshToken,
@@ -482,6 +483,7 @@ function clock(ms) {
 // src/strava/client.ts
 var PER_PAGE = 200;
 var ACTIVITIES_PATH = "/api/v3/athlete/activities";
+var LIST_CALL = `GET ${ACTIVITIES_PATH}`;
 var StravaClient = class {
   constructor(opts) {
     this.opts = opts;
@@ -523,23 +525,32 @@ var StravaClient = class {
     if (result.stoppedAt) throw result.stoppedAt;
     return result.activities;
   }
-  /** Like listActivities, but a spent daily budget returns what was fetched so far. */
-  async fetchActivities(window) {
+  /**
+   * Like listActivities, but a spent daily budget returns what was fetched so far. With `onPage`,
+   * each page's new activities (validated, in the window, not seen on an earlier page) go to it
+   * as the page arrives and are not kept: `activities` is then empty.
+   */
+  async fetchActivities(window, onPage) {
     const startRequests = this.requestCount;
     const byId = /* @__PURE__ */ new Map();
+    const seen = /* @__PURE__ */ new Set();
     let stoppedAt;
     try {
       for (let page = 1; ; page++) {
         const records = await this.page(window, page);
         if (records.length === 0) break;
+        const fresh = [];
         for (const record of records) {
           const activity = validateActivity(record);
           const t = Date.parse(activity.start_date) / 1e3;
-          if (t > window.after && t < window.before && !byId.has(activity.id)) {
-            byId.set(activity.id, activity);
+          if (t > window.after && t < window.before && !seen.has(activity.id)) {
+            seen.add(activity.id);
+            fresh.push(activity);
           }
         }
-        this.progress.update(`Strava: ${page} page(s), ${byId.size} activities so far`);
+        if (onPage) await onPage(fresh, `${LIST_CALL} page ${page}`);
+        else for (const a of fresh) byId.set(a.id, a);
+        this.progress.update(`Strava: ${page} page(s), ${seen.size} activities so far`);
       }
     } catch (err) {
       if (!(err instanceof RateLimitError)) throw err;
@@ -554,7 +565,7 @@ var StravaClient = class {
     };
   }
   async page(window, page) {
-    const call = `GET ${ACTIVITIES_PATH} page ${page}`;
+    const call = `${LIST_CALL} page ${page}`;
     const query = new URLSearchParams({
       after: String(window.after),
       before: String(window.before),
@@ -622,18 +633,40 @@ var StravaClient = class {
     }
   }
 };
-function splitByMonth(activities, from, to) {
-  const months = new Map(monthRange(from, to).map((m) => [m, []]));
-  for (const a of activities) months.get(monthOf(a.start_date_local))?.push(a);
-  return months;
-}
-async function sweepMonths(client, from, to) {
-  const result = await client.fetchActivities(queryWindow(from, to));
-  const all = splitByMonth(result.activities, from, to);
-  if (result.complete) return { months: all, complete: true };
-  const oldest = Math.min(...result.activities.map((a) => Date.parse(a.start_date) / 1e3));
-  const done = new Map([...all].filter(([month]) => queryWindow(month).after + 1 > oldest));
-  return { months: done, complete: false, stoppedAt: result.stoppedAt };
+async function streamMonths(client, from, to, onMonth) {
+  const pending = new Map(monthRange(from, to).map((m) => [m, []]));
+  const handed = [];
+  const handOver = async (ready) => {
+    for (const month of [...pending.keys()].sort().reverse()) {
+      if (!ready(month)) continue;
+      const activities = pending.get(month).sort((a, b) => a.id - b.id);
+      pending.delete(month);
+      handed.push(month);
+      await onMonth(month, activities);
+    }
+  };
+  let oldest = Infinity;
+  const result = await client.fetchActivities(queryWindow(from, to), async (page, call) => {
+    for (const a of page) {
+      const month = monthOf(a.start_date_local);
+      const bucket = pending.get(month);
+      if (bucket) bucket.push(a);
+      else if (handed.includes(month)) {
+        throw new StravaApiError(
+          `${call} listed activity ${a.id} of ${month} after activities older than that month: Strava's list was not newest first.`,
+          "Nothing was written to the tables; run the same command again."
+        );
+      }
+      oldest = Math.min(oldest, Date.parse(a.start_date) / 1e3);
+    }
+    await handOver((month) => queryWindow(month).after + 1 > oldest);
+  });
+  if (result.complete) await handOver(() => true);
+  return {
+    months: handed,
+    complete: result.complete,
+    ...result.stoppedAt ? { stoppedAt: result.stoppedAt } : {}
+  };
 }
 
 // src/landing/land.ts
@@ -2789,8 +2822,13 @@ var stringify = function(records, opts = {}) {
 };
 
 // src/landing/csv.ts
-function activitiesToCsv(activities) {
-  const rows = [...activities].sort((a, b) => a.id - b.id).map((a) => [...ACTIVITY_FIELDS.map((f) => csvCell(a, f)), JSON.stringify(a)]);
+function landingCells(activities) {
+  return [...activities].sort((a, b) => a.id - b.id).map((a) => [...ACTIVITY_FIELDS.map((f) => csvCell(a, f)), JSON.stringify(a)]);
+}
+function cellsToRecord(cells) {
+  return Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, cells[i]]));
+}
+function cellsToCsv(rows) {
   return stringify(rows, {
     header: true,
     columns: [...CSV_COLUMNS],
@@ -2841,8 +2879,7 @@ function quoteList(names) {
 }
 
 // src/landing/land.ts
-async function landMonth(store, month, activities) {
-  const body = new TextEncoder().encode(activitiesToCsv(activities));
+async function landCsv(store, month, body) {
   const sha256 = sha256Hex(body);
   const key = keyFor(month, sha256);
   const landed = { key, sha256, bytes: body.byteLength };
@@ -2873,6 +2910,7 @@ var monthOfFile = (f) => f.partitionValues.month ?? null;
 var versionOf = (s) => s ? s.version : null;
 var EmbeddedEngine = class {
   name = "embedded";
+  readsRows = true;
   bronze;
   silver;
   gold;
@@ -3077,7 +3115,7 @@ function changedMonths(current, next, months) {
 // src/lakehouse/choose.ts
 async function createEngine(config, store, opts) {
   if (config.engine === "databricks") {
-    const { DatabricksEngine } = await import("./engine-JSSDPR6C.js");
+    const { DatabricksEngine } = await import("./engine-CCNYUTQH.js");
     return new DatabricksEngine(config, store, opts);
   }
   return new EmbeddedEngine(store, opts);
@@ -3112,45 +3150,63 @@ async function runPipeline(config, deps = {}) {
       sleep: deps.sleep,
       now
     });
+    const rows = new RowBudget(deps.rowsInMemory ?? ROWS_IN_MEMORY);
+    const landed = [];
+    const pool = new TaskPool(STORAGE_CONCURRENCY);
     const sweep = await progress.group(
-      `Fetch ${describeRange(config)} from Strava`,
-      () => sweepMonths(client, config.from, config.to)
+      `Fetch ${describeRange(config)} from Strava and land CSV`,
+      async () => {
+        try {
+          return await streamMonths(
+            client,
+            config.from,
+            config.to,
+            (month, activities) => pool.submit(async () => {
+              const l = await landOne(store, month, activities, rows);
+              landed.push(l);
+              progress.update(
+                `landed ${month}: ${l.activities} activities${l.reused ? " (unchanged)" : ""}`
+              );
+            })
+          );
+        } finally {
+          await pool.settle();
+        }
+      }
     );
+    await pool.drain();
+    landed.sort((a, b) => a.month < b.month ? -1 : 1);
     let stoppedEarly;
     if (sweep.stoppedAt) {
-      if (!sweep.months.size) throw sweep.stoppedAt;
+      if (!landed.length) throw sweep.stoppedAt;
       stoppedEarly = {
-        message: `${sweep.stoppedAt.message} Processed the ${sweep.months.size} month(s) fetched completely; run the same command again after the reset for the rest.`,
+        message: `${sweep.stoppedAt.message} Processed the ${landed.length} month(s) fetched completely; run the same command again after the reset for the rest.`,
         resumeAt: sweep.stoppedAt.resumeAt.toISOString()
       };
     }
-    const landed = await progress.group("Land CSV", () => landAll(store, sweep.months, progress));
     const versions = await engine.preflight();
     const todo = [];
     const skipped = /* @__PURE__ */ new Set();
-    const previous = config.force ? [] : await mapConcurrently(
-      landed,
-      STORAGE_CONCURRENCY,
-      (l) => findPrevious(store, l.landing.month, deps)
+    const previous = config.force ? /* @__PURE__ */ new Map() : await previousRecords(
+      store,
+      landed.map((l) => l.month),
+      deps
     );
-    for (const [i, l] of landed.entries()) {
-      const prev = previous[i];
-      if (prev && prev.landing.sha256 === l.landing.sha256 && sameVersions(prev.tables.after, versions)) {
-        skipped.add(l.landing.month);
+    for (const l of landed) {
+      const prev = previous.get(l.month);
+      if (prev && prev.landing.sha256 === l.sha256 && sameVersions(prev.tables.after, versions)) {
+        skipped.add(l.month);
       } else {
         todo.push(l);
       }
     }
     const result = todo.length ? await progress.group(
       `Process ${todo.length} month(s) with the ${engine.name} engine`,
-      () => engine.process(
-        todo.map((l) => l.landing),
-        { runId, force: config.force }
-      )
+      () => processInBatches(engine, store, todo, rows, { runId, force: config.force })
     ) : { before: versions, after: versions, warnings: [], changedMonths: [] };
     const finishedAt = now();
     const records = landed.map((l) => {
-      const month = l.landing.month;
+      const month = l.month;
       const changed = result.changedMonths.includes(month) || config.force;
       const window = queryWindow(month);
       return {
@@ -3166,10 +3222,10 @@ async function runPipeline(config, deps = {}) {
           beforeIso: new Date(window.before * 1e3).toISOString()
         },
         status: skipped.has(month) || !changed ? "unchanged" : "ingested",
-        activities: l.landing.rows.length,
-        landing: { key: l.landing.key, sha256: l.landing.sha256, bytes: l.bytes, reused: l.reused },
+        activities: l.activities,
+        landing: { key: l.key, sha256: l.sha256, bytes: l.bytes, reused: l.reused },
         tables: { before: result.before, after: result.after },
-        qualityWarnings: result.warnings.filter((w) => w.startsWith(`${month}:`)),
+        qualityWarnings: l.warnings,
         stravaRequests: client.requestCount,
         ...result.statements ? { statements: result.statements } : {},
         startedAt: startedAt.toISOString(),
@@ -3196,48 +3252,126 @@ async function runPipeline(config, deps = {}) {
     await engine.close?.();
   }
 }
+var ROWS_IN_MEMORY = 1e3;
+var RowBudget = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  kept = 0;
+  /** True (and counted) if `n` more rows fit. */
+  take(n) {
+    if (this.kept + n > this.limit) return false;
+    this.kept += n;
+    return true;
+  }
+  release(n) {
+    this.kept -= n;
+  }
+};
 function describeRange(config) {
   return config.from === config.to ? config.from : `${config.from}..${config.to}`;
 }
-async function landAll(store, fetched, progress) {
-  const lines = [];
-  let reported = 0;
-  return mapConcurrently([...fetched.keys()].sort(), STORAGE_CONCURRENCY, async (month, i) => {
-    const activities = fetched.get(month);
-    fetched.delete(month);
-    const landed = await landMonth(store, month, activities);
-    const body = await store.get(landed.key);
-    if (!body)
-      throw new StoreError(`Landing file ${store.uri(landed.key)} vanished after writing.`);
-    if (sha256Hex(body) !== landed.sha256) {
-      throw new QualityError(
-        `Landing file ${store.uri(landed.key)} does not match its content hash: it was changed after landing.`,
-        "Delete that file and re-run the month to land it again."
-      );
-    }
-    const rows = parseLandingCsv(new TextDecoder().decode(body), store.uri(landed.key));
-    lines[i] = `landed ${month}: ${activities.length} activities${landed.reused ? " (unchanged)" : ""}`;
-    for (; lines[reported] !== void 0; reported++) progress.update(lines[reported]);
-    return {
-      landing: { month, key: landed.key, sha256: landed.sha256, rows },
-      bytes: landed.bytes,
-      reused: landed.reused
-    };
-  });
+async function landOne(store, month, activities, budget) {
+  const cells = landingCells(activities);
+  const landed = await landCsv(store, month, new TextEncoder().encode(cellsToCsv(cells)));
+  if (landed.reused) await readLandingBytes(store, landed);
+  const rows = cells.map(cellsToRecord);
+  const warnings = checkQuality(rows, month, landed.key);
+  return {
+    ...landed,
+    month,
+    activities: rows.length,
+    warnings,
+    ...budget.take(rows.length) ? { rows } : {}
+  };
 }
-async function findPrevious(store, month, deps) {
-  const records = [];
-  for (const obj of await store.list(`_runs/month=${month}/`)) {
-    const body = await store.get(obj.key);
-    if (!body) continue;
-    try {
-      records.push(JSON.parse(new TextDecoder().decode(body)));
-    } catch {
-    }
+async function readLandingBytes(store, landed) {
+  const body = await store.get(landed.key);
+  if (!body) {
+    throw new StoreError(
+      `Landing file ${store.uri(landed.key)} vanished after landing.`,
+      "Something else deleted it; run the same command again to land it again."
+    );
   }
-  const fromArtifacts = await deps.findPreviousRecord?.(month);
-  if (fromArtifacts) records.push(fromArtifacts);
-  return records.sort((a, b) => a.finishedAt < b.finishedAt ? 1 : -1)[0];
+  if (sha256Hex(body) !== landed.sha256) {
+    throw new QualityError(
+      `Landing file ${store.uri(landed.key)} does not match its content hash: it was changed after landing.`,
+      "Delete that file and re-run the month to land it again."
+    );
+  }
+  return body;
+}
+async function readLanding(store, landed) {
+  const body = await readLandingBytes(store, landed);
+  return parseLandingCsv(new TextDecoder().decode(body), store.uri(landed.key));
+}
+async function processInBatches(engine, store, todo, budget, ctx) {
+  const batches = [];
+  let size = 0;
+  for (const l of todo) {
+    const full = engine.readsRows && size > 0 && size + l.activities > budget.limit;
+    if (!batches.length || full) {
+      batches.push([]);
+      size = 0;
+    }
+    batches.at(-1).push(l);
+    size += l.activities;
+  }
+  let merged;
+  for (const batch of batches) {
+    const landings = await mapConcurrently(
+      batch,
+      STORAGE_CONCURRENCY,
+      async (l) => ({
+        month: l.month,
+        key: l.key,
+        sha256: l.sha256,
+        rows: l.rows ?? (engine.readsRows ? await readLanding(store, l) : [])
+      })
+    );
+    const r = await engine.process(landings, ctx);
+    for (const l of batch) {
+      if (l.rows) budget.release(l.rows.length);
+      delete l.rows;
+    }
+    merged = merged ? {
+      before: merged.before,
+      after: r.after,
+      warnings: [...merged.warnings, ...r.warnings],
+      changedMonths: [...merged.changedMonths, ...r.changedMonths],
+      ...merged.statements || r.statements ? { statements: [...merged.statements ?? [], ...r.statements ?? []] } : {}
+    } : r;
+  }
+  return merged;
+}
+var RUN_RECORD_MONTH = /^_runs\/month=(\d{4}-\d{2})\//;
+async function previousRecords(store, months, deps) {
+  const wanted = new Set(months);
+  const listed = await store.list(months.length === 1 ? `_runs/month=${months[0]}/` : "_runs/");
+  const keysByMonth = /* @__PURE__ */ new Map();
+  for (const obj of listed) {
+    const month = RUN_RECORD_MONTH.exec(obj.key)?.[1];
+    if (month && wanted.has(month))
+      keysByMonth.set(month, [...keysByMonth.get(month) ?? [], obj.key]);
+  }
+  const newest = await mapConcurrently(months, STORAGE_CONCURRENCY, async (month) => {
+    const records = [];
+    for (const key of keysByMonth.get(month) ?? []) {
+      const body = await store.get(key);
+      if (!body) continue;
+      try {
+        records.push(JSON.parse(new TextDecoder().decode(body)));
+      } catch {
+      }
+    }
+    const fromArtifacts = await deps.findPreviousRecord?.(month);
+    if (fromArtifacts) records.push(fromArtifacts);
+    return records.sort((a, b) => a.finishedAt < b.finishedAt ? 1 : -1)[0];
+  });
+  return new Map(
+    months.flatMap((m, i) => newest[i] ? [[m, newest[i]]] : [])
+  );
 }
 function sameVersions(a, b) {
   return a.bronze === b.bronze && a.silver === b.silver && a.gold === b.gold;
@@ -3250,5 +3384,6 @@ export {
   TOKEN_CALL,
   postTokenForm,
   newRunId,
-  runPipeline
+  runPipeline,
+  ROWS_IN_MEMORY
 };

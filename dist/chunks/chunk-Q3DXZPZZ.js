@@ -1069,6 +1069,36 @@ async function mapConcurrently(items, limit, fn) {
   if (errors.size) throw errors.get(Math.min(...errors.keys()));
   return results;
 }
+var TaskPool = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  running = /* @__PURE__ */ new Set();
+  failure;
+  async submit(task) {
+    this.throwIfFailed();
+    while (this.running.size >= this.limit) {
+      await Promise.race(this.running);
+      this.throwIfFailed();
+    }
+    const run = task().catch((error) => {
+      this.failure ??= { error };
+    }).finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+  /** Waits for every started task to settle, without throwing: for a producer that failed. */
+  async settle() {
+    while (this.running.size) await Promise.all(this.running);
+  }
+  async drain() {
+    await this.settle();
+    this.throwIfFailed();
+  }
+  throwIfFailed() {
+    if (this.failure) throw this.failure.error;
+  }
+};
 
 // src/lakehouse/delta/table.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
@@ -16550,5 +16580,6 @@ export {
   openStore,
   STORAGE_CONCURRENCY,
   mapConcurrently,
+  TaskPool,
   DeltaTable
 };

@@ -1,9 +1,10 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
+  ROWS_IN_MEMORY,
   newRunId,
   runPipeline
-} from "./chunk-TTJOUQ2Z.js";
-import "./chunk-MQVIXNNZ.js";
+} from "./chunk-K2FUJ7YA.js";
+import "./chunk-Q3DXZPZZ.js";
 import "./chunk-CHYRP7KP.js";
 import "./chunk-KICJA4KV.js";
 import "./chunk-QVSLCEHM.js";
@@ -12,6 +13,7 @@ import "./chunk-PJUA2Z2Q.js";
 import "./chunk-UR6RVPZA.js";
 import "./chunk-GAELMTOD.js";
 export {
+  ROWS_IN_MEMORY,
   newRunId,
   runPipeline
 };

@@ -457,6 +457,7 @@ var DatabricksEngine = class {
   store;
   driver;
   name = "databricks";
+  readsRows = false;
   progress;
   async preflight() {
     if (this.databricks().tableLocation === "managed") {
