@@ -153,10 +153,10 @@ function triesByCommand(log: ProxyLogEntry[]): Map<string, (number | undefined)[
 
 describe('transient faults are retried by the SDK', () => {
   test.each([
-    ['500 InternalError', INTERNAL_ERROR, 3],
+    ['500 InternalError', 3, INTERNAL_ERROR],
     // SlowDown is throttling: the SDK backs off longer, so fewer of them keep the test short.
-    ['503 SlowDown', SLOW_DOWN, 6],
-  ] as const)('%s on the first try of one command in %i', async (_name, fault, every) => {
+    ['503 SlowDown', 6, SLOW_DOWN],
+  ] as const)('%s on the first try of one command in %i', async (_name, every, fault) => {
     let commands = 0;
     const f = await faultyWarehouse((req) =>
       attemptOf(req.headers) === 1 && ++commands % every === 0 ? fault : FORWARD,
