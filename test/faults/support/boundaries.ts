@@ -5,6 +5,7 @@
  */
 import type { ObjectStore } from '../../../src/landing/store.js';
 import { BRONZE, GOLD, SILVER } from '../../../src/lakehouse/tables.js';
+import { overriding } from '../../support/stores.js';
 
 export const BOUNDARIES = [
   'after-token',
@@ -72,13 +73,7 @@ export function storeWithBoundary(
     if (matches && matcher.when === 'after' && wrote) hit(key);
     return wrote;
   };
-  return {
-    root: inner.root,
-    get: (k) => inner.get(k),
-    head: (k) => inner.head(k),
-    list: (p) => inner.list(p),
-    delete: (k) => inner.delete(k),
-    uri: (k) => inner.uri(k),
+  return overriding(inner, {
     put: async (k, b) => {
       await write(k, async () => {
         await inner.put(k, b);
@@ -86,7 +81,7 @@ export function storeWithBoundary(
       });
     },
     putIfAbsent: (k, b) => write(k, () => inner.putIfAbsent(k, b)),
-  };
+  });
 }
 
 /**

@@ -8,20 +8,8 @@ import { readParquet } from '../../../src/lakehouse/delta/parquet.js';
 import { schemaString } from '../../../src/lakehouse/tables.js';
 import { DeltaConflictError, DeltaProtocolError, QualityError } from '../../../src/errors.js';
 import { VERSION } from '../../../src/version.js';
-import type { ObjectStore } from '../../../src/landing/store.js';
+import { overriding } from '../../support/stores.js';
 import { EVENTS, byId, event, micros, tempWarehouse } from './support.js';
-
-/** The store's methods as a plain object, to override one. */
-const wrap = (store: ObjectStore): ObjectStore => ({
-  root: store.root,
-  uri: (k) => store.uri(k),
-  get: (k) => store.get(k),
-  put: (k, b) => store.put(k, b),
-  putIfAbsent: (k, b) => store.putIfAbsent(k, b),
-  head: (k) => store.head(k),
-  list: (p) => store.list(p),
-  delete: (k) => store.delete(k),
-});
 
 const WRITE = { operation: 'WRITE', operationParameters: { mode: 'Append' } };
 
@@ -186,7 +174,10 @@ describe('snapshot', () => {
 
     // Nothing new: the same snapshot back, for one read of the next commit.
     let gets = 0;
-    const counted = new DeltaTable({ ...wrap(store), get: (k) => (gets++, store.get(k)) }, EVENTS);
+    const counted = new DeltaTable(
+      overriding(store, { get: (k) => (gets++, store.get(k)) }),
+      EVENTS,
+    );
     await counted.snapshot();
     gets = 0;
     expect(await counted.snapshot()).toEqual(fresh);

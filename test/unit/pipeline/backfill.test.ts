@@ -17,7 +17,7 @@ import {
 } from '../../support/pipeline.js';
 import { SILVER } from '../../../src/lakehouse/tables.js';
 import { ROWS_IN_MEMORY } from '../../../src/pipeline.js';
-import type { ObjectStore } from '../../../src/landing/store.js';
+import { overriding } from '../../support/stores.js';
 
 /** How many batches the pipeline cuts months of these sizes into (see processInBatches). */
 function batchCount(sizes: number[]): number {
@@ -99,14 +99,7 @@ describe('backfill', () => {
     // A budget of one row: no month's rows stay in memory, each batch reads its landing file
     // back, so an edit made after landing must be caught there.
     let edited = '';
-    const editing: ObjectStore = {
-      root: store.root,
-      uri: (k) => store.uri(k),
-      put: (k, b) => store.put(k, b),
-      putIfAbsent: (k, b) => store.putIfAbsent(k, b),
-      head: (k) => store.head(k),
-      list: (p) => store.list(p),
-      delete: (k) => store.delete(k),
+    const editing = overriding(store, {
       get: async (key) => {
         if (!edited && key.startsWith('landing/activities/month=2024-03/')) {
           edited = key;
@@ -115,7 +108,7 @@ describe('backfill', () => {
         }
         return store.get(key);
       },
-    };
+    });
     const failure = await runIn(
       a,
       dir,

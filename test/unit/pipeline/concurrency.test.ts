@@ -36,6 +36,7 @@ import {
   type Athlete,
 } from '../../support/pipeline.js';
 import { athlete, warehouse } from './harness.js';
+import { overriding } from '../../support/stores.js';
 
 async function athletes(n: number): Promise<Athlete[]> {
   return Promise.all(Array.from({ length: n }, () => athlete()));
@@ -152,14 +153,7 @@ describe('a gold commit that loses a race', () => {
     let reached!: () => void;
     const arrived = new Promise<void>((resolve) => (reached = resolve));
     let waited = false;
-    const store: ObjectStore = {
-      root: inner.root,
-      get: (k) => inner.get(k),
-      put: (k, b) => inner.put(k, b),
-      head: (k) => inner.head(k),
-      list: (p) => inner.list(p),
-      delete: (k) => inner.delete(k),
-      uri: (k) => inner.uri(k),
+    const store = overriding(inner, {
       putIfAbsent: async (k, b) => {
         if (!waited && k.startsWith(prefix)) {
           waited = true;
@@ -168,7 +162,7 @@ describe('a gold commit that loses a race', () => {
         }
         return inner.putIfAbsent(k, b);
       },
-    };
+    });
     return { store, arrived };
   }
 
