@@ -28,7 +28,7 @@ import {
   runPipeline,
   streamProgress,
   tokenFailure
-} from "./chunks/chunk-K2FUJ7YA.js";
+} from "./chunks/chunk-PQEX4CSD.js";
 import {
   openStore
 } from "./chunks/chunk-Q3DXZPZZ.js";
@@ -757,7 +757,7 @@ async function main(argv, env = process.env) {
           ...AUTH_FLAGS,
           ...INIT_FLAGS
         ]);
-        return await (await import("./chunks/demo-QERSDTEX.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
+        return await (await import("./chunks/demo-UR4FBRML.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
       case "inspect":
         refuseFlags(flags, command, ["month", "from", "to", "force", ...AUTH_FLAGS, ...INIT_FLAGS]);
         return await runInspect(rawInputs(flags, env), flags.json ?? false);

@@ -468,7 +468,7 @@ async function run() {
 async function runAction(inputs, config) {
   const env = process.env;
   const github = gitHubAccess(inputs.githubToken, env.GITHUB_REPOSITORY);
-  const { runPipeline } = await import("./chunks/pipeline-GH7D6YTZ.js");
+  const { runPipeline } = await import("./chunks/pipeline-NAHGKBFX.js");
   let result;
   let failure;
   try {

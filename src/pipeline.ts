@@ -287,6 +287,24 @@ async function readLanding(
 }
 
 /**
+ * Months (given by their activity counts, in order) cut into batches of consecutive months of
+ * at most `limit` activities, a bigger month alone: the indexes of each batch's months.
+ */
+export function batchesOf(counts: readonly number[], limit: number = ROWS_IN_MEMORY): number[][] {
+  const batches: number[][] = [];
+  let size = 0;
+  counts.forEach((n, i) => {
+    if (!batches.length || (size > 0 && size + n > limit)) {
+      batches.push([]);
+      size = 0;
+    }
+    batches.at(-1)!.push(i);
+    size += n;
+  });
+  return batches;
+}
+
+/**
  * The engine over `todo` in month order, in batches of at most the budget's rows (a bigger
  * month alone): each batch's rows are in memory only while it is processed. Every batch is
  * idempotent by itself, so a crash between batches is repaired by the next run like any other.
@@ -298,17 +316,12 @@ async function processInBatches(
   budget: RowBudget,
   ctx: ProcessContext,
 ): Promise<EngineResult> {
-  const batches: LandedMonth[][] = [];
-  let size = 0;
-  for (const l of todo) {
-    const full = engine.readsRows && size > 0 && size + l.activities > budget.limit;
-    if (!batches.length || full) {
-      batches.push([]);
-      size = 0;
-    }
-    batches.at(-1)!.push(l);
-    size += l.activities;
-  }
+  const batches = engine.readsRows
+    ? batchesOf(
+        todo.map((l) => l.activities),
+        budget.limit,
+      ).map((indexes) => indexes.map((i) => todo[i]!))
+    : [todo];
   let merged: EngineResult | undefined;
   for (const batch of batches) {
     const landings: MonthLanding[] = await mapConcurrently(

@@ -16,23 +16,18 @@ import {
   warehouseState,
 } from '../../support/pipeline.js';
 import { SILVER } from '../../../src/lakehouse/tables.js';
-import { ROWS_IN_MEMORY } from '../../../src/pipeline.js';
+import { ROWS_IN_MEMORY, batchesOf } from '../../../src/pipeline.js';
 import { overriding } from '../../support/stores.js';
 
-/** How many batches the pipeline cuts months of these sizes into (see processInBatches). */
-function batchCount(sizes: number[]): number {
-  let batches = 0;
-  let size = 0;
-  for (const n of sizes) {
-    if (!batches || (size > 0 && size + n > ROWS_IN_MEMORY)) {
-      batches++;
-      size = 0;
-    }
-    size += n;
-  }
-  return batches;
-}
 import { athlete, warehouse } from './harness.js';
+
+describe('batchesOf', () => {
+  test('cuts consecutive months into batches of at most the limit, a bigger month alone', () => {
+    expect(batchesOf([3, 0, 5, 2, 9, 1], 5)).toEqual([[0, 1], [2], [3], [4], [5]]);
+    expect(batchesOf([0, 0, 2, 3], 5)).toEqual([[0, 1, 2, 3]]);
+    expect(batchesOf([], 5)).toEqual([]);
+  });
+});
 
 describe('backfill', () => {
   test('the whole recorded history: every activity once in its local month, gold summed per month', async () => {
@@ -62,7 +57,7 @@ describe('backfill', () => {
     expect(state.bronze.rows).toHaveLength(recorded.length);
     expectGold(state.gold.rows, recorded, months);
     // One commit per table per batch of months.
-    const batches = batchCount(months.map((m) => activitiesIn(recorded, m).length));
+    const batches = batchesOf(months.map((m) => activitiesIn(recorded, m).length)).length;
     expect(batches).toBeGreaterThan(1);
     expect([state.bronze.version, state.silver.version, state.gold.version]).toEqual([
       batches - 1,

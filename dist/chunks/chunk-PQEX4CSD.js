@@ -3306,18 +3306,24 @@ async function readLanding(store, landed) {
   const body = await readLandingBytes(store, landed);
   return parseLandingCsv(new TextDecoder().decode(body), store.uri(landed.key));
 }
-async function processInBatches(engine, store, todo, budget, ctx) {
+function batchesOf(counts, limit = ROWS_IN_MEMORY) {
   const batches = [];
   let size = 0;
-  for (const l of todo) {
-    const full = engine.readsRows && size > 0 && size + l.activities > budget.limit;
-    if (!batches.length || full) {
+  counts.forEach((n, i) => {
+    if (!batches.length || size > 0 && size + n > limit) {
       batches.push([]);
       size = 0;
     }
-    batches.at(-1).push(l);
-    size += l.activities;
-  }
+    batches.at(-1).push(i);
+    size += n;
+  });
+  return batches;
+}
+async function processInBatches(engine, store, todo, budget, ctx) {
+  const batches = engine.readsRows ? batchesOf(
+    todo.map((l) => l.activities),
+    budget.limit
+  ).map((indexes) => indexes.map((i) => todo[i])) : [todo];
   let merged;
   for (const batch of batches) {
     const landings = await mapConcurrently(
@@ -3385,5 +3391,6 @@ export {
   postTokenForm,
   newRunId,
   runPipeline,
-  ROWS_IN_MEMORY
+  ROWS_IN_MEMORY,
+  batchesOf
 };

@@ -11,7 +11,7 @@ import {
 } from "./chunk-77EVN2CV.js";
 import {
   runPipeline
-} from "./chunk-K2FUJ7YA.js";
+} from "./chunk-PQEX4CSD.js";
 import "./chunk-Q3DXZPZZ.js";
 import "./chunk-CHYRP7KP.js";
 import "./chunk-KICJA4KV.js";

@@ -1,9 +1,10 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
   ROWS_IN_MEMORY,
+  batchesOf,
   newRunId,
   runPipeline
-} from "./chunk-K2FUJ7YA.js";
+} from "./chunk-PQEX4CSD.js";
 import "./chunk-Q3DXZPZZ.js";
 import "./chunk-CHYRP7KP.js";
 import "./chunk-KICJA4KV.js";
@@ -14,6 +15,7 @@ import "./chunk-UR6RVPZA.js";
 import "./chunk-GAELMTOD.js";
 export {
   ROWS_IN_MEMORY,
+  batchesOf,
   newRunId,
   runPipeline
 };
