@@ -22,6 +22,7 @@ import {
 } from 'apache-arrow';
 import { QualityError } from '../../errors.js';
 import { floorDiv, type DeltaField, type Value } from './schema.js';
+import { SURROGATE, emptySummary, include, statsJson, type ColumnSummary } from './stats.js';
 
 export type Row = Record<string, Value>;
 
@@ -61,85 +62,254 @@ function badCell(v: Value, f: DeltaField, where: string): QualityError {
 const describe = (v: Value) =>
   v === null ? 'null' : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v).slice(0, 60);
 
-/** Arrow bitmap (least significant bit first) of the values that pass `test`. */
-function bitmap(values: readonly Value[], test: (v: Value) => boolean): Uint8Array {
-  const bits = new Uint8Array(Math.ceil(values.length / 8));
-  values.forEach((v, i) => {
-    if (test(v)) bits[i >> 3]! |= 1 << (i & 7);
-  });
-  return bits;
+/** What one pass over a column's cells gathers besides its values. */
+interface Column {
+  nullCount: number;
+  /** Validity, least significant bit first: set for the non-null cells. */
+  valid: Uint8Array;
+  summary: ColumnSummary;
+}
+
+/**
+ * One pass over a column's cells: each is checked as `cell` checks it, `put` stores the
+ * non-null ones (returning the value as stored, or undefined for a cell the column cannot
+ * hold), and the validity bitmap, null count and stats summary are kept on the way.
+ */
+function scan(
+  rows: readonly Row[],
+  f: DeltaField,
+  where: string,
+  put: (v: NonNullable<Value>, i: number) => NonNullable<Value> | undefined,
+): Column {
+  const { name } = f;
+  const valid = new Uint8Array((rows.length + 7) >> 3);
+  const summary = emptySummary();
+  let nullCount = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i]![name] ?? null;
+    if (v === null) {
+      if (!f.nullable) throw badCell(v, f, where);
+      nullCount++;
+      continue;
+    }
+    const stored = put(v, i);
+    if (stored === undefined) throw badCell(v, f, where);
+    valid[i >> 3]! |= 1 << (i & 7);
+    include(summary, stored);
+  }
+  return { nullCount, valid, summary };
 }
 
 /**
  * A Utf8 column's offsets and bytes. ASCII text (the common case) is encoded in one go; other
  * text string by string, so a lone surrogate at a string's end cannot pair with the next one.
  */
-function utf8(values: readonly Value[]): { valueOffsets: Int32Array; data: Uint8Array } {
-  const valueOffsets = new Int32Array(values.length + 1);
+function utf8(
+  rows: readonly Row[],
+  f: DeltaField,
+  where: string,
+): Column & { valueOffsets: Int32Array; data: Uint8Array; repeats: boolean } {
+  const valueOffsets = new Int32Array(rows.length + 1);
+  const texts: string[] = new Array<string>(rows.length);
   let chars = 0;
-  values.forEach((v, i) => {
-    chars += (v as string | null)?.length ?? 0;
+  const column = scan(rows, f, where, (v, i) => {
+    if (typeof v !== 'string') return undefined;
+    texts[i] = v;
+    chars += v.length;
     valueOffsets[i + 1] = chars;
+    return v;
   });
-  const joined = Buffer.from(values.join(''), 'utf8'); // join writes null as ''
+  const repeats = textRepeats(texts);
+  if (column.nullCount) {
+    // A null cell is empty: its end is the previous cell's.
+    for (let i = 0; i < rows.length; i++) {
+      if (texts[i] === undefined) {
+        texts[i] = '';
+        valueOffsets[i + 1] = valueOffsets[i]!;
+      }
+    }
+  }
+  const joined = Buffer.from(texts.join(''), 'utf8');
   // One byte a character: ASCII, and the offsets in characters are the offsets in bytes.
   if (joined.length === chars) {
-    return { valueOffsets, data: new Uint8Array(joined.buffer, joined.byteOffset, chars) };
+    return {
+      ...column,
+      valueOffsets,
+      data: new Uint8Array(joined.buffer, joined.byteOffset, chars),
+      repeats,
+    };
+  }
+  // Text beyond ASCII; above U+FFFF the stats need its cells to bound it in UTF-8 order.
+  if (texts.some((t) => SURROGATE.test(t))) {
+    column.summary.surrogateText = rows.map((r) => r[f.name] ?? null);
   }
   let end = 0;
-  values.forEach((v, i) => {
-    if (v !== null) end += Buffer.byteLength(v as string, 'utf8');
+  for (let i = 0; i < texts.length; i++) {
+    end += Buffer.byteLength(texts[i]!, 'utf8');
     valueOffsets[i + 1] = end;
-  });
+  }
   const data = new Uint8Array(end);
   const out = Buffer.from(data.buffer);
-  values.forEach((v, i) => {
-    if (v !== null) out.write(v as string, valueOffsets[i]!, 'utf8');
-  });
-  return { valueOffsets, data };
+  for (let i = 0; i < texts.length; i++) out.write(texts[i]!, valueOffsets[i]!, 'utf8');
+  return { ...column, valueOffsets, data, repeats };
 }
 
+const SAMPLE = 64;
+
+/** Whether at most half of a sample of the text cells (up to 64, spread evenly) are distinct. */
+function textRepeats(texts: readonly (string | undefined)[]): boolean {
+  const step = Math.max(1, Math.floor(texts.length / SAMPLE));
+  const distinct = new Set<string>();
+  let sampled = 0;
+  for (let i = 0; i < texts.length; i += step) {
+    const t = texts[i];
+    if (t === undefined) continue;
+    distinct.add(t);
+    sampled++;
+  }
+  return sampled > 0 && distinct.size * 2 <= sampled;
+}
+
+/** Arrow's length, null count and validity bitmap (only when there are nulls) of a column. */
+const common = (length: number, { nullCount, valid }: Column) => ({
+  length,
+  nullCount,
+  ...(nullCount ? { nullBitmap: valid } : {}),
+});
+
 /**
- * One column's Arrow data, its buffers filled directly (Arrow's builders cost several times
- * more on 100k-row backfills). Timestamps go in as raw epoch micros.
+ * One column's Arrow data, its buffers filled directly in one pass over the rows (Arrow's
+ * builders, or a cell array per column, cost several times more on 100k-row backfills).
+ * Timestamps go in as raw epoch micros. Text columns whose values repeat go on `repeating`.
  */
-function columnData(values: Value[], f: DeltaField, where: string): Data {
-  const nullCount = values.reduce((n: number, v) => (v === null ? n + 1 : n), 0);
-  const common = {
-    length: values.length,
-    nullCount,
-    ...(nullCount ? { nullBitmap: bitmap(values, (v) => v !== null) } : {}),
-  };
-  // Plain loops: TypedArray.from with a mapping function is several times slower.
-  const longs = () => {
-    const out = new BigInt64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = (values[i] as bigint | null) ?? 0n;
-    return out;
-  };
-  const doubles = () => {
-    const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = (values[i] as number | null) ?? 0;
-    return out;
-  };
+function columnData(
+  rows: readonly Row[],
+  f: DeltaField,
+  where: string,
+  repeating: string[],
+): { data: Data; summary: ColumnSummary } {
+  const n = rows.length;
+  // Numbers, most of the columns, get loops of their own; the other types share `scan`.
   switch (f.type) {
     case 'long':
-      return makeData({ type: new Int64(), ...common, data: longs() });
-    case 'timestamp':
+    case 'timestamp': {
+      const data = new BigInt64Array(n);
+      const valid = new Uint8Array((n + 7) >> 3);
+      const summary = emptySummary();
+      let nullCount = 0;
+      let min: bigint | null = null;
+      let max: bigint | null = null;
+      for (let i = 0; i < n; i++) {
+        let v = rows[i]![f.name] ?? null;
+        if (v === null) {
+          if (!f.nullable) throw badCell(v, f, where);
+          nullCount++;
+          continue;
+        }
+        if (typeof v === 'number' && Number.isSafeInteger(v)) v = BigInt(v);
+        if (typeof v !== 'bigint') throw badCell(v, f, where);
+        data[i] = v;
+        valid[i >> 3]! |= 1 << (i & 7);
+        if (min === null) min = max = v;
+        else if (v < min) min = v;
+        else if (v > max!) max = v;
+      }
+      summary.present = n - nullCount;
+      summary.min = min;
+      summary.max = max;
+      const column = { nullCount, valid, summary };
+      if (f.type === 'long') {
+        return { data: makeData({ type: new Int64(), ...common(n, column), data }), summary };
+      }
       // Parquet INT64 TIMESTAMP(isAdjustedToUTC=true, MICROS): what Delta's `timestamp` means.
-      return makeData({
-        type: new Timestamp(TimeUnit.MICROSECOND, 'UTC'),
-        ...common,
-        data: longs(),
+      const type = new Timestamp(TimeUnit.MICROSECOND, 'UTC');
+      return { data: makeData({ type, ...common(n, column), data }), summary };
+    }
+    case 'double': {
+      const data = new Float64Array(n);
+      const valid = new Uint8Array((n + 7) >> 3);
+      const summary = emptySummary();
+      let nullCount = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      let finite = true;
+      for (let i = 0; i < n; i++) {
+        const v = rows[i]![f.name] ?? null;
+        if (v === null) {
+          if (!f.nullable) throw badCell(v, f, where);
+          nullCount++;
+          continue;
+        }
+        if (typeof v !== 'number') throw badCell(v, f, where);
+        data[i] = v;
+        valid[i >> 3]! |= 1 << (i & 7);
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (v - v !== 0) finite = false;
+      }
+      summary.present = n - nullCount;
+      summary.nonFinite = !finite;
+      if (summary.present) {
+        summary.min = min;
+        summary.max = max;
+      }
+      const column = { nullCount, valid, summary };
+      return { data: makeData({ type: new Float64(), ...common(n, column), data }), summary };
+    }
+    case 'boolean': {
+      const data = new Uint8Array((n + 7) >> 3);
+      const column = scan(rows, f, where, (v, i) => {
+        if (typeof v !== 'boolean') return undefined;
+        if (v) data[i >> 3]! |= 1 << (i & 7);
+        return v;
       });
-    case 'double':
-      return makeData({ type: new Float64(), ...common, data: doubles() });
-    case 'boolean':
-      return makeData({ type: new Bool(), ...common, data: bitmap(values, (v) => v === true) });
-    case 'string':
-      return makeData({ type: new Utf8(), ...common, ...utf8(values) });
+      const { summary } = column;
+      return { data: makeData({ type: new Bool(), ...common(n, column), data }), summary };
+    }
+    case 'string': {
+      const { valueOffsets, data, repeats, ...column } = utf8(rows, f, where);
+      if (repeats) repeating.push(f.name);
+      const type = new Utf8();
+      const { summary } = column;
+      return { data: makeData({ type, ...common(n, column), valueOffsets, data }), summary };
+    }
     default:
+      // No value fits a type the writer does not cover: only an all-null column gets this far.
+      scan(rows, f, where, () => undefined);
       throw new Error(`${where}: cannot write column "${f.name}" of type ${f.type}`);
   }
+}
+
+const repeatingText = new WeakMap<Table, readonly string[]>();
+
+/**
+ * An Arrow table of the rows, columns in schema order, and the file's stats JSON (as
+ * `fileStats` writes it), from one pass over each column; cells are checked against their
+ * column.
+ */
+export function rowsToArrowWithStats(
+  rows: readonly Row[],
+  fields: readonly DeltaField[],
+  where: string,
+): { table: Table; stats: string } {
+  const repeating: string[] = [];
+  const columns = fields.map((f) => columnData(rows, f, where, repeating));
+  const children = columns.map((c) => c.data);
+  const schema = new Schema(fields.map((f, i) => new Field(f.name, children[i]!.type, f.nullable)));
+  const data = makeData({
+    type: new Struct(schema.fields),
+    length: rows.length,
+    nullCount: 0,
+    children,
+  });
+  const table = new Table([new RecordBatch(schema, data)]);
+  repeatingText.set(table, repeating);
+  const stats = statsJson(
+    rows.length,
+    fields,
+    columns.map((c) => c.summary),
+  );
+  return { table, stats };
 }
 
 /** An Arrow table of the rows, columns in schema order; cells are checked against their column. */
@@ -148,22 +318,16 @@ export function rowsToArrow(
   fields: readonly DeltaField[],
   where: string,
 ): Table {
-  const children = fields.map((f) =>
-    columnData(
-      rows.map((r) => cell(r, f, where)),
-      f,
-      where,
-    ),
-  );
-  const schema = new Schema(fields.map((f, i) => new Field(f.name, children[i]!.type, f.nullable)));
-  const data = makeData({
-    type: new Struct(schema.fields),
-    length: rows.length,
-    nullCount: 0,
-    children,
-  });
-  return new Table([new RecordBatch(schema, data)]);
+  return rowsToArrowWithStats(rows, fields, where).table;
 }
+
+/**
+ * The text columns of a table from `rowsToArrow` whose values repeat (at most half of a
+ * sample of them distinct), where a Parquet dictionary pays; undefined for a table from
+ * elsewhere.
+ */
+export const repeatingTextColumns = (table: Table): readonly string[] | undefined =>
+  repeatingText.get(table);
 
 const TWO_64 = 2n ** 64n;
 

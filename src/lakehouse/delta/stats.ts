@@ -16,48 +16,67 @@ const TIE_BREAKER = '\u{10FFFD}';
 const compareUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** Without surrogates (all text below U+10000) UTF-16 order is UTF-8 byte order. */
-const SURROGATE = /[\uD800-\uDFFF]/;
+export const SURROGATE = /[\uD800-\uDFFF]/;
 
-const compareUnits = (a: Value, b: Value) =>
-  (a as number | bigint | string) < (b as number | bigint | string)
-    ? -1
-    : (a as number | bigint | string) > (b as number | bigint | string)
-      ? 1
-      : 0;
-
-interface ColumnSummary {
+/** What the stats need of one column, gathered in one pass over its cells. */
+export interface ColumnSummary {
+  /** Non-null cells. */
   present: number;
+  /** Bounds in JS order (UTF-16 units for text), the first of ties; null when none is present. */
   min: Value;
   max: Value;
   /** A NaN or an infinity: no bounds then. */
   nonFinite: boolean;
-  /** Text above U+FFFF, where only byte order gives the right bounds. */
-  surrogates: boolean;
+  /**
+   * Set when some text is above U+FFFF (has surrogates), where only UTF-8 byte order gives the
+   * right bounds: the column's cells, to find the bounds again in that order.
+   */
+  surrogateText?: readonly Value[] | undefined;
 }
 
-/** One pass over a column: non-null count and bounds in `compare` order (the first of ties). */
-function summarize(
-  rows: readonly Row[],
-  name: string,
-  compare: (a: Value, b: Value) => number,
-): ColumnSummary {
-  const s: ColumnSummary = {
-    present: 0,
-    min: null,
-    max: null,
-    nonFinite: false,
-    surrogates: false,
-  };
-  for (const r of rows) {
-    const v = r[name] ?? null;
+/**
+ * A summary's bounds, kept as each non-null cell comes: `v` in JS order against the rest (a
+ * column's cells are of one type, so a new min cannot also be a new max).
+ */
+export function include(s: ColumnSummary, v: NonNullable<Value>): void {
+  s.present++;
+  if (typeof v === 'number' && !Number.isFinite(v)) s.nonFinite = true;
+  if (s.min === null) s.min = s.max = v;
+  else if (v < s.min) s.min = v;
+  else if (v > s.max!) s.max = v;
+}
+
+export const emptySummary = (): ColumnSummary => ({
+  present: 0,
+  min: null,
+  max: null,
+  nonFinite: false,
+});
+
+/** One pass over a column of `rows`. */
+function summarize(rows: readonly Row[], name: string): ColumnSummary {
+  const s = emptySummary();
+  let surrogates = false;
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i]![name] ?? null;
     if (v === null) continue;
-    s.present++;
-    if (typeof v === 'number' && !Number.isFinite(v)) s.nonFinite = true;
-    if (typeof v === 'string' && !s.surrogates && SURROGATE.test(v)) s.surrogates = true;
-    if (s.min === null || compare(v, s.min) < 0) s.min = v;
-    if (s.max === null || compare(v, s.max) > 0) s.max = v;
+    include(s, v);
+    if (!surrogates && typeof v === 'string' && SURROGATE.test(v)) surrogates = true;
   }
+  if (surrogates) s.surrogateText = rows.map((r) => r[name] ?? null);
   return s;
+}
+
+/** Text bounds in UTF-8 byte order (the first of ties). */
+function utf8Bounds(cells: readonly Value[]): { min: Value; max: Value } {
+  let min: string | null = null;
+  let max: string | null = null;
+  for (const v of cells) {
+    if (v === null || v === undefined) continue;
+    if (min === null || compareUtf8(v as string, min) < 0) min = v as string;
+    if (max === null || compareUtf8(v as string, max) > 0) max = v as string;
+  }
+  return { min, max };
 }
 
 function bound(value: Value, f: DeltaField, side: 'min' | 'max'): string | undefined {
@@ -73,24 +92,38 @@ function bound(value: Value, f: DeltaField, side: 'min' | 'max'): string | undef
   return String(value);
 }
 
-/** The stats JSON string of one data file holding `rows`, for its non-partition `fields`. */
-export function fileStats(rows: readonly Row[], fields: readonly DeltaField[]): string {
+/** The stats JSON string of a data file of `numRecords` rows from its columns' summaries. */
+export function statsJson(
+  numRecords: number,
+  fields: readonly DeltaField[],
+  summaries: readonly ColumnSummary[],
+): string {
   const mins: string[] = [];
   const maxes: string[] = [];
   const nulls: string[] = [];
-  for (const f of fields) {
+  fields.forEach((f, i) => {
     const key = JSON.stringify(f.name);
-    let col = summarize(rows, f.name, compareUnits);
-    nulls.push(`${key}:${rows.length - col.present}`);
-    if (f.type === 'boolean' || col.present === 0 || col.nonFinite) continue;
-    if (col.surrogates) {
-      col = summarize(rows, f.name, (a, b) => compareUtf8(a as string, b as string));
-    }
-    const lo = bound(col.min, f, 'min');
-    const hi = bound(col.max, f, 'max');
+    const col = summaries[i]!;
+    nulls.push(`${key}:${numRecords - col.present}`);
+    if (f.type === 'boolean' || col.present === 0 || col.nonFinite) return;
+    const { min, max } = col.surrogateText ? utf8Bounds(col.surrogateText) : col;
+    const lo = bound(min, f, 'min');
+    const hi = bound(max, f, 'max');
     if (lo !== undefined) mins.push(`${key}:${lo}`);
     if (hi !== undefined) maxes.push(`${key}:${hi}`);
-  }
+  });
   // Built as text: long bounds are bigints, which JSON.stringify cannot write exactly.
-  return `{"numRecords":${rows.length},"minValues":{${mins.join(',')}},"maxValues":{${maxes.join(',')}},"nullCount":{${nulls.join(',')}}}`;
+  return `{"numRecords":${numRecords},"minValues":{${mins.join(',')}},"maxValues":{${maxes.join(',')}},"nullCount":{${nulls.join(',')}}}`;
+}
+
+/**
+ * The stats JSON string of one data file holding `rows`, for its non-partition `fields`.
+ * `rowsToArrowWithStats` gives the same text from the pass that builds the Arrow table.
+ */
+export function fileStats(rows: readonly Row[], fields: readonly DeltaField[]): string {
+  return statsJson(
+    rows.length,
+    fields,
+    fields.map((f) => summarize(rows, f.name)),
+  );
 }

@@ -12,7 +12,7 @@ import type { ObjectStore } from '../../landing/store.js';
 import { VERSION } from '../../version.js';
 import { schemaString, type TableDef } from '../tables.js';
 import { removeOf, type Action, type AddFile, type CommitInfo, type Metadata } from './actions.js';
-import { arrowToRows, cell, rowsToArrow, type Row } from './arrow.js';
+import { arrowToRows, cell, rowsToArrowWithStats, type Row } from './arrow.js';
 import { writeCheckpoint } from './checkpoint.js';
 import { writeCommit } from './log.js';
 import { metadataUpdate, newMetadata } from './metadata.js';
@@ -21,7 +21,6 @@ import { dataFileKey, encodeAddPath, newDataFilePath } from './paths.js';
 import { WRITER_PROTOCOL, assertReadable, assertWritable } from './protocol.js';
 import { formatPartitionValue, parsePartitionValue, parseSchema } from './schema.js';
 import { Replay, loadSnapshot, refreshSnapshot, type Snapshot } from './snapshot.js';
-import { fileStats } from './stats.js';
 
 export type { AddFile, Metadata, Protocol, RemoveFile } from './actions.js';
 export type { Row } from './arrow.js';
@@ -102,7 +101,8 @@ export class DeltaTable {
       [...groups.values()],
       STORAGE_CONCURRENCY,
       async ({ values, rows: part }) => {
-        const bytes = writeParquet(rowsToArrow(part, dataFields, def.path), compression);
+        const { table, stats } = rowsToArrowWithStats(part, dataFields, def.path);
+        const bytes = writeParquet(table, compression);
         const path = newDataFilePath(def.partitionColumns, values, compression);
         await this.store.put(`${def.path}/${path}`, bytes);
         return {
@@ -111,7 +111,7 @@ export class DeltaTable {
           size: bytes.length,
           modificationTime: Date.now(),
           dataChange: true,
-          stats: fileStats(part, dataFields),
+          stats,
           ...(opts.tags ? { tags: opts.tags } : {}),
         };
       },

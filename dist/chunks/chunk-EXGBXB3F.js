@@ -5777,17 +5777,17 @@ function getBit(_data, _index, byte, bit) {
 function setBool2(bytes, index, value) {
   return value ? !!(bytes[index >> 3] |= 1 << index % 8) || true : !(bytes[index >> 3] &= ~(1 << index % 8)) && false;
 }
-function truncateBitmap(offset, length, bitmap2) {
-  const alignedSize = bitmap2.byteLength + 7 & ~7;
-  if (offset > 0 || bitmap2.byteLength < alignedSize) {
+function truncateBitmap(offset, length, bitmap) {
+  const alignedSize = bitmap.byteLength + 7 & ~7;
+  if (offset > 0 || bitmap.byteLength < alignedSize) {
     const bytes = new Uint8Array(alignedSize);
-    bytes.set(offset % 8 === 0 ? bitmap2.subarray(offset >> 3) : (
+    bytes.set(offset % 8 === 0 ? bitmap.subarray(offset >> 3) : (
       // Otherwise iterate each bit from the offset and return a new one
-      packBools(new BitIterator(bitmap2, offset, length, null, getBool2)).subarray(0, alignedSize)
+      packBools(new BitIterator(bitmap, offset, length, null, getBool2)).subarray(0, alignedSize)
     ));
     return bytes;
   }
-  return bitmap2;
+  return bitmap;
 }
 function packBools(values) {
   const xs = [];
@@ -6044,13 +6044,13 @@ var Data = class _Data {
       return this.clone(this.type, 0, newLength, 0, this.buffers, this.children, this.variadicBuffers);
     }
     const { length, nullCount } = this;
-    const bitmap2 = new Uint8Array((newLength + 63 & ~63) >> 3).fill(255, 0, length >> 3);
-    bitmap2[length >> 3] = (1 << length - (length & ~7)) - 1;
+    const bitmap = new Uint8Array((newLength + 63 & ~63) >> 3).fill(255, 0, length >> 3);
+    bitmap[length >> 3] = (1 << length - (length & ~7)) - 1;
     if (nullCount > 0) {
-      bitmap2.set(truncateBitmap(this.offset, length, this.nullBitmap), 0);
+      bitmap.set(truncateBitmap(this.offset, length, this.nullBitmap), 0);
     }
     const buffers = this.buffers;
-    buffers[BufferType.VALIDITY] = bitmap2;
+    buffers[BufferType.VALIDITY] = bitmap;
     return this.clone(this.type, 0, newLength, nullCount + (newLength - length), buffers, this.children, this.variadicBuffers);
   }
   _sliceBuffers(offset, length, stride, typeId) {
@@ -13349,6 +13349,64 @@ function formatPartitionValue(value, type) {
   return String(value);
 }
 
+// src/lakehouse/delta/stats.ts
+var STRING_PREFIX = 32;
+var TIE_BREAKER = "\u{10FFFD}";
+var compareUtf8 = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+var SURROGATE = /[\uD800-\uDFFF]/;
+function include(s, v) {
+  s.present++;
+  if (typeof v === "number" && !Number.isFinite(v)) s.nonFinite = true;
+  if (s.min === null) s.min = s.max = v;
+  else if (v < s.min) s.min = v;
+  else if (v > s.max) s.max = v;
+}
+var emptySummary = () => ({
+  present: 0,
+  min: null,
+  max: null,
+  nonFinite: false
+});
+function utf8Bounds(cells) {
+  let min = null;
+  let max = null;
+  for (const v of cells) {
+    if (v === null || v === void 0) continue;
+    if (min === null || compareUtf8(v, min) < 0) min = v;
+    if (max === null || compareUtf8(v, max) > 0) max = v;
+  }
+  return { min, max };
+}
+function bound(value, f2, side) {
+  if (f2.type === "timestamp") return JSON.stringify(isoFromMicros(value, "ms"));
+  if (typeof value === "string") {
+    const chars = Array.from(value);
+    if (chars.length <= STRING_PREFIX) return JSON.stringify(value);
+    const prefix = chars.slice(0, STRING_PREFIX).join("");
+    if (side === "min") return JSON.stringify(prefix);
+    const upper = prefix + TIE_BREAKER;
+    return compareUtf8(upper, value) >= 0 ? JSON.stringify(upper) : void 0;
+  }
+  return String(value);
+}
+function statsJson(numRecords, fields, summaries) {
+  const mins = [];
+  const maxes = [];
+  const nulls = [];
+  fields.forEach((f2, i) => {
+    const key = JSON.stringify(f2.name);
+    const col = summaries[i];
+    nulls.push(`${key}:${numRecords - col.present}`);
+    if (f2.type === "boolean" || col.present === 0 || col.nonFinite) return;
+    const { min, max } = col.surrogateText ? utf8Bounds(col.surrogateText) : col;
+    const lo = bound(min, f2, "min");
+    const hi = bound(max, f2, "max");
+    if (lo !== void 0) mins.push(`${key}:${lo}`);
+    if (hi !== void 0) maxes.push(`${key}:${hi}`);
+  });
+  return `{"numRecords":${numRecords},"minValues":{${mins.join(",")}},"maxValues":{${maxes.join(",")}},"nullCount":{${nulls.join(",")}}}`;
+}
+
 // src/lakehouse/delta/arrow.ts
 function cell(row, f2, where) {
   const v = row[f2.name] ?? null;
@@ -13381,80 +13439,179 @@ function badCell(v, f2, where) {
   );
 }
 var describe = (v) => v === null ? "null" : typeof v === "bigint" ? `${v}n` : JSON.stringify(v).slice(0, 60);
-function bitmap(values, test) {
-  const bits = new Uint8Array(Math.ceil(values.length / 8));
-  values.forEach((v, i) => {
-    if (test(v)) bits[i >> 3] |= 1 << (i & 7);
-  });
-  return bits;
+function scan(rows, f2, where, put) {
+  const { name } = f2;
+  const valid = new Uint8Array(rows.length + 7 >> 3);
+  const summary = emptySummary();
+  let nullCount = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i][name] ?? null;
+    if (v === null) {
+      if (!f2.nullable) throw badCell(v, f2, where);
+      nullCount++;
+      continue;
+    }
+    const stored = put(v, i);
+    if (stored === void 0) throw badCell(v, f2, where);
+    valid[i >> 3] |= 1 << (i & 7);
+    include(summary, stored);
+  }
+  return { nullCount, valid, summary };
 }
-function utf8(values) {
-  const valueOffsets = new Int32Array(values.length + 1);
+function utf8(rows, f2, where) {
+  const valueOffsets = new Int32Array(rows.length + 1);
+  const texts = new Array(rows.length);
   let chars = 0;
-  values.forEach((v, i) => {
-    chars += v?.length ?? 0;
+  const column = scan(rows, f2, where, (v, i) => {
+    if (typeof v !== "string") return void 0;
+    texts[i] = v;
+    chars += v.length;
     valueOffsets[i + 1] = chars;
+    return v;
   });
-  const joined = Buffer.from(values.join(""), "utf8");
+  const repeats = textRepeats(texts);
+  if (column.nullCount) {
+    for (let i = 0; i < rows.length; i++) {
+      if (texts[i] === void 0) {
+        texts[i] = "";
+        valueOffsets[i + 1] = valueOffsets[i];
+      }
+    }
+  }
+  const joined = Buffer.from(texts.join(""), "utf8");
   if (joined.length === chars) {
-    return { valueOffsets, data: new Uint8Array(joined.buffer, joined.byteOffset, chars) };
+    return {
+      ...column,
+      valueOffsets,
+      data: new Uint8Array(joined.buffer, joined.byteOffset, chars),
+      repeats
+    };
+  }
+  if (texts.some((t) => SURROGATE.test(t))) {
+    column.summary.surrogateText = rows.map((r) => r[f2.name] ?? null);
   }
   let end = 0;
-  values.forEach((v, i) => {
-    if (v !== null) end += Buffer.byteLength(v, "utf8");
+  for (let i = 0; i < texts.length; i++) {
+    end += Buffer.byteLength(texts[i], "utf8");
     valueOffsets[i + 1] = end;
-  });
+  }
   const data = new Uint8Array(end);
   const out = Buffer.from(data.buffer);
-  values.forEach((v, i) => {
-    if (v !== null) out.write(v, valueOffsets[i], "utf8");
-  });
-  return { valueOffsets, data };
+  for (let i = 0; i < texts.length; i++) out.write(texts[i], valueOffsets[i], "utf8");
+  return { ...column, valueOffsets, data, repeats };
 }
-function columnData(values, f2, where) {
-  const nullCount = values.reduce((n, v) => v === null ? n + 1 : n, 0);
-  const common = {
-    length: values.length,
-    nullCount,
-    ...nullCount ? { nullBitmap: bitmap(values, (v) => v !== null) } : {}
-  };
-  const longs = () => {
-    const out = new BigInt64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = values[i] ?? 0n;
-    return out;
-  };
-  const doubles = () => {
-    const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = values[i] ?? 0;
-    return out;
-  };
+var SAMPLE = 64;
+function textRepeats(texts) {
+  const step = Math.max(1, Math.floor(texts.length / SAMPLE));
+  const distinct = /* @__PURE__ */ new Set();
+  let sampled = 0;
+  for (let i = 0; i < texts.length; i += step) {
+    const t = texts[i];
+    if (t === void 0) continue;
+    distinct.add(t);
+    sampled++;
+  }
+  return sampled > 0 && distinct.size * 2 <= sampled;
+}
+var common = (length, { nullCount, valid }) => ({
+  length,
+  nullCount,
+  ...nullCount ? { nullBitmap: valid } : {}
+});
+function columnData(rows, f2, where, repeating) {
+  const n = rows.length;
   switch (f2.type) {
     case "long":
-      return makeData({ type: new Int64(), ...common, data: longs() });
-    case "timestamp":
-      return makeData({
-        type: new Timestamp_(TimeUnit.MICROSECOND, "UTC"),
-        ...common,
-        data: longs()
+    case "timestamp": {
+      const data = new BigInt64Array(n);
+      const valid = new Uint8Array(n + 7 >> 3);
+      const summary = emptySummary();
+      let nullCount = 0;
+      let min = null;
+      let max = null;
+      for (let i = 0; i < n; i++) {
+        let v = rows[i][f2.name] ?? null;
+        if (v === null) {
+          if (!f2.nullable) throw badCell(v, f2, where);
+          nullCount++;
+          continue;
+        }
+        if (typeof v === "number" && Number.isSafeInteger(v)) v = BigInt(v);
+        if (typeof v !== "bigint") throw badCell(v, f2, where);
+        data[i] = v;
+        valid[i >> 3] |= 1 << (i & 7);
+        if (min === null) min = max = v;
+        else if (v < min) min = v;
+        else if (v > max) max = v;
+      }
+      summary.present = n - nullCount;
+      summary.min = min;
+      summary.max = max;
+      const column = { nullCount, valid, summary };
+      if (f2.type === "long") {
+        return { data: makeData({ type: new Int64(), ...common(n, column), data }), summary };
+      }
+      const type = new Timestamp_(TimeUnit.MICROSECOND, "UTC");
+      return { data: makeData({ type, ...common(n, column), data }), summary };
+    }
+    case "double": {
+      const data = new Float64Array(n);
+      const valid = new Uint8Array(n + 7 >> 3);
+      const summary = emptySummary();
+      let nullCount = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      let finite = true;
+      for (let i = 0; i < n; i++) {
+        const v = rows[i][f2.name] ?? null;
+        if (v === null) {
+          if (!f2.nullable) throw badCell(v, f2, where);
+          nullCount++;
+          continue;
+        }
+        if (typeof v !== "number") throw badCell(v, f2, where);
+        data[i] = v;
+        valid[i >> 3] |= 1 << (i & 7);
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (v - v !== 0) finite = false;
+      }
+      summary.present = n - nullCount;
+      summary.nonFinite = !finite;
+      if (summary.present) {
+        summary.min = min;
+        summary.max = max;
+      }
+      const column = { nullCount, valid, summary };
+      return { data: makeData({ type: new Float64(), ...common(n, column), data }), summary };
+    }
+    case "boolean": {
+      const data = new Uint8Array(n + 7 >> 3);
+      const column = scan(rows, f2, where, (v, i) => {
+        if (typeof v !== "boolean") return void 0;
+        if (v) data[i >> 3] |= 1 << (i & 7);
+        return v;
       });
-    case "double":
-      return makeData({ type: new Float64(), ...common, data: doubles() });
-    case "boolean":
-      return makeData({ type: new Bool2(), ...common, data: bitmap(values, (v) => v === true) });
-    case "string":
-      return makeData({ type: new Utf82(), ...common, ...utf8(values) });
+      const { summary } = column;
+      return { data: makeData({ type: new Bool2(), ...common(n, column), data }), summary };
+    }
+    case "string": {
+      const { valueOffsets, data, repeats, ...column } = utf8(rows, f2, where);
+      if (repeats) repeating.push(f2.name);
+      const type = new Utf82();
+      const { summary } = column;
+      return { data: makeData({ type, ...common(n, column), valueOffsets, data }), summary };
+    }
     default:
+      scan(rows, f2, where, () => void 0);
       throw new Error(`${where}: cannot write column "${f2.name}" of type ${f2.type}`);
   }
 }
-function rowsToArrow(rows, fields, where) {
-  const children = fields.map(
-    (f2) => columnData(
-      rows.map((r) => cell(r, f2, where)),
-      f2,
-      where
-    )
-  );
+var repeatingText = /* @__PURE__ */ new WeakMap();
+function rowsToArrowWithStats(rows, fields, where) {
+  const repeating = [];
+  const columns = fields.map((f2) => columnData(rows, f2, where, repeating));
+  const children = columns.map((c) => c.data);
   const schema = new Schema2(fields.map((f2, i) => new Field2(f2.name, children[i].type, f2.nullable)));
   const data = makeData({
     type: new Struct(schema.fields),
@@ -13462,8 +13619,16 @@ function rowsToArrow(rows, fields, where) {
     nullCount: 0,
     children
   });
-  return new Table([new RecordBatch3(schema, data)]);
+  const table = new Table([new RecordBatch3(schema, data)]);
+  repeatingText.set(table, repeating);
+  const stats = statsJson(
+    rows.length,
+    fields,
+    columns.map((c) => c.summary)
+  );
+  return { table, stats };
 }
+var repeatingTextColumns = (table) => repeatingText.get(table);
 var TWO_64 = 2n ** 64n;
 function microsFromNanos(ns) {
   for (let k = 0n; k <= 16n; k++) {
@@ -15934,8 +16099,13 @@ function init() {
 }
 function writeParquet2(table, compression = "snappy") {
   init();
-  const props = new WriterPropertiesBuilder().setWriterVersion(WriterVersion.V1).setCompression(compression === "zstd" ? Compression.ZSTD : Compression.SNAPPY).setStatisticsEnabled(EnabledStatistics.Chunk).setMaxRowGroupSize(128 * 1024).build();
-  return writeParquet(Table2.fromIPCStream(tableToIPC(table, "stream")), props);
+  let builder = new WriterPropertiesBuilder().setWriterVersion(WriterVersion.V1).setCompression(compression === "zstd" ? Compression.ZSTD : Compression.SNAPPY).setStatisticsEnabled(EnabledStatistics.Chunk).setMaxRowGroupSize(128 * 1024);
+  const repeating = repeatingTextColumns(table);
+  if (repeating) {
+    builder = builder.setDictionaryEnabled(false);
+    for (const name of repeating) builder = builder.setColumnDictionaryEnabled(name, true);
+  }
+  return writeParquet(Table2.fromIPCStream(tableToIPC(table, "stream")), builder.build());
 }
 function readParquet2(bytes) {
   init();
@@ -16336,63 +16506,6 @@ async function loadSnapshot(store, table) {
   return replay.snapshot(table);
 }
 
-// src/lakehouse/delta/stats.ts
-var STRING_PREFIX = 32;
-var TIE_BREAKER = "\u{10FFFD}";
-var compareUtf8 = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-var SURROGATE = /[\uD800-\uDFFF]/;
-var compareUnits = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function summarize(rows, name, compare) {
-  const s = {
-    present: 0,
-    min: null,
-    max: null,
-    nonFinite: false,
-    surrogates: false
-  };
-  for (const r of rows) {
-    const v = r[name] ?? null;
-    if (v === null) continue;
-    s.present++;
-    if (typeof v === "number" && !Number.isFinite(v)) s.nonFinite = true;
-    if (typeof v === "string" && !s.surrogates && SURROGATE.test(v)) s.surrogates = true;
-    if (s.min === null || compare(v, s.min) < 0) s.min = v;
-    if (s.max === null || compare(v, s.max) > 0) s.max = v;
-  }
-  return s;
-}
-function bound(value, f2, side) {
-  if (f2.type === "timestamp") return JSON.stringify(isoFromMicros(value, "ms"));
-  if (typeof value === "string") {
-    const chars = Array.from(value);
-    if (chars.length <= STRING_PREFIX) return JSON.stringify(value);
-    const prefix = chars.slice(0, STRING_PREFIX).join("");
-    if (side === "min") return JSON.stringify(prefix);
-    const upper = prefix + TIE_BREAKER;
-    return compareUtf8(upper, value) >= 0 ? JSON.stringify(upper) : void 0;
-  }
-  return String(value);
-}
-function fileStats(rows, fields) {
-  const mins = [];
-  const maxes = [];
-  const nulls = [];
-  for (const f2 of fields) {
-    const key = JSON.stringify(f2.name);
-    let col = summarize(rows, f2.name, compareUnits);
-    nulls.push(`${key}:${rows.length - col.present}`);
-    if (f2.type === "boolean" || col.present === 0 || col.nonFinite) continue;
-    if (col.surrogates) {
-      col = summarize(rows, f2.name, (a, b) => compareUtf8(a, b));
-    }
-    const lo = bound(col.min, f2, "min");
-    const hi = bound(col.max, f2, "max");
-    if (lo !== void 0) mins.push(`${key}:${lo}`);
-    if (hi !== void 0) maxes.push(`${key}:${hi}`);
-  }
-  return `{"numRecords":${rows.length},"minValues":{${mins.join(",")}},"maxValues":{${maxes.join(",")}},"nullCount":{${nulls.join(",")}}}`;
-}
-
 // src/lakehouse/delta/table.ts
 var MAX_ATTEMPTS = 20;
 var CHECKPOINT_INTERVAL = 10;
@@ -16440,7 +16553,8 @@ var DeltaTable = class {
       [...groups.values()],
       STORAGE_CONCURRENCY,
       async ({ values, rows: part }) => {
-        const bytes = writeParquet2(rowsToArrow(part, dataFields, def.path), compression);
+        const { table, stats } = rowsToArrowWithStats(part, dataFields, def.path);
+        const bytes = writeParquet2(table, compression);
         const path3 = newDataFilePath(def.partitionColumns, values, compression);
         await this.store.put(`${def.path}/${path3}`, bytes);
         return {
@@ -16449,7 +16563,7 @@ var DeltaTable = class {
           size: bytes.length,
           modificationTime: Date.now(),
           dataChange: true,
-          stats: fileStats(part, dataFields),
+          stats,
           ...opts.tags ? { tags: opts.tags } : {}
         };
       }

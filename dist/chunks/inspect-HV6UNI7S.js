@@ -2,8 +2,8 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   inspectWarehouse,
   readGoldSummary
-} from "./chunk-LSXC3GPG.js";
-import "./chunk-Q3DXZPZZ.js";
+} from "./chunk-Z6TQGXEL.js";
+import "./chunk-EXGBXB3F.js";
 import "./chunk-KICJA4KV.js";
 import "./chunk-U3H53K4M.js";
 import "./chunk-PJUA2Z2Q.js";

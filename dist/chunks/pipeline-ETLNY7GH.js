@@ -4,8 +4,8 @@ import {
   batchesOf,
   newRunId,
   runPipeline
-} from "./chunk-PQEX4CSD.js";
-import "./chunk-Q3DXZPZZ.js";
+} from "./chunk-T7TYXTNH.js";
+import "./chunk-EXGBXB3F.js";
 import "./chunk-CHYRP7KP.js";
 import "./chunk-KICJA4KV.js";
 import "./chunk-QVSLCEHM.js";

@@ -5,14 +5,14 @@ import {
 } from "./chunk-W6BYM3RV.js";
 import {
   readGoldSummary
-} from "./chunk-LSXC3GPG.js";
+} from "./chunk-Z6TQGXEL.js";
 import {
   buildConfig
 } from "./chunk-77EVN2CV.js";
 import {
   runPipeline
-} from "./chunk-PQEX4CSD.js";
-import "./chunk-Q3DXZPZZ.js";
+} from "./chunk-T7TYXTNH.js";
+import "./chunk-EXGBXB3F.js";
 import "./chunk-CHYRP7KP.js";
 import "./chunk-KICJA4KV.js";
 import "./chunk-QVSLCEHM.js";

@@ -2,7 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   openStore
-} from "./chunk-Q3DXZPZZ.js";
+} from "./chunk-EXGBXB3F.js";
 import {
   GOLD,
   TABLES

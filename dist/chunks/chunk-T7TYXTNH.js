@@ -5,7 +5,7 @@ import {
   TaskPool,
   mapConcurrently,
   openStore
-} from "./chunk-Q3DXZPZZ.js";
+} from "./chunk-EXGBXB3F.js";
 import {
   prepareTokenDir,
   readRefreshToken,
