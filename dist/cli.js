@@ -7,7 +7,7 @@ import {
 } from "./chunks/chunk-W6BYM3RV.js";
 import {
   inspectWarehouse
-} from "./chunks/chunk-Z6TQGXEL.js";
+} from "./chunks/chunk-K3A73QFD.js";
 import {
   GITHUB_API_URL,
   createGitHub,
@@ -28,10 +28,10 @@ import {
   runPipeline,
   streamProgress,
   tokenFailure
-} from "./chunks/chunk-T7TYXTNH.js";
+} from "./chunks/chunk-K5ETCSKP.js";
 import {
   openStore
-} from "./chunks/chunk-EXGBXB3F.js";
+} from "./chunks/chunk-IOMDVFXJ.js";
 import {
   prepareTokenDir,
   writeRefreshToken
@@ -757,7 +757,7 @@ async function main(argv, env = process.env) {
           ...AUTH_FLAGS,
           ...INIT_FLAGS
         ]);
-        return await (await import("./chunks/demo-HFV7E4MJ.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
+        return await (await import("./chunks/demo-UTVD2WOT.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
       case "inspect":
         refuseFlags(flags, command, ["month", "from", "to", "force", ...AUTH_FLAGS, ...INIT_FLAGS]);
         return await runInspect(rawInputs(flags, env), flags.json ?? false);

@@ -468,7 +468,7 @@ async function run() {
 async function runAction(inputs, config) {
   const env = process.env;
   const github = gitHubAccess(inputs.githubToken, env.GITHUB_REPOSITORY);
-  const { runPipeline } = await import("./chunks/pipeline-ETLNY7GH.js");
+  const { runPipeline } = await import("./chunks/pipeline-XLS3VCXU.js");
   let result;
   let failure;
   try {
@@ -587,7 +587,7 @@ async function writeSummary(records, config, warnings) {
   let gold = [];
   if (month) {
     try {
-      const { readGoldSummary } = await import("./chunks/inspect-HV6UNI7S.js");
+      const { readGoldSummary } = await import("./chunks/inspect-FR4TXXOV.js");
       gold = await readGoldSummary(config.warehouse, config.s3, month, CHART_MONTHS);
     } catch (err) {
       warning(`The job summary shows no gold table: ${errorLine(err)}`);

@@ -19,6 +19,7 @@ import {
   Utf8,
   makeBuilder,
   makeData,
+  makeVector,
   type Vector,
 } from 'apache-arrow';
 import { DeltaProtocolError } from '../../errors.js';
@@ -189,6 +190,7 @@ function json(value: unknown): unknown {
  * times more.
  */
 function columnJson(column: Vector): unknown[] {
+  if (DataType.isMap(column.type)) return mapColumnJson(column);
   if (DataType.isStruct(column.type)) {
     const fields = column.type.children.map(
       (f, j) => [f.name, columnJson(column.getChildAt(j)!)] as const,
@@ -200,7 +202,32 @@ function columnJson(column: Vector): unknown[] {
       return row;
     });
   }
-  return Array.from({ length: column.length }, (_, i) => json(column.get(i)));
+  // Iterating a column walks its chunks once; get(i) looks the chunk up for every row.
+  return Array.from(column, (v) => json(v));
+}
+
+/**
+ * A map column (partitionValues, tags) as one object per row, from its key and value columns
+ * and offsets: making Arrow's row objects for the maps cost more than the rest of a checkpoint.
+ */
+function mapColumnJson(column: Vector): unknown[] {
+  const out: unknown[] = [];
+  for (const data of column.data) {
+    const entries = data.children[0]!;
+    const keys = columnJson(makeVector(entries.children[0]!));
+    const values = columnJson(makeVector(entries.children[1]!));
+    const offsets = data.valueOffsets;
+    for (let i = 0; i < data.length; i++) {
+      if (!data.getValid(i)) {
+        out.push(null);
+        continue;
+      }
+      const map: Record<string, unknown> = {};
+      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) map[String(keys[k])] = values[k];
+      out.push(map);
+    }
+  }
+  return out;
 }
 
 const ACTION_COLUMNS = ['protocol', 'metaData', 'txn', 'add', 'remove'] as const;
@@ -218,16 +245,24 @@ export function readCheckpoint(bytes: Uint8Array, what: string): Action[] {
     );
   }
   const actions: Action[] = [];
+  // Each action column's fields, read column by column.
   const columns = ACTION_COLUMNS.flatMap((name) => {
     const column = table.getChild(name);
-    return column ? [[name, columnJson(column)] as const] : [];
+    if (!column || !DataType.isStruct(column.type)) return [];
+    const fields = column.type.children.map(
+      (f, j) => [f.name, columnJson(column.getChildAt(j)!)] as const,
+    );
+    return [{ name, column, fields }];
   });
   for (let i = 0; i < table.numRows; i++) {
-    for (const [name, values] of columns) {
-      const value = values[i] as Record<string, unknown> | null | undefined;
-      if (value === null || value === undefined) continue;
+    for (const { name, column, fields } of columns) {
+      if (!column.isValid(i)) continue;
       // Absent optional fields (stats, tags, name...) read back as null; JSON commits leave them out.
-      const action = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+      const action: Record<string, unknown> = {};
+      for (const [field, values] of fields) {
+        const v = values[i];
+        if (v !== null && v !== undefined) action[field] = v;
+      }
       // Maps a writer left null read as empty, as in JSON commits, where they are required.
       if (name === 'add') action.partitionValues ??= {};
       if (name === 'metaData') action.configuration ??= {};

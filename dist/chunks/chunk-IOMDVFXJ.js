@@ -16242,6 +16242,7 @@ function json(value) {
   return out;
 }
 function columnJson(column) {
+  if (DataType.isMap(column.type)) return mapColumnJson(column);
   if (DataType.isStruct(column.type)) {
     const fields = column.type.children.map(
       (f2, j) => [f2.name, columnJson(column.getChildAt(j))]
@@ -16253,7 +16254,26 @@ function columnJson(column) {
       return row;
     });
   }
-  return Array.from({ length: column.length }, (_, i) => json(column.get(i)));
+  return Array.from(column, (v) => json(v));
+}
+function mapColumnJson(column) {
+  const out = [];
+  for (const data of column.data) {
+    const entries = data.children[0];
+    const keys = columnJson(makeVector(entries.children[0]));
+    const values = columnJson(makeVector(entries.children[1]));
+    const offsets = data.valueOffsets;
+    for (let i = 0; i < data.length; i++) {
+      if (!data.getValid(i)) {
+        out.push(null);
+        continue;
+      }
+      const map2 = {};
+      for (let k = offsets[i]; k < offsets[i + 1]; k++) map2[String(keys[k])] = values[k];
+      out.push(map2);
+    }
+  }
+  return out;
 }
 var ACTION_COLUMNS = ["protocol", "metaData", "txn", "add", "remove"];
 function readCheckpoint(bytes, what) {
@@ -16270,13 +16290,20 @@ function readCheckpoint(bytes, what) {
   const actions = [];
   const columns = ACTION_COLUMNS.flatMap((name) => {
     const column = table.getChild(name);
-    return column ? [[name, columnJson(column)]] : [];
+    if (!column || !DataType.isStruct(column.type)) return [];
+    const fields = column.type.children.map(
+      (f2, j) => [f2.name, columnJson(column.getChildAt(j))]
+    );
+    return [{ name, column, fields }];
   });
   for (let i = 0; i < table.numRows; i++) {
-    for (const [name, values] of columns) {
-      const value = values[i];
-      if (value === null || value === void 0) continue;
-      const action = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+    for (const { name, column, fields } of columns) {
+      if (!column.isValid(i)) continue;
+      const action = {};
+      for (const [field, values] of fields) {
+        const v = values[i];
+        if (v !== null && v !== void 0) action[field] = v;
+      }
       if (name === "add") action.partitionValues ??= {};
       if (name === "metaData") action.configuration ??= {};
       actions.push({ [name]: action });

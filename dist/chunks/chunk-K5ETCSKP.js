@@ -5,7 +5,7 @@ import {
   TaskPool,
   mapConcurrently,
   openStore
-} from "./chunk-EXGBXB3F.js";
+} from "./chunk-IOMDVFXJ.js";
 import {
   prepareTokenDir,
   readRefreshToken,

@@ -2,7 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   openStore
-} from "./chunk-EXGBXB3F.js";
+} from "./chunk-IOMDVFXJ.js";
 import {
   GOLD,
   TABLES

@@ -5,14 +5,14 @@ import {
 } from "./chunk-W6BYM3RV.js";
 import {
   readGoldSummary
-} from "./chunk-Z6TQGXEL.js";
+} from "./chunk-K3A73QFD.js";
 import {
   buildConfig
 } from "./chunk-77EVN2CV.js";
 import {
   runPipeline
-} from "./chunk-T7TYXTNH.js";
-import "./chunk-EXGBXB3F.js";
+} from "./chunk-K5ETCSKP.js";
+import "./chunk-IOMDVFXJ.js";
 import "./chunk-CHYRP7KP.js";
 import "./chunk-KICJA4KV.js";
 import "./chunk-QVSLCEHM.js";
