@@ -4,23 +4,23 @@ import {
   CLI_LABELS,
   printRecords,
   rawInputs
-} from "./chunks/chunk-W6BYM3RV.js";
+} from "./chunks/chunk-531411FB.js";
 import {
   inspectWarehouse
-} from "./chunks/chunk-K3A73QFD.js";
+} from "./chunks/chunk-9A370967.js";
 import {
   GITHUB_API_URL,
   createGitHub,
   parseRepository,
   setRepoSecrets
-} from "./chunks/chunk-IMYAAQEP.js";
+} from "./chunks/chunk-548BC98D.js";
 import {
   DEFAULT_WAREHOUSE,
   buildConfig,
   defaultTokenFile,
   parseEngine,
   parseWarehouse
-} from "./chunks/chunk-77EVN2CV.js";
+} from "./chunks/chunk-69029B53.js";
 import {
   DEFAULT_TIMEOUT_MS,
   TOKEN_CALL,
@@ -28,20 +28,20 @@ import {
   runPipeline,
   streamProgress,
   tokenFailure
-} from "./chunks/chunk-K5ETCSKP.js";
+} from "./chunks/chunk-554FC36E.js";
 import {
   openStore
-} from "./chunks/chunk-IOMDVFXJ.js";
+} from "./chunks/chunk-AFA62DC5.js";
 import {
   prepareTokenDir,
   writeRefreshToken
-} from "./chunks/chunk-CHYRP7KP.js";
-import "./chunks/chunk-KICJA4KV.js";
-import "./chunks/chunk-QVSLCEHM.js";
+} from "./chunks/chunk-2A3800A9.js";
+import "./chunks/chunk-BA800F3B.js";
+import "./chunks/chunk-2FC2833A.js";
 import {
   VERSION
-} from "./chunks/chunk-U3H53K4M.js";
-import "./chunks/chunk-PJUA2Z2Q.js";
+} from "./chunks/chunk-99BC1E63.js";
+import "./chunks/chunk-328A68CB.js";
 import {
   AppError,
   ConfigError,
@@ -49,8 +49,8 @@ import {
   StravaApiError,
   StravaAuthError,
   errorLine
-} from "./chunks/chunk-UR6RVPZA.js";
-import "./chunks/chunk-GAELMTOD.js";
+} from "./chunks/chunk-06F01416.js";
+import "./chunks/chunk-B9CF76D1.js";
 
 // src/cli/main.ts
 import { parseArgs } from "node:util";
@@ -757,7 +757,7 @@ async function main(argv, env = process.env) {
           ...AUTH_FLAGS,
           ...INIT_FLAGS
         ]);
-        return await (await import("./chunks/demo-UTVD2WOT.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
+        return await (await import("./chunks/demo-49EED4BE.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
       case "inspect":
         refuseFlags(flags, command, ["month", "from", "to", "force", ...AUTH_FLAGS, ...INIT_FLAGS]);
         return await runInspect(rawInputs(flags, env), flags.json ?? false);

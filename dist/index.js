@@ -10,30 +10,30 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-JCY7WWLQ.js";
+} from "./chunks/chunk-74B5C7B9.js";
 import {
   callGitHub,
   checkSecretName,
   createGitHub,
   parseRepository,
   setRepoSecrets
-} from "./chunks/chunk-IMYAAQEP.js";
+} from "./chunks/chunk-548BC98D.js";
 import {
   buildConfig
-} from "./chunks/chunk-77EVN2CV.js";
+} from "./chunks/chunk-69029B53.js";
 import {
   readRefreshToken,
   runRecordKey
-} from "./chunks/chunk-CHYRP7KP.js";
+} from "./chunks/chunk-2A3800A9.js";
 import {
   addMonths
-} from "./chunks/chunk-PJUA2Z2Q.js";
+} from "./chunks/chunk-328A68CB.js";
 import {
   ConfigError,
   GitHubError,
   errorLine
-} from "./chunks/chunk-UR6RVPZA.js";
-import "./chunks/chunk-GAELMTOD.js";
+} from "./chunks/chunk-06F01416.js";
+import "./chunks/chunk-B9CF76D1.js";
 
 // src/main.ts
 import fs from "node:fs/promises";
@@ -264,7 +264,7 @@ function canUploadArtifacts(env = process.env) {
   return Boolean(env.ACTIONS_RUNTIME_TOKEN);
 }
 async function uploadRecordArtifact(file, month, opts = {}) {
-  const { DefaultArtifactClient, ArtifactNotFoundError } = await import("./chunks/artifact-MYMHJR4G.js");
+  const { DefaultArtifactClient, ArtifactNotFoundError } = await import("./chunks/artifact-60BD5C2B.js");
   const client = new DefaultArtifactClient();
   const name = artifactName(month);
   if (opts.replace) {
@@ -468,7 +468,7 @@ async function run() {
 async function runAction(inputs, config) {
   const env = process.env;
   const github = gitHubAccess(inputs.githubToken, env.GITHUB_REPOSITORY);
-  const { runPipeline } = await import("./chunks/pipeline-XLS3VCXU.js");
+  const { runPipeline } = await import("./chunks/pipeline-70400FD8.js");
   let result;
   let failure;
   try {
@@ -587,7 +587,7 @@ async function writeSummary(records, config, warnings) {
   let gold = [];
   if (month) {
     try {
-      const { readGoldSummary } = await import("./chunks/inspect-FR4TXXOV.js");
+      const { readGoldSummary } = await import("./chunks/inspect-2C339D61.js");
       gold = await readGoldSummary(config.warehouse, config.s3, month, CHART_MONTHS);
     } catch (err) {
       warning(`The job summary shows no gold table: ${errorLine(err)}`);

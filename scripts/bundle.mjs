@@ -3,6 +3,7 @@
 // artifact client, libsodium) are dynamic imports and land in dist/chunks/, so they cost nothing
 // at start-up. parquet-wasm's .wasm file is copied beside the bundles.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -35,7 +36,8 @@ const lazyUndiciForHttpClient = {
 };
 
 fs.rmSync(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
+  metafile: true,
   plugins: [lazyUndiciForHttpClient],
   entryPoints: entries,
   outdir,
@@ -57,8 +59,45 @@ await build({
   // Optional native accelerators of the Databricks driver: it works without them.
   external: ['lz4-napi', '@databricks/databricks-sql-kernel-*'],
 });
+stableChunkNames(result.metafile);
 fs.copyFileSync(
   require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'),
   path.join(outdir, 'parquet_wasm_bg.wasm'),
 );
 fs.chmodSync(path.join(outdir, 'cli.js'), 0o755);
+
+// esbuild names a chunk after a hash of its content, so every rebuild renames the chunks whose
+// content changed and each commit of dist/ removes and re-adds whole megabyte files. A chunk is
+// renamed here after what it is instead: the module a dynamic import loads, or else the first
+// module it holds (a module sits in one chunk only). The name stays while that module stays in
+// the chunk, and a source change shows in dist/ as the lines it changed.
+function stableChunkNames(metafile) {
+  const renames = new Map();
+  for (const [output, meta] of Object.entries(metafile.outputs)) {
+    const rel = path.relative(outdir, path.resolve(output));
+    if (!rel.startsWith('chunks' + path.sep) || !rel.endsWith('.js')) continue;
+    const identity = meta.entryPoint
+      ? `entry:${meta.entryPoint}`
+      : `module:${Object.keys(meta.inputs).sort()[0] ?? [...meta.exports].sort().join(',')}`;
+    const digest = createHash('sha256').update(identity).digest('hex').slice(0, 8).toUpperCase();
+    const base = path.basename(rel, '.js').replace(/-[A-Z0-9]{8}$/, '');
+    renames.set(path.basename(rel), `${base}-${digest}.js`);
+  }
+  if (new Set(renames.values()).size !== renames.size)
+    throw new Error('two chunks would share a name');
+  const files = fs
+    .readdirSync(outdir, { recursive: true })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => path.join(outdir, f));
+  for (const file of files) {
+    let text = fs.readFileSync(file, 'utf8');
+    text = text.replace(
+      /\b(?:chunk|[\w-]+)-[A-Z0-9]{8}\.js\b/g,
+      (name) => renames.get(name) ?? name,
+    );
+    fs.writeFileSync(file, text);
+  }
+  for (const [from, to] of renames) {
+    fs.renameSync(path.join(outdir, 'chunks', from), path.join(outdir, 'chunks', to));
+  }
+}

@@ -1,7 +1,7 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
   __require
-} from "./chunk-GAELMTOD.js";
+} from "./chunk-B9CF76D1.js";
 
 // node_modules/libsodium/dist/modules-esm/libsodium.mjs
 async function A(A3 = {}) {

@@ -1,10 +1,10 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
   addMonths
-} from "./chunk-PJUA2Z2Q.js";
+} from "./chunk-328A68CB.js";
 import {
   QualityError
-} from "./chunk-UR6RVPZA.js";
+} from "./chunk-06F01416.js";
 
 // src/lakehouse/gold.ts
 var key = (month, sport) => `${month}\0${sport}`;

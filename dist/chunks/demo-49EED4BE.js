@@ -2,26 +2,26 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   CLI_LABELS,
   printRecords
-} from "./chunk-W6BYM3RV.js";
+} from "./chunk-531411FB.js";
 import {
   readGoldSummary
-} from "./chunk-K3A73QFD.js";
+} from "./chunk-9A370967.js";
 import {
   buildConfig
-} from "./chunk-77EVN2CV.js";
+} from "./chunk-69029B53.js";
 import {
   runPipeline
-} from "./chunk-K5ETCSKP.js";
-import "./chunk-IOMDVFXJ.js";
-import "./chunk-CHYRP7KP.js";
-import "./chunk-KICJA4KV.js";
-import "./chunk-QVSLCEHM.js";
-import "./chunk-U3H53K4M.js";
+} from "./chunk-554FC36E.js";
+import "./chunk-AFA62DC5.js";
+import "./chunk-2A3800A9.js";
+import "./chunk-BA800F3B.js";
+import "./chunk-2FC2833A.js";
+import "./chunk-99BC1E63.js";
 import {
   monthOf
-} from "./chunk-PJUA2Z2Q.js";
-import "./chunk-UR6RVPZA.js";
-import "./chunk-GAELMTOD.js";
+} from "./chunk-328A68CB.js";
+import "./chunk-06F01416.js";
+import "./chunk-B9CF76D1.js";
 
 // src/cli/demo.ts
 import fs from "node:fs/promises";

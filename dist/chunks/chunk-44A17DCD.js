@@ -2,7 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   __commonJS,
   __require
-} from "./chunk-GAELMTOD.js";
+} from "./chunk-B9CF76D1.js";
 
 // node_modules/agent-base/dist/helpers.js
 var require_helpers = __commonJS({

@@ -2,10 +2,10 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   parseMonth,
   previousMonth
-} from "./chunk-PJUA2Z2Q.js";
+} from "./chunk-328A68CB.js";
 import {
   ConfigError
-} from "./chunk-UR6RVPZA.js";
+} from "./chunk-06F01416.js";
 
 // src/config.ts
 import fs from "node:fs";

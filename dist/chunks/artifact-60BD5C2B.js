@@ -5,7 +5,7 @@ import {
   paginateRest,
   requestLog,
   restEndpointMethods
-} from "./chunk-TMFIDCMS.js";
+} from "./chunk-05385CD8.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -19,7 +19,7 @@ import {
   setSecret,
   undici_proxy_agent_exports,
   warning
-} from "./chunk-JCY7WWLQ.js";
+} from "./chunk-74B5C7B9.js";
 import {
   require_dist2 as require_dist,
   require_dist3 as require_dist2,
@@ -27,14 +27,14 @@ import {
   require_is_stream,
   require_node,
   require_string_decoder
-} from "./chunk-6X624DJP.js";
+} from "./chunk-44A17DCD.js";
 import {
   __commonJS,
   __export,
   __require,
   __toCommonJS,
   __toESM
-} from "./chunk-GAELMTOD.js";
+} from "./chunk-B9CF76D1.js";
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({

@@ -19,8 +19,8 @@ import {
   iterableToReadableStream,
   readableStreamToIterable,
   resolveEventStreamSerdeConfig
-} from "./chunk-LF7XDVHJ.js";
-import "./chunk-GAELMTOD.js";
+} from "./chunk-0B7ACEA7.js";
+import "./chunk-B9CF76D1.js";
 init_event_streams();
 export {
   EventStreamCodec,

@@ -5,7 +5,7 @@ import {
   __export,
   __require,
   __toESM
-} from "./chunk-GAELMTOD.js";
+} from "./chunk-B9CF76D1.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

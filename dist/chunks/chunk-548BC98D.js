@@ -2,12 +2,12 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   ConfigError,
   GitHubError
-} from "./chunk-UR6RVPZA.js";
+} from "./chunk-06F01416.js";
 
 // src/runs/github.ts
 var GITHUB_API_URL = "https://api.github.com";
 async function createGitHub(token, baseUrl = process.env.GITHUB_API_URL || GITHUB_API_URL) {
-  const { Octokit } = await import("./dist-src-V5HHPV6J.js");
+  const { Octokit } = await import("./dist-src-8CA67610.js");
   const log = { debug: () => {
   }, info: () => {
   }, warn: console.warn, error: () => {
@@ -67,7 +67,7 @@ function checkSecretName(name, label) {
   return name;
 }
 async function sealSecret(value, publicKey) {
-  const { default: sodium } = await import("./libsodium-wrappers-IZA5P6EW.js");
+  const { default: sodium } = await import("./libsodium-wrappers-6BF42A95.js");
   await sodium.ready;
   const variant = sodium.base64_variants.ORIGINAL;
   const sealed = sodium.crypto_box_seal(

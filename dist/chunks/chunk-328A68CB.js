@@ -1,7 +1,7 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
   ConfigError
-} from "./chunk-UR6RVPZA.js";
+} from "./chunk-06F01416.js";
 
 // src/strava/months.ts
 var MONTH_RE = /^(\d{4})-(\d{2})$/;

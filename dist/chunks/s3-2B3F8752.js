@@ -94,10 +94,10 @@ import {
   translateTraits,
   v4,
   writeKey
-} from "./chunk-LF7XDVHJ.js";
+} from "./chunk-0B7ACEA7.js";
 import {
   StoreError
-} from "./chunk-UR6RVPZA.js";
+} from "./chunk-06F01416.js";
 import {
   __commonJS,
   __esm,
@@ -105,7 +105,7 @@ import {
   __require,
   __toCommonJS,
   __toESM
-} from "./chunk-GAELMTOD.js";
+} from "./chunk-B9CF76D1.js";
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/constants.js
 var RequestChecksumCalculation, DEFAULT_REQUEST_CHECKSUM_CALCULATION, ResponseChecksumValidation, DEFAULT_RESPONSE_CHECKSUM_VALIDATION, ChecksumAlgorithm, ChecksumLocation, DEFAULT_CHECKSUM_ALGORITHM;
@@ -703,7 +703,7 @@ var init_HttpProtocol = __esm({
         });
       }
       async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = await import("./event-streams-QM4KETN2.js");
+        const { EventStreamSerde, eventStreamSerdeProvider } = await import("./event-streams-F0F6BEF4.js");
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
           marshaller,
@@ -6086,7 +6086,7 @@ var createUserAgentStringParsingProvider;
 var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-      const module = await import("./bowser-NLTWHA3P.js");
+      const module = await import("./bowser-8146C0BD.js");
       const parse2 = module.parse ?? module.default.parse ?? (() => "");
       const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse2(window.navigator.userAgent) : void 0;
       const sections = [

@@ -2,7 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   __esm,
   __export
-} from "./chunk-GAELMTOD.js";
+} from "./chunk-B9CF76D1.js";
 
 // node_modules/tslib/tslib.es6.mjs
 var tslib_es6_exports = {};

@@ -2,20 +2,20 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   checkQuality,
   goldMonthsFor
-} from "./chunk-QVSLCEHM.js";
+} from "./chunk-2FC2833A.js";
 import {
   BRONZE,
   GOLD,
   SILVER,
   VERSION,
   listLog
-} from "./chunk-U3H53K4M.js";
-import "./chunk-PJUA2Z2Q.js";
+} from "./chunk-99BC1E63.js";
+import "./chunk-328A68CB.js";
 import {
   ConfigError,
   DatabricksError
-} from "./chunk-UR6RVPZA.js";
-import "./chunk-GAELMTOD.js";
+} from "./chunk-06F01416.js";
+import "./chunk-B9CF76D1.js";
 
 // src/lakehouse/databricks/sql-text.ts
 function segments(sql) {
@@ -221,7 +221,7 @@ function connectionOptions(config) {
   };
 }
 async function createClient() {
-  const { DBSQLClient } = (await import("./dist-4WDXC67Z.js")).default;
+  const { DBSQLClient } = (await import("./dist-581AA908.js")).default;
   const client = new DBSQLClient({ logger: { log: () => {
   } } });
   return client;

@@ -7,7 +7,7 @@ import {
   __awaiter,
   __rest,
   init_tslib_es6
-} from "./chunk-KICJA4KV.js";
+} from "./chunk-BA800F3B.js";
 import {
   VERSION,
   checkpointKey,
@@ -18,19 +18,19 @@ import {
   schemaString,
   writeCommit,
   writeLastCheckpoint
-} from "./chunk-U3H53K4M.js";
+} from "./chunk-99BC1E63.js";
 import {
   DeltaConflictError,
   DeltaProtocolError,
   QualityError,
   StoreError,
   errorLine
-} from "./chunk-UR6RVPZA.js";
+} from "./chunk-06F01416.js";
 import {
   __commonJS,
   __export,
   __toESM
-} from "./chunk-GAELMTOD.js";
+} from "./chunk-B9CF76D1.js";
 
 // node_modules/apache-arrow/node_modules/flatbuffers/js/constants.js
 var require_constants = __commonJS({
@@ -1043,7 +1043,7 @@ function storeError(op, file, err) {
 // src/landing/open.ts
 async function openStore(warehouse, s3 = {}) {
   if (warehouse.startsWith("s3://")) {
-    const { S3Store } = await import("./s3-QIDG74AZ.js");
+    const { S3Store } = await import("./s3-2B3F8752.js");
     return new S3Store(warehouse, s3);
   }
   return new FolderStore(path2.resolve(warehouse));

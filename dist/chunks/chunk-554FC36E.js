@@ -5,18 +5,18 @@ import {
   TaskPool,
   mapConcurrently,
   openStore
-} from "./chunk-IOMDVFXJ.js";
+} from "./chunk-AFA62DC5.js";
 import {
   prepareTokenDir,
   readRefreshToken,
   runRecordKey,
   writeRefreshToken
-} from "./chunk-CHYRP7KP.js";
+} from "./chunk-2A3800A9.js";
 import {
   checkQuality,
   computeGold,
   goldMonthsFor
-} from "./chunk-QVSLCEHM.js";
+} from "./chunk-2FC2833A.js";
 import {
   ACTIVITY_FIELDS,
   BRONZE,
@@ -27,20 +27,20 @@ import {
   csvCell,
   parseCell,
   validateActivity
-} from "./chunk-U3H53K4M.js";
+} from "./chunk-99BC1E63.js";
 import {
   addMonths,
   monthOf,
   monthRange,
   queryWindow
-} from "./chunk-PJUA2Z2Q.js";
+} from "./chunk-328A68CB.js";
 import {
   QualityError,
   RateLimitError,
   StoreError,
   StravaApiError,
   StravaAuthError
-} from "./chunk-UR6RVPZA.js";
+} from "./chunk-06F01416.js";
 
 // src/pipeline.ts
 import { randomBytes } from "node:crypto";
@@ -3115,7 +3115,7 @@ function changedMonths(current, next, months) {
 // src/lakehouse/choose.ts
 async function createEngine(config, store, opts) {
   if (config.engine === "databricks") {
-    const { DatabricksEngine } = await import("./engine-CCNYUTQH.js");
+    const { DatabricksEngine } = await import("./engine-8679A30D.js");
     return new DatabricksEngine(config, store, opts);
   }
   return new EmbeddedEngine(store, opts);

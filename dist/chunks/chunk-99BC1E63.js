@@ -2,10 +2,10 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaProtocolError,
   SchemaError
-} from "./chunk-UR6RVPZA.js";
+} from "./chunk-06F01416.js";
 import {
   __export
-} from "./chunk-GAELMTOD.js";
+} from "./chunk-B9CF76D1.js";
 
 // src/version.ts
 var VERSION = "0.1.0";

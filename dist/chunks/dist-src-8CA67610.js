@@ -4,8 +4,8 @@ import {
   legacyRestEndpointMethods,
   paginateRest,
   requestLog
-} from "./chunk-TMFIDCMS.js";
-import "./chunk-GAELMTOD.js";
+} from "./chunk-05385CD8.js";
+import "./chunk-B9CF76D1.js";
 
 // node_modules/@octokit/rest/dist-src/version.js
 var VERSION = "22.0.1";

@@ -2,13 +2,13 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   inspectWarehouse,
   readGoldSummary
-} from "./chunk-K3A73QFD.js";
-import "./chunk-IOMDVFXJ.js";
-import "./chunk-KICJA4KV.js";
-import "./chunk-U3H53K4M.js";
-import "./chunk-PJUA2Z2Q.js";
-import "./chunk-UR6RVPZA.js";
-import "./chunk-GAELMTOD.js";
+} from "./chunk-9A370967.js";
+import "./chunk-AFA62DC5.js";
+import "./chunk-BA800F3B.js";
+import "./chunk-99BC1E63.js";
+import "./chunk-328A68CB.js";
+import "./chunk-06F01416.js";
+import "./chunk-B9CF76D1.js";
 export {
   inspectWarehouse,
   readGoldSummary

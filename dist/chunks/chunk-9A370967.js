@@ -2,14 +2,14 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   openStore
-} from "./chunk-IOMDVFXJ.js";
+} from "./chunk-AFA62DC5.js";
 import {
   GOLD,
   TABLES
-} from "./chunk-U3H53K4M.js";
+} from "./chunk-99BC1E63.js";
 import {
   addMonths
-} from "./chunk-PJUA2Z2Q.js";
+} from "./chunk-328A68CB.js";
 
 // src/lakehouse/inspect.ts
 function rowsOf(f) {

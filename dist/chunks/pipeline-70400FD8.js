@@ -1,0 +1,21 @@
+import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
+import {
+  ROWS_IN_MEMORY,
+  batchesOf,
+  newRunId,
+  runPipeline
+} from "./chunk-554FC36E.js";
+import "./chunk-AFA62DC5.js";
+import "./chunk-2A3800A9.js";
+import "./chunk-BA800F3B.js";
+import "./chunk-2FC2833A.js";
+import "./chunk-99BC1E63.js";
+import "./chunk-328A68CB.js";
+import "./chunk-06F01416.js";
+import "./chunk-B9CF76D1.js";
+export {
+  ROWS_IN_MEMORY,
+  batchesOf,
+  newRunId,
+  runPipeline
+};
