@@ -7,6 +7,7 @@ export default tseslint.config(
       'dist/',
       'node_modules/',
       '.oracles/',
+      '.runtimes/',
       'test/fixtures/',
       'lakehouse/',
       'lakehouse-demo/',
