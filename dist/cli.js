@@ -6,8 +6,19 @@ import {
   rawInputs
 } from "./chunks/chunk-531411FB.js";
 import {
+  DEFAULT_TIMEOUT_MS,
+  TOKEN_CALL,
+  postTokenForm,
+  runPipeline,
+  streamProgress,
+  tokenFailure
+} from "./chunks/chunk-223D2480.js";
+import {
   inspectWarehouse
 } from "./chunks/chunk-9A370967.js";
+import {
+  openStore
+} from "./chunks/chunk-4A68497C.js";
 import {
   GITHUB_API_URL,
   createGitHub,
@@ -20,22 +31,12 @@ import {
   defaultTokenFile,
   parseEngine,
   parseWarehouse
-} from "./chunks/chunk-69029B53.js";
-import {
-  DEFAULT_TIMEOUT_MS,
-  TOKEN_CALL,
-  postTokenForm,
-  runPipeline,
-  streamProgress,
-  tokenFailure
-} from "./chunks/chunk-554FC36E.js";
-import {
-  openStore
-} from "./chunks/chunk-AFA62DC5.js";
+} from "./chunks/chunk-D6111358.js";
+import "./chunks/chunk-2A3800A9.js";
 import {
   prepareTokenDir,
   writeRefreshToken
-} from "./chunks/chunk-2A3800A9.js";
+} from "./chunks/chunk-8D30EC4A.js";
 import "./chunks/chunk-BA800F3B.js";
 import "./chunks/chunk-2FC2833A.js";
 import {
@@ -50,18 +51,64 @@ import {
   StravaAuthError,
   errorLine
 } from "./chunks/chunk-06F01416.js";
-import "./chunks/chunk-B9CF76D1.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunks/chunk-B9CF76D1.js";
+
+// builtin-require:src/cli/main.ts imports util
+var require_main = __commonJS({
+  "builtin-require:src/cli/main.ts imports util"(exports, module) {
+    module.exports = __require("node:util");
+  }
+});
+
+// builtin-require:src/strava/authorize.ts imports crypto
+var require_authorize = __commonJS({
+  "builtin-require:src/strava/authorize.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin-require:src/strava/authorize.ts imports http
+var require_authorize2 = __commonJS({
+  "builtin-require:src/strava/authorize.ts imports http"(exports, module) {
+    module.exports = __require("node:http");
+  }
+});
+
+// builtin-require:src/cli/browser.ts imports child_process
+var require_browser = __commonJS({
+  "builtin-require:src/cli/browser.ts imports child_process"(exports, module) {
+    module.exports = __require("node:child_process");
+  }
+});
+
+// builtin-require:src/cli/init.ts imports fs/promises
+var require_promises = __commonJS({
+  "builtin-require:src/cli/init.ts imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+// builtin-require:src/cli/init.ts imports path
+var require_init = __commonJS({
+  "builtin-require:src/cli/init.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
 
 // src/cli/main.ts
-import { parseArgs } from "node:util";
+var import_node_util = __toESM(require_main(), 1);
 
 // src/strava/authorize.ts
-import { randomBytes, timingSafeEqual } from "node:crypto";
-import http from "node:http";
+var import_node_crypto = __toESM(require_authorize(), 1);
+var import_node_http = __toESM(require_authorize2(), 1);
 var REQUESTED_SCOPE = "read,activity:read,activity:read_all";
 var CALLBACK_PATH = "/callback";
 var EXCHANGE_RETRIES = 2;
-var newState = () => randomBytes(16).toString("hex");
+var newState = () => (0, import_node_crypto.randomBytes)(16).toString("hex");
 function authorizeUrl(apiUrl, clientId, redirectUri, state) {
   const query = new URLSearchParams({
     client_id: clientId,
@@ -77,7 +124,7 @@ var splitScope = (scope) => (scope ?? "").split(/[ ,]/).filter(Boolean);
 function sameState(given, expected) {
   const a = Buffer.from(given ?? "");
   const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === b.length && (0, import_node_crypto.timingSafeEqual)(a, b);
 }
 function page(res, status, text) {
   res.writeHead(status, { "content-type": "text/html; charset=utf-8", connection: "close" });
@@ -89,7 +136,7 @@ async function startCallbackServer(opts) {
   };
   const answered = new Promise((resolve) => settle = resolve);
   let done = false;
-  const server = http.createServer((req, res) => {
+  const server = import_node_http.default.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method !== "GET" || url.pathname !== CALLBACK_PATH) {
       page(res, 404, "Not found.");
@@ -467,7 +514,7 @@ async function listen(port, state, progress) {
 }
 
 // src/cli/browser.ts
-import { spawn } from "node:child_process";
+var import_node_child_process = __toESM(require_browser(), 1);
 function browserOpener(url, platform, env, interactive) {
   if (!interactive || env.CI) return void 0;
   if (platform === "darwin") return { command: "open", args: [url] };
@@ -477,15 +524,15 @@ function browserOpener(url, platform, env, interactive) {
   return void 0;
 }
 function openBrowser(opener) {
-  const child = spawn(opener.command, opener.args, { stdio: "ignore", detached: true });
+  const child = (0, import_node_child_process.spawn)(opener.command, opener.args, { stdio: "ignore", detached: true });
   child.on("error", () => {
   });
   child.unref();
 }
 
 // src/cli/init.ts
-import fs from "node:fs/promises";
-import path from "node:path";
+var import_promises = __toESM(require_promises(), 1);
+var import_node_path = __toESM(require_init(), 1);
 var ACTION_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+$/;
 var ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 var AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -555,18 +602,18 @@ function awsSettings(flags, env) {
   return { roleArn: roleArn ?? ROLE_ARN_PLACEHOLDER, region, placeholder: roleArn === void 0 };
 }
 async function runInit(opts, io) {
-  const stat = await fs.stat(opts.dir).catch(() => void 0);
+  const stat = await import_promises.default.stat(opts.dir).catch(() => void 0);
   if (!stat?.isDirectory()) {
     throw new ConfigError(
       `--dir "${opts.dir}" is not a folder.`,
       "Give the folder of the repository to set up (default: the current one)."
     );
   }
-  const file = path.join(opts.dir, WORKFLOW_PATH);
+  const file = import_node_path.default.join(opts.dir, WORKFLOW_PATH);
   const text = renderWorkflow({ ...opts.settings, minute: pickMinute(io.random) });
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  await import_promises.default.mkdir(import_node_path.default.dirname(file), { recursive: true });
   try {
-    await fs.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
+    await import_promises.default.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
   } catch (err) {
     if (err.code === "EEXIST") {
       throw new ConfigError(`${file} already exists.`, "Add --force to replace it.");
@@ -692,7 +739,7 @@ var AUTH_FLAGS = [
 var INIT_FLAGS = ["dir", "action", "role-arn", "aws-region"];
 function parseFlags(argv) {
   try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return (0, import_node_util.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     const message = err.message.replace(/\s*\n\s*/g, " ").replace(/\.?$/, ".");
     throw new ConfigError(message, "Run `strava-lakehouse --help` for the flags.");

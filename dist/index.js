@@ -10,7 +10,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-74B5C7B9.js";
+} from "./chunks/chunk-46E2DBEB.js";
 import {
   callGitHub,
   checkSecretName,
@@ -20,9 +20,8 @@ import {
 } from "./chunks/chunk-548BC98D.js";
 import {
   buildConfig
-} from "./chunks/chunk-69029B53.js";
+} from "./chunks/chunk-D6111358.js";
 import {
-  readRefreshToken,
   runRecordKey
 } from "./chunks/chunk-2A3800A9.js";
 import {
@@ -33,12 +32,44 @@ import {
   GitHubError,
   errorLine
 } from "./chunks/chunk-06F01416.js";
-import "./chunks/chunk-B9CF76D1.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunks/chunk-B9CF76D1.js";
+
+// builtin-require:src/main.ts imports fs/promises
+var require_promises = __commonJS({
+  "builtin-require:src/main.ts imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+// builtin-require:src/main.ts imports os
+var require_main = __commonJS({
+  "builtin-require:src/main.ts imports os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
+// builtin-require:src/main.ts imports path
+var require_main2 = __commonJS({
+  "builtin-require:src/main.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin-require:src/runs/artifacts.ts imports path
+var require_artifacts = __commonJS({
+  "builtin-require:src/runs/artifacts.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
 
 // src/main.ts
-import fs from "node:fs/promises";
-import os from "node:os";
-import path2 from "node:path";
+var import_promises = __toESM(require_promises(), 1);
+var import_node_os = __toESM(require_main(), 1);
+var import_node_path2 = __toESM(require_main2(), 1);
 
 // src/report/summary.ts
 var CHART_MONTHS = 12;
@@ -187,76 +218,7 @@ function escape(text) {
 }
 
 // src/runs/artifacts.ts
-import path from "node:path";
-
-// src/runs/zip.ts
-import zlib from "node:zlib";
-var END_OF_DIRECTORY = 101010256;
-var DIRECTORY_ENTRY = 33639248;
-var LOCAL_HEADER = 67324752;
-var END_OF_DIRECTORY_SIZE = 22;
-function readSingleFileZip(zip) {
-  const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
-  const files = directory(buf).filter((e) => !e.name.endsWith("/"));
-  if (files.length !== 1) {
-    throw new Error(`the archive holds ${files.length} files, not one`);
-  }
-  const entry = files[0];
-  return { name: entry.name, data: extract(buf, entry) };
-}
-function directory(buf) {
-  const end = findEndOfDirectory(buf);
-  const count = buf.readUInt16LE(end + 10);
-  const entries = [];
-  let p = buf.readUInt32LE(end + 16);
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== DIRECTORY_ENTRY) {
-      throw new Error("the central directory is damaged");
-    }
-    const nameLength = buf.readUInt16LE(p + 28);
-    const skip = nameLength + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-    entries.push({
-      flags: buf.readUInt16LE(p + 8),
-      method: buf.readUInt16LE(p + 10),
-      crc: buf.readUInt32LE(p + 16),
-      compressedSize: buf.readUInt32LE(p + 20),
-      size: buf.readUInt32LE(p + 24),
-      localHeader: buf.readUInt32LE(p + 42),
-      name: buf.toString("utf8", p + 46, p + 46 + nameLength)
-    });
-    p += 46 + skip;
-  }
-  return entries;
-}
-function findEndOfDirectory(buf) {
-  const lowest = Math.max(0, buf.length - END_OF_DIRECTORY_SIZE - 65535);
-  for (let p = buf.length - END_OF_DIRECTORY_SIZE; p >= lowest; p--) {
-    if (buf.readUInt32LE(p) === END_OF_DIRECTORY) return p;
-  }
-  throw new Error("it is not a zip archive (no end-of-directory record)");
-}
-function extract(buf, e) {
-  if (e.flags & 1) throw new Error(`"${e.name}" is encrypted`);
-  if (e.compressedSize === 4294967295 || e.size === 4294967295) {
-    throw new Error(`"${e.name}" is a ZIP64 entry`);
-  }
-  const p = e.localHeader;
-  if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL_HEADER) {
-    throw new Error(`the local header of "${e.name}" is damaged`);
-  }
-  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
-  const raw = buf.subarray(start, start + e.compressedSize);
-  let data;
-  if (e.method === 0) data = raw;
-  else if (e.method === 8) data = zlib.inflateRawSync(raw);
-  else throw new Error(`"${e.name}" uses compression method ${e.method}`);
-  if (data.length !== e.size || zlib.crc32(data) !== e.crc) {
-    throw new Error(`"${e.name}" fails its size or CRC check`);
-  }
-  return data;
-}
-
-// src/runs/artifacts.ts
+var import_node_path = __toESM(require_artifacts(), 1);
 function artifactName(month) {
   return `strava-lakehouse-${month}`;
 }
@@ -272,7 +234,7 @@ async function uploadRecordArtifact(file, month, opts = {}) {
       if (!(err instanceof ArtifactNotFoundError)) throw err;
     });
   }
-  const { id } = await client.uploadArtifact(name, [file], path.dirname(file), {
+  const { id } = await client.uploadArtifact(name, [file], import_node_path.default.dirname(file), {
     retentionDays: opts.retentionDays
   });
   return id;
@@ -301,6 +263,7 @@ async function findPreviousRecordFromArtifacts(octokit, { owner, repo }, month) 
   );
   const what = `Artifact ${name} (id ${newest.id})`;
   const fix = "Delete it in the run page of the Actions tab, then re-run.";
+  const { readSingleFileZip } = await import("./chunks/zip-AC67E12C.js");
   let record;
   try {
     const file = readSingleFileZip(new Uint8Array(zip));
@@ -433,7 +396,7 @@ function parseRetentionDays(value) {
   return days;
 }
 function tokenFile() {
-  return path2.join(process.env.RUNNER_TEMP || os.tmpdir(), "strava-lakehouse", "refresh-token");
+  return import_node_path2.default.join(process.env.RUNNER_TEMP || import_node_os.default.tmpdir(), "strava-lakehouse", "refresh-token");
 }
 function actionProgress() {
   let depth = 0;
@@ -530,6 +493,7 @@ function previousRecordFinder(github) {
   };
 }
 async function rotatedSinceInput(config) {
+  const { readRefreshToken } = await import("./chunks/token-store-C143119E.js");
   const saved = await readRefreshToken(config.strava.tokenFile);
   return saved && saved !== config.strava.refreshToken ? saved : void 0;
 }
@@ -553,12 +517,12 @@ async function writeBackRefreshToken(token, secretName, github) {
   }
 }
 async function writeRecordFiles(records) {
-  const root = path2.join(process.env.RUNNER_TEMP || os.tmpdir(), "strava-lakehouse");
+  const root = import_node_path2.default.join(process.env.RUNNER_TEMP || import_node_os.default.tmpdir(), "strava-lakehouse");
   const files = [];
   for (const r of records) {
-    const file = path2.join(root, runRecordKey(r.month, r.runId));
-    await fs.mkdir(path2.dirname(file), { recursive: true });
-    await fs.writeFile(file, `${JSON.stringify(r, null, 2)}
+    const file = import_node_path2.default.join(root, runRecordKey(r.month, r.runId));
+    await import_promises.default.mkdir(import_node_path2.default.dirname(file), { recursive: true });
+    await import_promises.default.writeFile(file, `${JSON.stringify(r, null, 2)}
 `);
     files.push(file);
   }

@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,10 +35,69 @@ const lazyUndiciForHttpClient = {
   },
 };
 
+// An ESM import of a built-in evaluates its whole namespace at start-up (on Node 24,
+// `import 'node:http'` loads undici, Node's fetch, with it); require() does not. Every import
+// statement of a built-in becomes a require() of it, one per importing module so that the
+// wrappers sit in their importers' chunks instead of a dozen chunks of their own.
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(b) {
+    const builtins = new Set(builtinModules);
+    b.onResolve({ filter: /^[\w:/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.kind !== 'import-statement' || !builtins.has(name)) return undefined;
+      const importer = path.relative(root, args.importer).split(path.sep).join('/');
+      return { path: `${importer} imports ${name}`, namespace: 'builtin-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require('node:${args.path.split(' imports ')[1]}');`,
+      loader: 'js',
+    }));
+  },
+};
+
+// @actions/core brings its OIDC client (an HTTP client) and platform details (@actions/exec,
+// child_process) into every start; this action uses neither. Declared free of side effects,
+// they are left out while nothing calls them.
+const unusedActionsCoreParts = {
+  name: 'unused-actions-core-parts',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(oidc-utils|platform)\.js$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/.test(args.importer)
+        ? { path: path.join(args.resolveDir, args.path), sideEffects: false }
+        : undefined,
+    );
+  },
+};
+
+// @actions/core's file commands use crypto only for the delimiter of an output's value
+// (randomUUID): crypto loads on the first output instead of at start-up.
+const lazyCryptoForFileCommands = {
+  name: 'lazy-crypto-for-file-commands',
+  setup(b) {
+    b.onResolve({ filter: /^crypto$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]lib[\\/]file-command\.js$/.test(args.importer)
+        ? { path: 'crypto-on-use', namespace: 'lazy-crypto' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
+      contents: "export const randomUUID = () => require('node:crypto').randomUUID();",
+      loader: 'js',
+    }));
+  },
+};
+
 fs.rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   metafile: true,
-  plugins: [lazyUndiciForHttpClient],
+  plugins: [
+    lazyUndiciForHttpClient,
+    lazyCryptoForFileCommands,
+    unusedActionsCoreParts,
+    builtinsThroughRequire,
+  ],
+  // A stand-in above that lacks what a new version of its importer uses fails the build.
+  logOverride: { 'import-is-undefined': 'error' },
   entryPoints: entries,
   outdir,
   bundle: true,

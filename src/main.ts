@@ -27,7 +27,6 @@ import {
 import { createGitHub, parseRepository, type GitHub, type Repo } from './runs/github.js';
 import { runRecordKey, type RunRecord } from './runs/record.js';
 import { checkSecretName, setRepoSecrets } from './runs/secrets.js';
-import { readRefreshToken } from './strava/token-store.js';
 
 /** The action's inputs, as action.yml names them. */
 export const Inputs = {
@@ -292,6 +291,7 @@ function previousRecordFinder(github: GitHubAccess) {
 
 /** The pipeline saves a rotated token to the token file first thing, so a failed run finds it there. */
 async function rotatedSinceInput(config: PipelineConfig): Promise<string | undefined> {
+  const { readRefreshToken } = await import('./strava/token-store.js');
   const saved = await readRefreshToken(config.strava.tokenFile);
   return saved && saved !== config.strava.refreshToken ? saved : undefined;
 }

@@ -2,7 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   openStore
-} from "./chunk-AFA62DC5.js";
+} from "./chunk-4A68497C.js";
 import {
   GOLD,
   TABLES

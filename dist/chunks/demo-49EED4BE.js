@@ -4,16 +4,17 @@ import {
   printRecords
 } from "./chunk-531411FB.js";
 import {
+  runPipeline
+} from "./chunk-223D2480.js";
+import {
   readGoldSummary
 } from "./chunk-9A370967.js";
+import "./chunk-4A68497C.js";
 import {
   buildConfig
-} from "./chunk-69029B53.js";
-import {
-  runPipeline
-} from "./chunk-554FC36E.js";
-import "./chunk-AFA62DC5.js";
+} from "./chunk-D6111358.js";
 import "./chunk-2A3800A9.js";
+import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-2FC2833A.js";
 import "./chunk-99BC1E63.js";
@@ -21,16 +22,62 @@ import {
   monthOf
 } from "./chunk-328A68CB.js";
 import "./chunk-06F01416.js";
-import "./chunk-B9CF76D1.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-B9CF76D1.js";
+
+// builtin-require:src/cli/demo.ts imports fs/promises
+var require_promises = __commonJS({
+  "builtin-require:src/cli/demo.ts imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+// builtin-require:src/cli/demo.ts imports os
+var require_demo = __commonJS({
+  "builtin-require:src/cli/demo.ts imports os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
+// builtin-require:src/cli/demo.ts imports path
+var require_demo2 = __commonJS({
+  "builtin-require:src/cli/demo.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin-require:src/simulator/server.ts imports crypto
+var require_server = __commonJS({
+  "builtin-require:src/simulator/server.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin-require:src/simulator/server.ts imports http
+var require_server2 = __commonJS({
+  "builtin-require:src/simulator/server.ts imports http"(exports, module) {
+    module.exports = __require("node:http");
+  }
+});
+
+// builtin-require:src/simulator/oauth.ts imports crypto
+var require_oauth = __commonJS({
+  "builtin-require:src/simulator/oauth.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
 
 // src/cli/demo.ts
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+var import_promises = __toESM(require_promises(), 1);
+var import_node_os = __toESM(require_demo(), 1);
+var import_node_path = __toESM(require_demo2(), 1);
 
 // src/simulator/server.ts
-import { randomUUID } from "node:crypto";
-import http from "node:http";
+var import_node_crypto2 = __toESM(require_server(), 1);
+var import_node_http = __toESM(require_server2(), 1);
 
 // src/simulator/athlete.ts
 var RECORDED_ATHLETE = {
@@ -134,9 +181,9 @@ function sameItems(a, b) {
 }
 
 // src/simulator/oauth.ts
-import { randomBytes } from "node:crypto";
+var import_node_crypto = __toESM(require_oauth(), 1);
 var ACCESS_TOKEN_TTL_S = 6 * 3600;
-var newToken = () => randomBytes(20).toString("hex");
+var newToken = () => (0, import_node_crypto.randomBytes)(20).toString("hex");
 var KNOWN_SCOPES = /* @__PURE__ */ new Set([
   "read",
   "read_all",
@@ -63702,7 +63749,7 @@ async function startSimulator(opts = {}) {
     entry.status = status;
     res.writeHead(status, {
       "content-type": CONTENT_TYPE,
-      "x-request-id": randomUUID(),
+      "x-request-id": (0, import_node_crypto2.randomUUID)(),
       ...headers
     });
     res.end(JSON.stringify(body));
@@ -63769,7 +63816,7 @@ async function startSimulator(opts = {}) {
     const answer = oauth.token(form);
     send(res, entry, answer.status, answer.body);
   };
-  const server = http.createServer((req, res) => {
+  const server = import_node_http.default.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://simulator");
     const entry = {
       at: now().getTime(),
@@ -63858,14 +63905,14 @@ async function runDemo(opts) {
   const from = months[0];
   const to = months[months.length - 1];
   const sim = await startSimulator({ activities, ...DEMO_CLIENT });
-  const tokenDir = await fs.mkdtemp(path.join(os.tmpdir(), "strava-lakehouse-demo-"));
+  const tokenDir = await import_promises.default.mkdtemp(import_node_path.default.join(import_node_os.default.tmpdir(), "strava-lakehouse-demo-"));
   try {
     const raw = {
       from,
       to,
       warehouse: opts.warehouse ?? "./lakehouse-demo",
       apiUrl: sim.url,
-      tokenFile: path.join(tokenDir, "refresh-token"),
+      tokenFile: import_node_path.default.join(tokenDir, "refresh-token"),
       ...DEMO_CLIENT
     };
     const config = buildConfig(raw, CLI_LABELS);
@@ -63890,7 +63937,7 @@ Look inside: node dist/cli.js inspect --warehouse ${config.warehouse}
     return 0;
   } finally {
     await sim.close();
-    await fs.rm(tokenDir, { recursive: true, force: true });
+    await import_promises.default.rm(tokenDir, { recursive: true, force: true });
   }
 }
 function renderMonthTable(gold) {

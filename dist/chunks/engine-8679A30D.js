@@ -15,7 +15,32 @@ import {
   ConfigError,
   DatabricksError
 } from "./chunk-06F01416.js";
-import "./chunk-B9CF76D1.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-B9CF76D1.js";
+
+// builtin-require:src/lakehouse/databricks/statements.ts imports fs
+var require_statements = __commonJS({
+  "builtin-require:src/lakehouse/databricks/statements.ts imports fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
+// builtin-require:src/lakehouse/databricks/statements.ts imports path
+var require_statements2 = __commonJS({
+  "builtin-require:src/lakehouse/databricks/statements.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin-require:src/lakehouse/databricks/statements.ts imports url
+var require_statements3 = __commonJS({
+  "builtin-require:src/lakehouse/databricks/statements.ts imports url"(exports, module) {
+    module.exports = __require("node:url");
+  }
+});
 
 // src/lakehouse/databricks/sql-text.ts
 function segments(sql) {
@@ -257,9 +282,9 @@ async function openSession(client, config, progress, wait = DEFAULT_WAIT) {
 }
 
 // src/lakehouse/databricks/statements.ts
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+var import_node_fs = __toESM(require_statements(), 1);
+var import_node_path = __toESM(require_statements2(), 1);
+var import_node_url = __toESM(require_statements3(), 1);
 var SQL_FILES = {
   createSchema: "00_create_schema.sql",
   createBronze: "01_create_bronze.sql",
@@ -340,13 +365,13 @@ function statement(file, template, available, placeholders, target, months) {
     months
   };
 }
-function findSqlDir(from = path.dirname(fileURLToPath(import.meta.url))) {
+function findSqlDir(from = import_node_path.default.dirname((0, import_node_url.fileURLToPath)(import.meta.url))) {
   const tried = [];
-  for (let dir = from, depth = 0; depth < 6; dir = path.dirname(dir), depth++) {
-    const candidate = path.join(dir, "sql");
-    if (fs.existsSync(path.join(candidate, SQL_FILES.createSchema))) return candidate;
+  for (let dir = from, depth = 0; depth < 6; dir = import_node_path.default.dirname(dir), depth++) {
+    const candidate = import_node_path.default.join(dir, "sql");
+    if (import_node_fs.default.existsSync(import_node_path.default.join(candidate, SQL_FILES.createSchema))) return candidate;
     tried.push(candidate);
-    if (path.dirname(dir) === dir) break;
+    if (import_node_path.default.dirname(dir) === dir) break;
   }
   throw new DatabricksError(
     `The Databricks statements (sql/*.sql) were not found; looked in ${tried.join(", ")}.`,
@@ -356,9 +381,9 @@ function findSqlDir(from = path.dirname(fileURLToPath(import.meta.url))) {
 function loadSqlTexts(dir = findSqlDir()) {
   const texts = {};
   for (const file of Object.values(SQL_FILES)) {
-    const full = path.join(dir, file);
+    const full = import_node_path.default.join(dir, file);
     try {
-      texts[file] = fs.readFileSync(full, "utf8");
+      texts[file] = import_node_fs.default.readFileSync(full, "utf8");
     } catch (err) {
       throw new DatabricksError(
         `Cannot read the Databricks statement ${full}: ${err.message}.`,

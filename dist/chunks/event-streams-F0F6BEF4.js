@@ -19,7 +19,7 @@ import {
   iterableToReadableStream,
   readableStreamToIterable,
   resolveEventStreamSerdeConfig
-} from "./chunk-0B7ACEA7.js";
+} from "./chunk-7F959449.js";
 import "./chunk-B9CF76D1.js";
 init_event_streams();
 export {

@@ -4,9 +4,10 @@ import {
   batchesOf,
   newRunId,
   runPipeline
-} from "./chunk-554FC36E.js";
-import "./chunk-AFA62DC5.js";
+} from "./chunk-223D2480.js";
+import "./chunk-4A68497C.js";
 import "./chunk-2A3800A9.js";
+import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-2FC2833A.js";
 import "./chunk-99BC1E63.js";

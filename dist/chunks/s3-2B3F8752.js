@@ -94,7 +94,7 @@ import {
   translateTraits,
   v4,
   writeKey
-} from "./chunk-0B7ACEA7.js";
+} from "./chunk-7F959449.js";
 import {
   StoreError
 } from "./chunk-06F01416.js";
@@ -4755,12 +4755,19 @@ var init_partition = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/isStreamingPayload/isStreamingPayload.js imports stream
+var require_isStreamingPayload = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/isStreamingPayload/isStreamingPayload.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/isStreamingPayload/isStreamingPayload.js
-import { Readable } from "node:stream";
-var isStreamingPayload;
+var import_node_stream, isStreamingPayload;
 var init_isStreamingPayload = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/isStreamingPayload/isStreamingPayload.js"() {
-    isStreamingPayload = (request) => request?.body instanceof Readable || typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream;
+    import_node_stream = __toESM(require_isStreamingPayload());
+    isStreamingPayload = (request) => request?.body instanceof import_node_stream.Readable || typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream;
   }
 });
 
@@ -5986,19 +5993,40 @@ var init_user_agent_middleware = __esm({
   }
 });
 
+// builtin-require:node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/defaultUserAgent.js imports os
+var require_defaultUserAgent = __commonJS({
+  "builtin-require:node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/defaultUserAgent.js imports os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
+// builtin-require:node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/defaultUserAgent.js imports process
+var require_defaultUserAgent2 = __commonJS({
+  "builtin-require:node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/defaultUserAgent.js imports process"(exports, module) {
+    module.exports = __require("node:process");
+  }
+});
+
+// builtin-require:node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/getRuntimeUserAgentPair.js imports process
+var require_getRuntimeUserAgentPair = __commonJS({
+  "builtin-require:node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/getRuntimeUserAgentPair.js imports process"(exports, module) {
+    module.exports = __require("node:process");
+  }
+});
+
 // node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/getRuntimeUserAgentPair.js
-import { versions } from "node:process";
-var getRuntimeUserAgentPair;
+var import_node_process, getRuntimeUserAgentPair;
 var init_getRuntimeUserAgentPair = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/getRuntimeUserAgentPair.js"() {
+    import_node_process = __toESM(require_getRuntimeUserAgentPair());
     getRuntimeUserAgentPair = () => {
       const runtimesToCheck = ["deno", "bun", "llrt"];
       for (const runtime of runtimesToCheck) {
-        if (versions[runtime]) {
-          return [`md/${runtime}`, versions[runtime]];
+        if (import_node_process.versions[runtime]) {
+          return [`md/${runtime}`, import_node_process.versions[runtime]];
         }
       }
-      return ["md/nodejs", versions.node];
+      return ["md/nodejs", import_node_process.versions.node];
     };
   }
 });
@@ -6028,11 +6056,11 @@ var init_is_crt_available = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/defaultUserAgent.js
-import { platform, release } from "node:os";
-import { env } from "node:process";
-var createDefaultUserAgentProvider, defaultUserAgent;
+var import_node_os, import_node_process2, createDefaultUserAgentProvider, defaultUserAgent;
 var init_defaultUserAgent = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-node/defaultUserAgent.js"() {
+    import_node_os = __toESM(require_defaultUserAgent());
+    import_node_process2 = __toESM(require_defaultUserAgent2());
     init_getRuntimeUserAgentPair();
     init_is_crt_available();
     init_crt_availability();
@@ -6042,7 +6070,7 @@ var init_defaultUserAgent = __esm({
         const sections = [
           ["aws-sdk-js", clientVersion],
           ["ua", "2.1"],
-          [`os/${platform()}`, release()],
+          [`os/${(0, import_node_os.platform)()}`, (0, import_node_os.release)()],
           ["lang/js"],
           runtimeUserAgentPair
         ];
@@ -6053,8 +6081,8 @@ var init_defaultUserAgent = __esm({
         if (serviceId) {
           sections.push([`api/${serviceId}`, clientVersion]);
         }
-        if (env.AWS_EXECUTION_ENV) {
-          sections.push([`exec-env/${env.AWS_EXECUTION_ENV}`]);
+        if (import_node_process2.env.AWS_EXECUTION_ENV) {
+          sections.push([`exec-env/${import_node_process2.env.AWS_EXECUTION_ENV}`]);
         }
         const appId = await config?.userAgentAppId?.();
         const resolvedUserAgent = appId ? [...sections, [`app/${appId}`]] : [...sections];
@@ -8273,13 +8301,21 @@ var init_s3ExpressHttpSigningMiddleware = __esm({
   }
 });
 
+// builtin-require:node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/to-stream/toStream.js imports stream
+var require_toStream = __commonJS({
+  "builtin-require:node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/to-stream/toStream.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
 // node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/to-stream/toStream.js
-import { Readable as Readable2 } from "node:stream";
 function toStream(bytes) {
-  return Readable2.from(Buffer.from(bytes));
+  return import_node_stream2.Readable.from(Buffer.from(bytes));
 }
+var import_node_stream2;
 var init_toStream = __esm({
   "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/to-stream/toStream.js"() {
+    import_node_stream2 = __toESM(require_toStream());
   }
 });
 
@@ -17713,8 +17749,14 @@ var init_Sha1Js = __esm({
   }
 });
 
+// builtin-require:node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha1/Sha1Node.js imports crypto
+var require_Sha1Node = __commonJS({
+  "builtin-require:node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha1/Sha1Node.js imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha1/Sha1Node.js
-import { createHash, createHmac } from "node:crypto";
 function buildNativeClass() {
   return class Sha1Node {
     digestLength = 20;
@@ -17748,7 +17790,7 @@ function buildNativeClass() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac("sha1", toBuffer(this.secret)) : createHash("sha1");
+      return this.secret ? (0, import_node_crypto.createHmac)("sha1", toBuffer(this.secret)) : (0, import_node_crypto.createHash)("sha1");
     }
   };
 }
@@ -17761,13 +17803,14 @@ function toBuffer(data) {
   }
   return Buffer.from(data);
 }
-var hasNativeCrypto, Sha1Node;
+var import_node_crypto, hasNativeCrypto, Sha1Node;
 var init_Sha1Node = __esm({
   "node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha1/Sha1Node.js"() {
+    import_node_crypto = __toESM(require_Sha1Node());
     init_Sha1Js();
     hasNativeCrypto = (() => {
       try {
-        createHash("sha1");
+        (0, import_node_crypto.createHash)("sha1");
         return true;
       } catch {
         return false;
@@ -17850,6 +17893,13 @@ var init_Sha1WebCrypto = __esm({
         this.pendingBytes = 0;
       }
     };
+  }
+});
+
+// builtin-require:node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha512/Sha512.js imports crypto
+var require_Sha512 = __commonJS({
+  "builtin-require:node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha512/Sha512.js imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
   }
 });
 
@@ -18291,11 +18341,10 @@ var init_Sha512Js = __esm({
 });
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha512/Sha512.js
-import { createHash as createHash2, createHmac as createHmac2 } from "node:crypto";
 function detectNative() {
   if (nativeSupported === void 0) {
     try {
-      createHash2("sha512");
+      (0, import_node_crypto2.createHash)("sha512");
       nativeSupported = true;
     } catch {
       nativeSupported = false;
@@ -18312,9 +18361,10 @@ function toBuffer2(data) {
   }
   return Buffer.from(data);
 }
-var nativeSupported, Sha512;
+var import_node_crypto2, nativeSupported, Sha512;
 var init_Sha512 = __esm({
   "node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha512/Sha512.js"() {
+    import_node_crypto2 = __toESM(require_Sha512());
     init_Sha512Js();
     Sha512 = class extends Sha512Js {
       native;
@@ -18359,7 +18409,7 @@ var init_Sha512 = __esm({
         this.nativeFinished = false;
       }
       createNative() {
-        return this.nativeSecret !== void 0 ? createHmac2("sha512", toBuffer2(this.nativeSecret)) : createHash2("sha512");
+        return this.nativeSecret !== void 0 ? (0, import_node_crypto2.createHmac)("sha512", toBuffer2(this.nativeSecret)) : (0, import_node_crypto2.createHash)("sha512");
       }
     };
   }
@@ -28277,9 +28327,16 @@ var require_dist_cjs16 = __commonJS({
   }
 });
 
+// builtin-require:src/landing/s3.ts imports timers/promises
+var require_promises = __commonJS({
+  "builtin-require:src/landing/s3.ts imports timers/promises"(exports, module) {
+    module.exports = __require("node:timers/promises");
+  }
+});
+
 // src/landing/s3.ts
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
-import { setTimeout as sleep } from "node:timers/promises";
+var import_promises = __toESM(require_promises(), 1);
 var CONFLICT_RETRIES = 5;
 var CONFLICT_BACKOFF_MS = 100;
 var S3Store = class {
@@ -28349,7 +28406,7 @@ var S3Store = class {
         if (errorName(err) !== "ConditionalRequestConflict" || attempt > CONFLICT_RETRIES) {
           throw this.error("PutObject", key, err);
         }
-        await sleep(CONFLICT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
+        await (0, import_promises.setTimeout)(CONFLICT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random()));
       }
     }
   }

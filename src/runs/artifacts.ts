@@ -1,15 +1,14 @@
 /**
  * Run records as workflow artifacts. Each month's record is uploaded as the artifact
  * `strava-lakehouse-YYYY-MM`; a later run finds the newest earlier one through the REST API,
- * since the artifact client sees other runs only by their run id. @actions/artifact is loaded
- * on first use, so the action pays for it only when it uploads.
+ * since the artifact client sees other runs only by their run id. @actions/artifact and the zip
+ * reader (zlib) are loaded on first use, so the action pays for them only when it uses them.
  */
 import path from 'node:path';
 import { errorLine, GitHubError } from '../errors.js';
 import type { Month } from '../strava/months.js';
 import { callGitHub, type GitHub, type Repo } from './github.js';
 import type { RunRecord } from './record.js';
-import { readSingleFileZip } from './zip.js';
 
 export function artifactName(month: Month): string {
   return `strava-lakehouse-${month}`;
@@ -88,6 +87,7 @@ export async function findPreviousRecordFromArtifacts(
   );
   const what = `Artifact ${name} (id ${newest.id})`;
   const fix = 'Delete it in the run page of the Actions tab, then re-run.';
+  const { readSingleFileZip } = await import('./zip.js');
   let record: unknown;
   try {
     const file = readSingleFileZip(new Uint8Array(zip as ArrayBuffer));

@@ -4,10 +4,11 @@
  * RUNNER_TEMP, against the Strava simulator (which rotates the refresh token on every refresh),
  * the fake GitHub REST API and a folder warehouse.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/runs/record.js';
 import {
@@ -307,6 +308,47 @@ describe('dist/index.js as the runner runs it', () => {
     expect(run.outputs['refresh-token']).toBe(rotated);
     expect(run.summary).toContain('> [!WARNING]');
     expectNoSecretLeaks(run);
+  });
+
+  it('loads no network, crypto, compression or process module before the inputs pass', () => {
+    // Node's own modules as the process ends, after failing on the first missing input. Output
+    // goes to a file: a pipe would load net for stdout, as it does on a runner.
+    const preload = path.join(tmp, 'loaded-modules.mjs');
+    const listFile = path.join(tmp, 'loaded-modules.txt');
+    const logFile = path.join(tmp, 'no-inputs.log');
+    fs.writeFileSync(
+      preload,
+      `import fs from 'node:fs';\nprocess.on('exit', () => fs.writeFileSync(${JSON.stringify(listFile)}, process.moduleLoadList.join('\\n')));\n`,
+    );
+    const log = fs.openSync(logFile, 'w');
+    const child = spawnSync(
+      process.execPath,
+      ['--import', pathToFileURL(preload).href, path.join(bundleDir, 'index.js')],
+      { env: { PATH: process.env.PATH, HOME: tmp }, stdio: ['ignore', log, log] },
+    );
+    fs.closeSync(log);
+    expect(child.status).toBe(1);
+    expect(fs.readFileSync(logFile, 'utf8')).toMatch(/^::error::Input "strava-client-id"/m);
+    const loaded = fs
+      .readFileSync(listFile, 'utf8')
+      .split('\n')
+      .filter((m) => m.startsWith('NativeModule '))
+      .map((m) => m.slice('NativeModule '.length));
+    expect(loaded).toContain('fs'); // the list is the real one
+    const heavy = [
+      'internal/deps/undici/undici', // fetch
+      'http',
+      'https',
+      'http2',
+      'net',
+      'tls',
+      'dns',
+      'crypto',
+      'zlib',
+      'child_process',
+      'worker_threads',
+    ];
+    expect(loaded.filter((m) => heavy.includes(m))).toEqual([]);
   });
 
   it('fails fast, naming the input, when a required input is missing', async () => {

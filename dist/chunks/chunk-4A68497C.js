@@ -29,8 +29,51 @@ import {
 import {
   __commonJS,
   __export,
+  __require,
   __toESM
 } from "./chunk-B9CF76D1.js";
+
+// builtin-require:src/landing/open.ts imports path
+var require_open = __commonJS({
+  "builtin-require:src/landing/open.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin-require:src/landing/folder.ts imports crypto
+var require_folder = __commonJS({
+  "builtin-require:src/landing/folder.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin-require:src/landing/folder.ts imports fs/promises
+var require_promises = __commonJS({
+  "builtin-require:src/landing/folder.ts imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+// builtin-require:src/landing/folder.ts imports path
+var require_folder2 = __commonJS({
+  "builtin-require:src/landing/folder.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin-require:src/lakehouse/delta/table.ts imports crypto
+var require_table = __commonJS({
+  "builtin-require:src/lakehouse/delta/table.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin-require:src/lakehouse/delta/table.ts imports timers/promises
+var require_promises2 = __commonJS({
+  "builtin-require:src/lakehouse/delta/table.ts imports timers/promises"(exports, module) {
+    module.exports = __require("node:timers/promises");
+  }
+});
 
 // node_modules/apache-arrow/node_modules/flatbuffers/js/constants.js
 var require_constants = __commonJS({
@@ -881,24 +924,52 @@ var require_flatbuffers = __commonJS({
   }
 });
 
+// builtin-require:src/lakehouse/delta/parquet.ts imports fs
+var require_parquet = __commonJS({
+  "builtin-require:src/lakehouse/delta/parquet.ts imports fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
+// builtin-require:src/lakehouse/delta/parquet.ts imports module
+var require_parquet2 = __commonJS({
+  "builtin-require:src/lakehouse/delta/parquet.ts imports module"(exports, module) {
+    module.exports = __require("node:module");
+  }
+});
+
+// builtin-require:src/lakehouse/delta/metadata.ts imports crypto
+var require_metadata = __commonJS({
+  "builtin-require:src/lakehouse/delta/metadata.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin-require:src/lakehouse/delta/paths.ts imports crypto
+var require_paths = __commonJS({
+  "builtin-require:src/lakehouse/delta/paths.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
 // src/landing/open.ts
-import path2 from "node:path";
+var import_node_path2 = __toESM(require_open(), 1);
 
 // src/landing/folder.ts
-import { randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
+var import_node_crypto = __toESM(require_folder(), 1);
+var import_promises = __toESM(require_promises(), 1);
+var import_node_path = __toESM(require_folder2(), 1);
 var TEMP_FILE = /^\..+\.[0-9a-f]{16}\.tmp$/;
 var FolderStore = class {
   root;
   constructor(root) {
-    if (!path.isAbsolute(root)) {
+    if (!import_node_path.default.isAbsolute(root)) {
       throw new StoreError(
         `Folder store root "${root}" is not an absolute path.`,
         "Resolve the warehouse folder before opening it."
       );
     }
-    this.root = path.normalize(root);
+    this.root = import_node_path.default.normalize(root);
   }
   uri(key) {
     return this.pathOf(key);
@@ -906,7 +977,7 @@ var FolderStore = class {
   async get(key) {
     const file = this.pathOf(key);
     try {
-      const data = await fs.readFile(file);
+      const data = await import_promises.default.readFile(file);
       return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     } catch (err) {
       if (isMissing(err)) return void 0;
@@ -917,7 +988,7 @@ var FolderStore = class {
     const file = this.pathOf(key);
     const temp = await this.writeTemp(file, body);
     try {
-      await fs.rename(temp, file);
+      await import_promises.default.rename(temp, file);
     } catch (err) {
       await removeQuietly(temp);
       throw storeError("write", file, err);
@@ -927,7 +998,7 @@ var FolderStore = class {
     const file = this.pathOf(key);
     const temp = await this.writeTemp(file, body);
     try {
-      await fs.link(temp, file);
+      await import_promises.default.link(temp, file);
       return true;
     } catch (err) {
       if (err.code === "EEXIST") return false;
@@ -939,7 +1010,7 @@ var FolderStore = class {
   async head(key) {
     const file = this.pathOf(key);
     try {
-      const stat = await fs.stat(file);
+      const stat = await import_promises.default.stat(file);
       if (!stat.isFile()) return void 0;
       return { key, size: stat.size, lastModified: stat.mtime };
     } catch (err) {
@@ -956,7 +1027,7 @@ var FolderStore = class {
   async delete(key) {
     const file = this.pathOf(key);
     try {
-      await fs.rm(file, { force: true });
+      await import_promises.default.rm(file, { force: true });
     } catch (err) {
       throw storeError("delete", file, err);
     }
@@ -965,7 +1036,7 @@ var FolderStore = class {
     const dir = dirKey ? this.pathOf(dirKey.slice(0, -1)) : this.root;
     let entries;
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = await import_promises.default.readdir(dir, { withFileTypes: true });
     } catch (err) {
       if (isMissing(err)) return;
       throw storeError("list", dir, err);
@@ -985,9 +1056,9 @@ var FolderStore = class {
     );
   }
   async writeTemp(file, body) {
-    const temp = path.join(
-      path.dirname(file),
-      `.${path.basename(file)}.${randomBytes(8).toString("hex")}.tmp`
+    const temp = import_node_path.default.join(
+      import_node_path.default.dirname(file),
+      `.${import_node_path.default.basename(file)}.${(0, import_node_crypto.randomBytes)(8).toString("hex")}.tmp`
     );
     try {
       await createFile(temp, body);
@@ -1005,16 +1076,16 @@ var FolderStore = class {
         'Keys are "/"-separated paths without empty, "." or ".." segments.'
       );
     }
-    return path.join(this.root, ...segments);
+    return import_node_path.default.join(this.root, ...segments);
   }
 };
 async function createFile(file, body) {
   try {
-    await fs.writeFile(file, body, { flag: "wx" });
+    await import_promises.default.writeFile(file, body, { flag: "wx" });
   } catch (err) {
     if (err.code !== "ENOENT") throw err;
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, body, { flag: "wx" });
+    await import_promises.default.mkdir(import_node_path.default.dirname(file), { recursive: true });
+    await import_promises.default.writeFile(file, body, { flag: "wx" });
   }
 }
 function isMissing(err) {
@@ -1022,7 +1093,7 @@ function isMissing(err) {
   return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
 }
 async function removeQuietly(file) {
-  await fs.rm(file, { force: true }).catch(() => void 0);
+  await import_promises.default.rm(file, { force: true }).catch(() => void 0);
 }
 var HINTS = {
   EACCES: "Check that this user may read and write the warehouse folder.",
@@ -1046,7 +1117,7 @@ async function openStore(warehouse, s3 = {}) {
     const { S3Store } = await import("./s3-2B3F8752.js");
     return new S3Store(warehouse, s3);
   }
-  return new FolderStore(path2.resolve(warehouse));
+  return new FolderStore(import_node_path2.default.resolve(warehouse));
 }
 
 // src/concurrency.ts
@@ -1101,8 +1172,8 @@ var TaskPool = class {
 };
 
 // src/lakehouse/delta/table.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
+var import_node_crypto4 = __toESM(require_table(), 1);
+var import_promises2 = __toESM(require_promises2(), 1);
 
 // node_modules/apache-arrow/io/adapters.mjs
 init_tslib_es6();
@@ -13690,8 +13761,8 @@ function arrowToRows(table, fields) {
 }
 
 // src/lakehouse/delta/parquet.ts
-import fs2 from "node:fs";
-import { createRequire } from "node:module";
+var import_node_fs = __toESM(require_parquet(), 1);
+var import_node_module = __toESM(require_parquet2(), 1);
 
 // node_modules/parquet-wasm/esm/parquet_wasm.js
 var ColumnChunkMetaData = class _ColumnChunkMetaData {
@@ -16080,12 +16151,12 @@ function init() {
   const candidates = [
     () => new URL(`./${WASM_FILE}`, import.meta.url),
     () => new URL(`../${WASM_FILE}`, import.meta.url),
-    () => createRequire(import.meta.url).resolve(`parquet-wasm/esm/${WASM_FILE}`)
+    () => (0, import_node_module.createRequire)(import.meta.url).resolve(`parquet-wasm/esm/${WASM_FILE}`)
   ];
   for (const candidate of candidates) {
     let bytes;
     try {
-      bytes = fs2.readFileSync(candidate());
+      bytes = import_node_fs.default.readFileSync(candidate());
     } catch {
       continue;
     }
@@ -16313,10 +16384,10 @@ function readCheckpoint(bytes, what) {
 }
 
 // src/lakehouse/delta/metadata.ts
-import { randomUUID } from "node:crypto";
+var import_node_crypto2 = __toESM(require_metadata(), 1);
 function newMetadata(def, now) {
   return {
-    id: randomUUID(),
+    id: (0, import_node_crypto2.randomUUID)(),
     format: { provider: "parquet", options: {} },
     schemaString: schemaString(def),
     partitionColumns: [...def.partitionColumns],
@@ -16354,7 +16425,7 @@ function metadataUpdate(def, current) {
 }
 
 // src/lakehouse/delta/paths.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
+var import_node_crypto3 = __toESM(require_paths(), 1);
 var NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 function escapeSegment(value) {
   return Array.from(Buffer.from(value, "utf8"), (byte) => {
@@ -16367,7 +16438,7 @@ function newDataFilePath(partitionColumns, partitionValues, compression) {
     const v = partitionValues[c];
     return `${escapeSegment(c)}=${v === null || v === void 0 || v === "" ? NULL_PARTITION : escapeSegment(v)}/`;
   });
-  return `${dirs.join("")}part-00000-${randomUUID2()}.c000.${compression}.parquet`;
+  return `${dirs.join("")}part-00000-${(0, import_node_crypto3.randomUUID)()}.c000.${compression}.parquet`;
 }
 var encodeAddPath = (path3) => encodeURI(path3);
 function dataFileKey(tablePath, addPath) {
@@ -16627,7 +16698,7 @@ var DeltaTable = class {
           "Re-run once the other runs on this warehouse have finished."
         );
       }
-      await sleep(backoff(attempt));
+      await (0, import_promises2.setTimeout)(backoff(attempt));
     }
   }
   /**
@@ -16692,7 +16763,7 @@ var DeltaTable = class {
         numRemovedFiles: String(plan.remove.length)
       },
       engineInfo: `strava-lakehouse/${VERSION}`,
-      txnId: randomUUID3(),
+      txnId: (0, import_node_crypto4.randomUUID)(),
       ...info.runId ? { runId: info.runId } : {},
       ...info.month ? { month: info.month } : {}
     };

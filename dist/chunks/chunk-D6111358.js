@@ -6,11 +6,37 @@ import {
 import {
   ConfigError
 } from "./chunk-06F01416.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-B9CF76D1.js";
+
+// builtin-require:src/config.ts imports fs
+var require_config = __commonJS({
+  "builtin-require:src/config.ts imports fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
+// builtin-require:src/config.ts imports os
+var require_config2 = __commonJS({
+  "builtin-require:src/config.ts imports os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
+// builtin-require:src/config.ts imports path
+var require_config3 = __commonJS({
+  "builtin-require:src/config.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
 
 // src/config.ts
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+var import_node_fs = __toESM(require_config(), 1);
+var import_node_os = __toESM(require_config2(), 1);
+var import_node_path = __toESM(require_config3(), 1);
 var ENGINES = ["embedded", "databricks"];
 var DATABRICKS_TABLE_LOCATIONS = [
   "external",
@@ -19,8 +45,8 @@ var DATABRICKS_TABLE_LOCATIONS = [
 var DEFAULT_WAREHOUSE = "./lakehouse";
 var DEFAULT_API_URL = "https://www.strava.com";
 function defaultTokenFile(env = process.env) {
-  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), ".config");
-  return path.join(base, "strava-lakehouse", "refresh-token");
+  const base = env.XDG_CONFIG_HOME || import_node_path.default.join(import_node_os.default.homedir(), ".config");
+  return import_node_path.default.join(base, "strava-lakehouse", "refresh-token");
 }
 var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 function parseWarehouse(value, label) {
@@ -117,7 +143,7 @@ function buildConfig(raw, labels, opts = {}) {
     refreshToken: raw.refreshToken?.trim() ?? "",
     tokenFile: raw.tokenFile?.trim() || opts.tokenFileDefault || defaultTokenFile()
   };
-  if (needStrava && !strava.refreshToken && !fs.existsSync(strava.tokenFile)) {
+  if (needStrava && !strava.refreshToken && !import_node_fs.default.existsSync(strava.tokenFile)) {
     throw new ConfigError(
       `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
       "Set it to a refresh token with the activity:read_all scope (see the README)."

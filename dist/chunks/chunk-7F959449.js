@@ -3,6 +3,7 @@ import {
   __commonJS,
   __esm,
   __export,
+  __require,
   __toESM
 } from "./chunk-B9CF76D1.js";
 
@@ -33,6 +34,27 @@ var init_blobHasher = __esm({
       });
       return hash.digest();
     };
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/fileStreamHasher.js imports fs
+var require_fileStreamHasher = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/fileStreamHasher.js imports fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/HashCalculator.js imports stream
+var require_HashCalculator = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/HashCalculator.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/index.js imports crypto
+var require_serde = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/index.js imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
   }
 });
 
@@ -1259,11 +1281,18 @@ var init_hex_encoding = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-body-length/calculateBodyLength.js imports fs
+var require_calculateBodyLength = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-body-length/calculateBodyLength.js imports fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/serde/util-body-length/calculateBodyLength.js
-import { ReadStream, fstatSync, lstatSync } from "node:fs";
-var calculateBodyLength;
+var import_node_fs, calculateBodyLength;
 var init_calculateBodyLength = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-body-length/calculateBodyLength.js"() {
+    import_node_fs = __toESM(require_calculateBodyLength());
     calculateBodyLength = (body) => {
       if (!body) {
         return 0;
@@ -1276,11 +1305,11 @@ var init_calculateBodyLength = __esm({
         return body.size;
       } else if (typeof body.start === "number" && typeof body.end === "number") {
         return body.end + 1 - body.start;
-      } else if (body instanceof ReadStream) {
+      } else if (body instanceof import_node_fs.ReadStream) {
         if (body.path != null) {
-          return lstatSync(body.path).size;
+          return (0, import_node_fs.lstatSync)(body.path).size;
         } else if (typeof body.fd === "number") {
-          return fstatSync(body.fd).size;
+          return (0, import_node_fs.fstatSync)(body.fd).size;
         }
       }
       throw new Error(`Body Length computation failed for ${body}`);
@@ -1582,12 +1611,26 @@ var init_types = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js imports os
+var require_getHomeDir = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js imports os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js imports path
+var require_getHomeDir2 = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js
-import { homedir } from "node:os";
-import { sep } from "node:path";
-var homeDirCache, getHomeDirCacheKey, getHomeDir;
+var import_node_os, import_node_path, homeDirCache, getHomeDirCacheKey, getHomeDir;
 var init_getHomeDir = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js"() {
+    import_node_os = __toESM(require_getHomeDir());
+    import_node_path = __toESM(require_getHomeDir2());
     homeDirCache = {};
     getHomeDirCacheKey = () => {
       if (process && process.geteuid) {
@@ -1596,7 +1639,7 @@ var init_getHomeDir = __esm({
       return "DEFAULT";
     };
     getHomeDir = () => {
-      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${sep}` } = process.env;
+      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${import_node_path.sep}` } = process.env;
       if (HOME) {
         return HOME;
       }
@@ -1608,7 +1651,7 @@ var init_getHomeDir = __esm({
       }
       const homeDirCacheKey = getHomeDirCacheKey();
       if (!homeDirCache[homeDirCacheKey]) {
-        homeDirCache[homeDirCacheKey] = homedir();
+        homeDirCache[homeDirCacheKey] = (0, import_node_os.homedir)();
       }
       return homeDirCache[homeDirCacheKey];
     };
@@ -1625,26 +1668,47 @@ var init_getProfileName = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js imports crypto
+var require_getSSOTokenFilepath = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js imports path
+var require_getSSOTokenFilepath2 = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-import { createHash } from "node:crypto";
-import { join } from "node:path";
-var getSSOTokenFilepath;
+var import_node_crypto, import_node_path2, getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
+    import_node_crypto = __toESM(require_getSSOTokenFilepath());
+    import_node_path2 = __toESM(require_getSSOTokenFilepath2());
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
-      const hasher = createHash("sha1");
+      const hasher = (0, import_node_crypto.createHash)("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return join(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return (0, import_node_path2.join)(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js imports fs/promises
+var require_promises = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js
-import { readFile } from "node:fs/promises";
-var tokenIntercept, getSSOTokenFromFile;
+var import_promises, tokenIntercept, getSSOTokenFromFile;
 var init_getSSOTokenFromFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js"() {
+    import_promises = __toESM(require_promises());
     init_getSSOTokenFilepath();
     tokenIntercept = {};
     getSSOTokenFromFile = async (id) => {
@@ -1652,7 +1716,7 @@ var init_getSSOTokenFromFile = __esm({
         return tokenIntercept[id];
       }
       const ssoTokenFilepath = getSSOTokenFilepath(id);
-      const ssoTokenText = await readFile(ssoTokenFilepath, "utf8");
+      const ssoTokenText = await (0, import_promises.readFile)(ssoTokenFilepath, "utf8");
       return JSON.parse(ssoTokenText);
     };
   }
@@ -1663,6 +1727,13 @@ var CONFIG_PREFIX_SEPARATOR;
 var init_constants = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/constants.js"() {
     CONFIG_PREFIX_SEPARATOR = ".";
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js imports path
+var require_loadSharedConfigFiles = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js imports path"(exports, module) {
+    module.exports = __require("node:path");
   }
 });
 
@@ -1689,25 +1760,39 @@ var init_getConfigData = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js imports path
+var require_getConfigFilepath = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-import { join as join2 } from "node:path";
-var ENV_CONFIG_PATH, getConfigFilepath;
+var import_node_path3, ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
+    import_node_path3 = __toESM(require_getConfigFilepath());
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join2(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || (0, import_node_path3.join)(getHomeDir(), ".aws", "config");
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js imports path
+var require_getCredentialsFilepath = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js imports path"(exports, module) {
+    module.exports = __require("node:path");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-import { join as join3 } from "node:path";
-var ENV_CREDENTIALS_PATH, getCredentialsFilepath;
+var import_node_path4, ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
+    import_node_path4 = __toESM(require_getCredentialsFilepath());
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join3(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || (0, import_node_path4.join)(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -1767,11 +1852,18 @@ var init_parseIni = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js imports fs/promises
+var require_promises2 = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js
-import { readFile as fsReadFile } from "node:fs/promises";
-var filePromises, fileIntercept, readFile2;
+var import_promises2, filePromises, fileIntercept, readFile2;
 var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
+    import_promises2 = __toESM(require_promises2());
     filePromises = {};
     fileIntercept = {};
     readFile2 = (path, options) => {
@@ -1779,7 +1871,7 @@ var init_readFile = __esm({
         return fileIntercept[path];
       }
       if (!filePromises[path] || options?.ignoreCache) {
-        filePromises[path] = fsReadFile(path, "utf8");
+        filePromises[path] = (0, import_promises2.readFile)(path, "utf8");
       }
       return filePromises[path];
     };
@@ -1787,10 +1879,10 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-import { join as join4 } from "node:path";
-var swallowError, loadSharedConfigFiles;
+var import_node_path5, swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
+    import_node_path5 = __toESM(require_loadSharedConfigFiles());
     init_getConfigData();
     init_getConfigFilepath();
     init_getCredentialsFilepath();
@@ -1805,11 +1897,11 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = join4(homeDir, filepath.slice(2));
+        resolvedFilepath = (0, import_node_path5.join)(homeDir, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = join4(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = (0, import_node_path5.join)(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
         readFile2(resolvedConfigFilepath, {
@@ -6055,8 +6147,14 @@ var init_serdePlugin = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/hash-node/hash-node.js imports crypto
+var require_hash_node = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/hash-node/hash-node.js imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/serde/hash-node/hash-node.js
-import { createHash as createHash2, createHmac } from "node:crypto";
 function castSourceData(toCast, encoding) {
   if (Buffer.isBuffer(toCast)) {
     return toCast;
@@ -6069,9 +6167,10 @@ function castSourceData(toCast, encoding) {
   }
   return fromArrayBuffer(toCast);
 }
-var Hash;
+var import_node_crypto2, Hash;
 var init_hash_node = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/hash-node/hash-node.js"() {
+    import_node_crypto2 = __toESM(require_hash_node());
     init_buffer_from();
     init_toUint8Array();
     Hash = class {
@@ -6090,19 +6189,26 @@ var init_hash_node = __esm({
         return Promise.resolve(this.hash.digest());
       }
       reset() {
-        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash2(this.algorithmIdentifier);
+        this.hash = this.secret ? (0, import_node_crypto2.createHmac)(this.algorithmIdentifier, castSourceData(this.secret)) : (0, import_node_crypto2.createHash)(this.algorithmIdentifier);
       }
     };
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/checksum/ChecksumStream.js imports stream
+var require_ChecksumStream = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/checksum/ChecksumStream.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/checksum/ChecksumStream.js
-import { Readable } from "node:stream";
-var ChecksumStream;
+var import_node_stream, ChecksumStream;
 var init_ChecksumStream = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/checksum/ChecksumStream.js"() {
+    import_node_stream = __toESM(require_ChecksumStream());
     init_toBase64();
-    ChecksumStream = class extends Readable {
+    ChecksumStream = class extends import_node_stream.Readable {
       expectedChecksum;
       checksumSourceLocation;
       checksum;
@@ -6318,6 +6424,13 @@ var init_createChecksumStream = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/createBufferedReadable.js imports stream
+var require_createBufferedReadable = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/createBufferedReadable.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/ByteArrayCollector.js
 var ByteArrayCollector;
 var init_ByteArrayCollector = __esm({
@@ -6455,12 +6568,11 @@ var init_createBufferedReadable_browser = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/createBufferedReadable.js
-import { Readable as Readable2 } from "node:stream";
 function createBufferedReadable(upstream, size, logger2) {
   if (isReadableStream(upstream)) {
     return createBufferedReadableStream(upstream, size, logger2);
   }
-  const downstream = new Readable2({ read() {
+  const downstream = new import_node_stream2.Readable({ read() {
   } });
   let streamBufferingLoggedWarning = false;
   let bytesSeen = 0;
@@ -6509,11 +6621,20 @@ function createBufferedReadable(upstream, size, logger2) {
   });
   return downstream;
 }
+var import_node_stream2;
 var init_createBufferedReadable = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/createBufferedReadable.js"() {
+    import_node_stream2 = __toESM(require_createBufferedReadable());
     init_ByteArrayCollector();
     init_createBufferedReadable_browser();
     init_stream_type_check();
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/getAwsChunkedEncodingStream.js imports stream
+var require_getAwsChunkedEncodingStream = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/getAwsChunkedEncodingStream.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
   }
 });
 
@@ -6554,7 +6675,6 @@ ${value}\r
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/getAwsChunkedEncodingStream.js
-import { Readable as Readable3 } from "node:stream";
 function getAwsChunkedEncodingStream2(stream, options) {
   const readable = stream;
   const readableStream = stream;
@@ -6566,7 +6686,7 @@ function getAwsChunkedEncodingStream2(stream, options) {
   const digest2 = checksumRequired ? streamHasher(checksumAlgorithmFn, readable) : void 0;
   Promise.resolve(digest2).catch(() => {
   });
-  const awsChunkedEncodingStream = new Readable3({
+  const awsChunkedEncodingStream = new import_node_stream3.Readable({
     read() {
       readable.resume();
     }
@@ -6605,10 +6725,19 @@ function getAwsChunkedEncodingStream2(stream, options) {
   });
   return awsChunkedEncodingStream;
 }
+var import_node_stream3;
 var init_getAwsChunkedEncodingStream = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/getAwsChunkedEncodingStream.js"() {
+    import_node_stream3 = __toESM(require_getAwsChunkedEncodingStream());
     init_getAwsChunkedEncodingStream_browser();
     init_stream_type_check();
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/headStream.js imports stream
+var require_headStream = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/headStream.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
   }
 });
 
@@ -6649,10 +6778,10 @@ var init_headStream_browser = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/headStream.js
-import { Writable } from "node:stream";
-var headStream2, Collector;
+var import_node_stream4, headStream2, Collector;
 var init_headStream = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/headStream.js"() {
+    import_node_stream4 = __toESM(require_headStream());
     init_concatBytes();
     init_headStream_browser();
     init_stream_type_check();
@@ -6675,7 +6804,7 @@ var init_headStream = __esm({
         });
       });
     };
-    Collector = class extends Writable {
+    Collector = class extends import_node_stream4.Writable {
       buffers = [];
       limit = Infinity;
       bytesBuffered = 0;
@@ -6691,6 +6820,13 @@ var init_headStream = __esm({
         callback();
       }
     };
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/sdk-stream-mixin.js imports stream
+var require_sdk_stream_mixin = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/sdk-stream-mixin.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
   }
 });
 
@@ -6808,11 +6944,18 @@ var init_sdk_stream_mixin_browser = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-collector.js imports stream
+var require_stream_collector = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-collector.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-collector.js
-import { Writable as Writable2 } from "node:stream";
-var streamCollector2, Collector2;
+var import_node_stream5, streamCollector2, Collector2;
 var init_stream_collector = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-collector.js"() {
+    import_node_stream5 = __toESM(require_stream_collector());
     init_concatBytes();
     init_stream_collector_browser();
     init_stream_type_check();
@@ -6838,7 +6981,7 @@ var init_stream_collector = __esm({
         });
       });
     };
-    Collector2 = class extends Writable2 {
+    Collector2 = class extends import_node_stream5.Writable {
       bufferedBytes = [];
       _write(chunk, encoding, callback) {
         this.bufferedBytes.push(chunk);
@@ -6849,16 +6992,16 @@ var init_stream_collector = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/sdk-stream-mixin.js
-import { Readable as Readable4 } from "node:stream";
-var ERR_MSG_STREAM_HAS_BEEN_TRANSFORMED2, sdkStreamMixin2;
+var import_node_stream6, ERR_MSG_STREAM_HAS_BEEN_TRANSFORMED2, sdkStreamMixin2;
 var init_sdk_stream_mixin = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/sdk-stream-mixin.js"() {
+    import_node_stream6 = __toESM(require_sdk_stream_mixin());
     init_buffer_from();
     init_sdk_stream_mixin_browser();
     init_stream_collector();
     ERR_MSG_STREAM_HAS_BEEN_TRANSFORMED2 = "The stream has already been transformed.";
     sdkStreamMixin2 = (stream) => {
-      if (!(stream instanceof Readable4)) {
+      if (!(stream instanceof import_node_stream6.Readable)) {
         try {
           return sdkStreamMixin(stream);
         } catch (ignored) {
@@ -6892,14 +7035,21 @@ var init_sdk_stream_mixin = __esm({
           if (stream.readableFlowing !== null) {
             throw new Error("The stream has been consumed by other callbacks.");
           }
-          if (typeof Readable4.toWeb !== "function") {
+          if (typeof import_node_stream6.Readable.toWeb !== "function") {
             throw new Error("Readable.toWeb() is not supported. Please ensure a polyfill is available.");
           }
           transformed = true;
-          return Readable4.toWeb(stream);
+          return import_node_stream6.Readable.toWeb(stream);
         }
       });
     };
+  }
+});
+
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/splitStream.js imports stream
+var require_splitStream = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/serde/util-stream/splitStream.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
   }
 });
 
@@ -6917,19 +7067,20 @@ var init_splitStream_browser = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/splitStream.js
-import { PassThrough } from "node:stream";
 async function splitStream2(stream) {
   if (isReadableStream(stream) || isBlob(stream)) {
     return splitStream(stream);
   }
-  const stream1 = new PassThrough();
-  const stream2 = new PassThrough();
+  const stream1 = new import_node_stream7.PassThrough();
+  const stream2 = new import_node_stream7.PassThrough();
   stream.pipe(stream1);
   stream.pipe(stream2);
   return [stream1, stream2];
 }
+var import_node_stream7;
 var init_splitStream = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/splitStream.js"() {
+    import_node_stream7 = __toESM(require_splitStream());
     init_splitStream_browser();
     init_stream_type_check();
   }
@@ -7022,10 +7173,10 @@ __export(serde_exports, {
   v4: () => v4,
   writeKey: () => writeKey
 });
-import { getRandomValues } from "node:crypto";
-var Uint8ArrayBlobAdapter, _getRandomValues, v4, generateIdempotencyToken;
+var import_node_crypto3, Uint8ArrayBlobAdapter, _getRandomValues, v4, generateIdempotencyToken;
 var init_serde = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/index.js"() {
+    import_node_crypto3 = __toESM(require_serde());
     init_fromBase64();
     init_toBase64();
     init_Uint8ArrayBlobAdapter();
@@ -7064,19 +7215,19 @@ var init_serde = __esm({
     init_writeKey();
     Uint8ArrayBlobAdapter = class extends bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {
     };
-    _getRandomValues = getRandomValues;
+    _getRandomValues = import_node_crypto3.getRandomValues;
     v4 = bindV4(_getRandomValues);
     generateIdempotencyToken = v4;
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/HashCalculator.js
-import { Writable as Writable3 } from "node:stream";
-var HashCalculator;
+var import_node_stream8, HashCalculator;
 var init_HashCalculator = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/HashCalculator.js"() {
+    import_node_stream8 = __toESM(require_HashCalculator());
     init_serde();
-    HashCalculator = class extends Writable3 {
+    HashCalculator = class extends import_node_stream8.Writable {
       hash;
       constructor(hash, options) {
         super(options);
@@ -7095,17 +7246,17 @@ var init_HashCalculator = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/fileStreamHasher.js
-import { createReadStream } from "node:fs";
-var fileStreamHasher, isReadStream;
+var import_node_fs2, fileStreamHasher, isReadStream;
 var init_fileStreamHasher = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/hash-stream-node/fileStreamHasher.js"() {
+    import_node_fs2 = __toESM(require_fileStreamHasher());
     init_HashCalculator();
     fileStreamHasher = (hashCtor, fileStream) => new Promise((resolve, reject) => {
       if (!isReadStream(fileStream)) {
         reject(new Error("Unable to calculate hash for non-file streams."));
         return;
       }
-      const fileStreamTee = createReadStream(fileStream.path, {
+      const fileStreamTee = (0, import_node_fs2.createReadStream)(fileStream.path, {
         start: fileStream.start,
         end: fileStream.end
       });
@@ -7247,12 +7398,18 @@ var init_Md5Js = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js imports crypto
+var require_Md5Node = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js
-import { createHash as createHash3 } from "node:crypto";
 function buildNativeClass() {
   return class Md5Node {
     digestLength = 16;
-    hash = createHash3("md5");
+    hash = (0, import_node_crypto4.createHash)("md5");
     update(data) {
       this.hash.update(toUint8Array(data));
     }
@@ -7261,18 +7418,19 @@ function buildNativeClass() {
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     reset() {
-      this.hash = createHash3("md5");
+      this.hash = (0, import_node_crypto4.createHash)("md5");
     }
   };
 }
-var hasNativeCrypto, Md5Node;
+var import_node_crypto4, hasNativeCrypto, Md5Node;
 var init_Md5Node = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js"() {
+    import_node_crypto4 = __toESM(require_Md5Node());
     init_serde();
     init_Md5Js();
     hasNativeCrypto = (() => {
       try {
-        createHash3("md5");
+        (0, import_node_crypto4.createHash)("md5");
         return true;
       } catch {
         return false;
@@ -7319,8 +7477,14 @@ var init_Crc32Js = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Node.js imports zlib
+var require_Crc32Node = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Node.js imports zlib"(exports, module) {
+    module.exports = __require("node:zlib");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Node.js
-import * as zlib from "node:zlib";
 function buildNativeClass2(nativeCrc32) {
   return class Crc32Node {
     digestLength = 4;
@@ -7341,9 +7505,10 @@ function buildNativeClass2(nativeCrc32) {
     }
   };
 }
-var zlibCrc32, Crc32Node;
+var zlib, zlibCrc32, Crc32Node;
 var init_Crc32Node = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Node.js"() {
+    zlib = __toESM(require_Crc32Node());
     init_Crc32Js();
     zlibCrc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : void 0;
     Crc32Node = zlibCrc32 ? buildNativeClass2(zlibCrc32) : Crc32Js;
@@ -7588,8 +7753,14 @@ var init_Sha256Js = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js imports crypto
+var require_Sha256Node = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js
-import { createHash as createHash4, createHmac as createHmac2 } from "node:crypto";
 function buildNativeClass3() {
   return class Sha256Node {
     digestLength = 32;
@@ -7623,7 +7794,7 @@ function buildNativeClass3() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash4("sha256");
+      return this.secret ? (0, import_node_crypto5.createHmac)("sha256", toBuffer(this.secret)) : (0, import_node_crypto5.createHash)("sha256");
     }
   };
 }
@@ -7636,13 +7807,14 @@ function toBuffer(data) {
   }
   return Buffer.from(data);
 }
-var hasNativeCrypto2, Sha256Node;
+var import_node_crypto5, hasNativeCrypto2, Sha256Node;
 var init_Sha256Node = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js"() {
+    import_node_crypto5 = __toESM(require_Sha256Node());
     init_Sha256Js();
     hasNativeCrypto2 = (() => {
       try {
-        createHash4("sha256");
+        (0, import_node_crypto5.createHash)("sha256");
         return true;
       } catch {
         return false;
@@ -8224,6 +8396,13 @@ var init_SmithyMessageEncoderStream = __esm({
   }
 });
 
+// builtin-require:node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-serde/EventStreamMarshaller.js imports stream
+var require_EventStreamMarshaller = __commonJS({
+  "builtin-require:node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-serde/EventStreamMarshaller.js imports stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-serde-universal/getChunkedStream.js
 function getChunkedStream(source) {
   let currentMessageTotalLength = 0;
@@ -8384,7 +8563,6 @@ var init_EventStreamMarshaller = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-serde/EventStreamMarshaller.js
-import { Readable as Readable5 } from "node:stream";
 async function* readableToIterable(readStream) {
   let streamEnded = false;
   let generationEnded = false;
@@ -8411,9 +8589,10 @@ async function* readableToIterable(readStream) {
     generationEnded = streamEnded && records.length === 0;
   }
 }
-var EventStreamMarshaller2, eventStreamSerdeProvider2;
+var import_node_stream9, EventStreamMarshaller2, eventStreamSerdeProvider2;
 var init_EventStreamMarshaller2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-serde/EventStreamMarshaller.js"() {
+    import_node_stream9 = __toESM(require_EventStreamMarshaller());
     init_EventStreamMarshaller();
     EventStreamMarshaller2 = class {
       universalMarshaller;
@@ -8428,7 +8607,7 @@ var init_EventStreamMarshaller2 = __esm({
         return this.universalMarshaller.deserialize(bodyIterable, deserializer);
       }
       serialize(input, serializer) {
-        return Readable5.from(this.universalMarshaller.serialize(input, serializer));
+        return import_node_stream9.Readable.from(this.universalMarshaller.serialize(input, serializer));
       }
     };
     eventStreamSerdeProvider2 = (options) => new EventStreamMarshaller2(options);

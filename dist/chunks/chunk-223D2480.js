@@ -5,13 +5,15 @@ import {
   TaskPool,
   mapConcurrently,
   openStore
-} from "./chunk-AFA62DC5.js";
+} from "./chunk-4A68497C.js";
+import {
+  runRecordKey
+} from "./chunk-2A3800A9.js";
 import {
   prepareTokenDir,
   readRefreshToken,
-  runRecordKey,
   writeRefreshToken
-} from "./chunk-2A3800A9.js";
+} from "./chunk-8D30EC4A.js";
 import {
   checkQuality,
   computeGold,
@@ -41,9 +43,28 @@ import {
   StravaApiError,
   StravaAuthError
 } from "./chunk-06F01416.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-B9CF76D1.js";
+
+// builtin-require:src/pipeline.ts imports crypto
+var require_pipeline = __commonJS({
+  "builtin-require:src/pipeline.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin-require:src/landing/land.ts imports crypto
+var require_land = __commonJS({
+  "builtin-require:src/landing/land.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
 
 // src/pipeline.ts
-import { randomBytes } from "node:crypto";
+var import_node_crypto2 = __toESM(require_pipeline(), 1);
 
 // src/progress.ts
 var silentProgress = {
@@ -670,7 +691,7 @@ async function streamMonths(client, from, to, onMonth) {
 }
 
 // src/landing/land.ts
-import { createHash } from "node:crypto";
+var import_node_crypto = __toESM(require_land(), 1);
 
 // node_modules/csv-parse/lib/api/CsvError.js
 var CsvError = class _CsvError extends Error {
@@ -2890,7 +2911,7 @@ function keyFor(month, sha256) {
   return `landing/activities/month=${month}/activities-${sha256.slice(0, 16)}.csv`;
 }
 function sha256Hex(bytes) {
-  return createHash("sha256").update(bytes).digest("hex");
+  return (0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex");
 }
 
 // src/lakehouse/embedded.ts
@@ -3124,7 +3145,7 @@ async function createEngine(config, store, opts) {
 // src/pipeline.ts
 function newRunId(now = /* @__PURE__ */ new Date()) {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return `${stamp}-${randomBytes(3).toString("hex")}`;
+  return `${stamp}-${(0, import_node_crypto2.randomBytes)(3).toString("hex")}`;
 }
 async function runPipeline(config, deps = {}) {
   const progress = deps.progress ?? silentProgress;
