@@ -18158,14 +18158,14 @@ var init_Sha512Js = __esm({
         }
         const chunk = toUint8Array(data);
         let position = 0;
-        let { byteLength } = chunk;
-        this.bytesHashed += byteLength;
+        let { byteLength: byteLength2 } = chunk;
+        this.bytesHashed += byteLength2;
         if (this.bytesHashed * 8 > MAX_HASHABLE_LENGTH) {
           throw new Error("Cannot hash more than 2^53 - 1 bits");
         }
-        while (byteLength > 0) {
+        while (byteLength2 > 0) {
           this.buffer[this.bufferLength++] = chunk[position++];
-          byteLength--;
+          byteLength2--;
           if (this.bufferLength === BLOCK2) {
             this.hashBuffer();
             this.bufferLength = 0;
@@ -28383,7 +28383,12 @@ var S3Store = class {
   async put(key, body) {
     try {
       await this.client.send(
-        new import_client_s3.PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: body })
+        new import_client_s3.PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Body: body,
+          ContentLength: byteLength(body)
+        })
       );
     } catch (err) {
       throw this.error("PutObject", key, err);
@@ -28397,6 +28402,7 @@ var S3Store = class {
             Bucket: this.bucket,
             Key: this.objectKey(key),
             Body: body,
+            ContentLength: byteLength(body),
             IfNoneMatch: "*"
           })
         );
@@ -28487,6 +28493,9 @@ var S3Store = class {
     );
   }
 };
+function byteLength(body) {
+  return typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+}
 function errorName(err) {
   const e5 = err;
   return (e5.name && e5.name !== "Error" ? e5.name : e5.code ?? e5.Code ?? e5.name) ?? "Error";

@@ -76,7 +76,12 @@ export class S3Store implements ObjectStore {
   async put(key: string, body: Uint8Array | string): Promise<void> {
     try {
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: body }),
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Body: body,
+          ContentLength: byteLength(body),
+        }),
       );
     } catch (err) {
       throw this.error('PutObject', key, err);
@@ -91,6 +96,7 @@ export class S3Store implements ObjectStore {
             Bucket: this.bucket,
             Key: this.objectKey(key),
             Body: body,
+            ContentLength: byteLength(body),
             IfNoneMatch: '*',
           }),
         );
@@ -191,6 +197,11 @@ export class S3Store implements ObjectStore {
       { cause: err },
     );
   }
+}
+
+/** Sent with every upload: without it the SDK warns of a "Stream of unknown length" each time. */
+function byteLength(body: Uint8Array | string): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 }
 
 function errorName(err: unknown): string {

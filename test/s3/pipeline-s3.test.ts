@@ -67,6 +67,11 @@ const onS3 = (a: Athlete, uri: string, range: Parameters<typeof runIn>[2], force
 
 const TABLES = [BRONZE, SILVER, GOLD];
 
+/** A normal run prints no warning: none of Node's, none of the AWS SDK's (an unsupported Node, a body of unknown length). */
+function expectNoWarnings(stderr: string) {
+  expect(stderr.split('\n').filter((l) => /warn|deprecat|unknown length/i.test(l))).toEqual([]);
+}
+
 describe('a month on S3', () => {
   test('writes the same tables as a folder, and re-runs change nothing', async () => {
     const a = await athlete();
@@ -165,6 +170,7 @@ describe('races on S3 conditional puts', () => {
     );
 
     for (const r of results) expect(r.code, r.stderr).toBe(0);
+    for (const r of results) expectNoWarnings(r.stderr);
     await expectCleanLogs(
       store,
       results.map((r) => ({
@@ -220,6 +226,7 @@ describe('the CLI on S3', () => {
     );
 
     expect(result.code, result.stderr).toBe(0);
+    expectNoWarnings(result.stderr);
     const info = JSON.parse(result.stdout) as {
       warehouse: string;
       tables: { table: string; version: number; rows: number; files: number }[];

@@ -1,6 +1,6 @@
 /** S3Store against a real S3-compatible server (moto), one bucket per test. */
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { S3Store } from '../../src/landing/s3.js';
 import {
@@ -39,6 +39,23 @@ describe('S3Store basics', () => {
     await store.put('bin', 'old');
     await store.put('bin', body);
     expect(await store.get('bin')).toEqual(body);
+  });
+
+  test('empty, text and binary bodies go up with their length: the SDK has nothing to warn about', async () => {
+    const store = await motoStore('length');
+    // Without a length, the SDK prints "Stream of unknown length" for each upload (console.warn).
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      await store.put('empty', '');
+      await store.put('text', 'héllo');
+      await store.put('bin', new Uint8Array([1, 2, 3]));
+      expect(await store.putIfAbsent('new-empty', '')).toBe(true);
+      expect(warn.mock.calls).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(text(await store.get('text'))).toBe('héllo');
+    expect((await store.head('empty'))?.size).toBe(0);
   });
 
   test('uri and root name the bucket and prefix', async () => {
