@@ -10,6 +10,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 30_000,
+          // Hooks that bundle the CLI take seconds on a busy machine; one that timed out would
+          // leave its temporary folder behind.
+          hookTimeout: 120_000,
         },
       },
       {

@@ -34,7 +34,6 @@ import {
 } from "./chunks/chunk-D6111358.js";
 import "./chunks/chunk-2A3800A9.js";
 import {
-  prepareTokenDir,
   writeRefreshToken
 } from "./chunks/chunk-8D30EC4A.js";
 import "./chunks/chunk-BA800F3B.js";
@@ -64,6 +63,20 @@ var require_main = __commonJS({
   }
 });
 
+// builtin-require:src/cli/auth.ts imports fs/promises
+var require_promises = __commonJS({
+  "builtin-require:src/cli/auth.ts imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+// builtin-require:src/cli/auth.ts imports path
+var require_auth = __commonJS({
+  "builtin-require:src/cli/auth.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
 // builtin-require:src/strava/authorize.ts imports crypto
 var require_authorize = __commonJS({
   "builtin-require:src/strava/authorize.ts imports crypto"(exports, module) {
@@ -86,7 +99,7 @@ var require_browser = __commonJS({
 });
 
 // builtin-require:src/cli/init.ts imports fs/promises
-var require_promises = __commonJS({
+var require_promises2 = __commonJS({
   "builtin-require:src/cli/init.ts imports fs/promises"(exports, module) {
     module.exports = __require("node:fs/promises");
   }
@@ -101,6 +114,10 @@ var require_init = __commonJS({
 
 // src/cli/main.ts
 var import_node_util = __toESM(require_main(), 1);
+
+// src/cli/auth.ts
+var import_promises = __toESM(require_promises(), 1);
+var import_node_path = __toESM(require_auth(), 1);
 
 // src/strava/authorize.ts
 var import_node_crypto = __toESM(require_authorize(), 1);
@@ -403,9 +420,22 @@ function parseTimeout(value) {
   }
   return seconds;
 }
+async function checkTokenDir(file) {
+  let dir = import_node_path.default.dirname(import_node_path.default.resolve(file));
+  for (; ; ) {
+    try {
+      if (!(await import_promises.default.stat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
+      await import_promises.default.access(dir, import_promises.default.constants.W_OK);
+      return;
+    } catch (err) {
+      if (err.code !== "ENOENT" || import_node_path.default.dirname(dir) === dir) throw err;
+      dir = import_node_path.default.dirname(dir);
+    }
+  }
+}
 async function runAuth(opts, io) {
   try {
-    await prepareTokenDir(opts.tokenFile);
+    await checkTokenDir(opts.tokenFile);
   } catch (err) {
     throw new ConfigError(
       `Cannot create the folder of the token file ${opts.tokenFile}: ${err.message}.`,
@@ -531,8 +561,8 @@ function openBrowser(opener) {
 }
 
 // src/cli/init.ts
-var import_promises = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_init(), 1);
+var import_promises2 = __toESM(require_promises2(), 1);
+var import_node_path2 = __toESM(require_init(), 1);
 var ACTION_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+$/;
 var ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 var AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -602,18 +632,18 @@ function awsSettings(flags, env) {
   return { roleArn: roleArn ?? ROLE_ARN_PLACEHOLDER, region, placeholder: roleArn === void 0 };
 }
 async function runInit(opts, io) {
-  const stat = await import_promises.default.stat(opts.dir).catch(() => void 0);
+  const stat = await import_promises2.default.stat(opts.dir).catch(() => void 0);
   if (!stat?.isDirectory()) {
     throw new ConfigError(
       `--dir "${opts.dir}" is not a folder.`,
       "Give the folder of the repository to set up (default: the current one)."
     );
   }
-  const file = import_node_path.default.join(opts.dir, WORKFLOW_PATH);
+  const file = import_node_path2.default.join(opts.dir, WORKFLOW_PATH);
   const text = renderWorkflow({ ...opts.settings, minute: pickMinute(io.random) });
-  await import_promises.default.mkdir(import_node_path.default.dirname(file), { recursive: true });
+  await import_promises2.default.mkdir(import_node_path2.default.dirname(file), { recursive: true });
   try {
-    await import_promises.default.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
+    await import_promises2.default.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
   } catch (err) {
     if (err.code === "EEXIST") {
       throw new ConfigError(`${file} already exists.`, "Add --force to replace it.");

@@ -6,6 +6,8 @@
  * workflow reads, sealed the way the action writes a rotated token back. The athlete is named on
  * stdout; no token or secret is ever printed.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { buildConfig, defaultTokenFile } from '../config.js';
 import { AppError, ConfigError, GitHubError, StravaAuthError } from '../errors.js';
 import type { Progress } from '../progress.js';
@@ -18,7 +20,7 @@ import {
   startCallbackServer,
   type CallbackServer,
 } from '../strava/authorize.js';
-import { prepareTokenDir, writeRefreshToken } from '../strava/token-store.js';
+import { writeRefreshToken } from '../strava/token-store.js';
 import { CLI_LABELS, rawInputs } from './inputs.js';
 import { REPO_SECRETS } from './workflow-template.js';
 
@@ -113,6 +115,24 @@ function parseTimeout(value: string): number {
   return seconds;
 }
 
+/**
+ * Fails now if the token file's folder could not be made, but makes nothing: a sign-in that fails
+ * leaves no empty config folder. The nearest folder that exists must be writable.
+ */
+async function checkTokenDir(file: string): Promise<void> {
+  let dir = path.dirname(path.resolve(file));
+  for (;;) {
+    try {
+      if (!(await fs.stat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
+      await fs.access(dir, fs.constants.W_OK);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(dir) === dir) throw err;
+      dir = path.dirname(dir);
+    }
+  }
+}
+
 export async function runAuth(
   opts: AuthOptions,
   io: {
@@ -123,7 +143,7 @@ export async function runAuth(
   },
 ): Promise<number> {
   try {
-    await prepareTokenDir(opts.tokenFile);
+    await checkTokenDir(opts.tokenFile);
   } catch (err) {
     throw new ConfigError(
       `Cannot create the folder of the token file ${opts.tokenFile}: ${(err as Error).message}.`,

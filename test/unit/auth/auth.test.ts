@@ -174,6 +174,22 @@ describe('auth', () => {
     expect(tokenRequests(sim)).toHaveLength(0);
   });
 
+  it('refuses a token file whose folder cannot be made before anything is asked', async () => {
+    const sim = await simulator();
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'a-file'), '');
+    const tokenFile = path.join(dir, 'a-file', 'strava-lakehouse', 'refresh-token');
+    const log = captureProgress();
+    const outcome = runAuth(
+      { apiUrl: sim.url, ...CLIENT, tokenFile, port: 0, timeoutMs: 20_000 },
+      { out: captureOutput().stream, progress: log.progress },
+    );
+    await expect(outcome).rejects.toThrow(
+      `Cannot create the folder of the token file ${tokenFile}`,
+    );
+    expect(log.lines.join('\n')).not.toMatch(AUTHORIZE_URL);
+  });
+
   it('reports a denial on the authorize page clearly, saving nothing', async () => {
     const sim = await simulator();
     sim.setFaults({ denyAuthorization: true });
@@ -188,6 +204,8 @@ describe('auth', () => {
       'Strava reports that access was denied (error=access_denied): nothing was saved. Run `strava-lakehouse auth` again and click Authorize.',
     );
     expect(await exists(run.tokenFile)).toBe(false);
+    // Not even the token file's folders: a failed sign-in leaves no empty config folder.
+    expect(await exists(path.dirname(path.dirname(run.tokenFile)))).toBe(false);
   });
 
   it('gives up after --timeout, saying the callback domain must be localhost', async () => {

@@ -65,15 +65,19 @@ describe('buildConfig', () => {
 
   it('needs a refresh token unless one was saved to the token file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
-    const tokenFile = path.join(dir, 'token');
-    expect(fails({ ...BASE, refreshToken: '', tokenFile }).message).toContain(
-      'STRAVA_REFRESH_TOKEN',
-    );
-    fs.writeFileSync(tokenFile, 'saved');
-    expect(
-      buildConfig({ ...BASE, refreshToken: '', tokenFile }, CLI_LABELS, { now: NOW }).strava
-        .tokenFile,
-    ).toBe(tokenFile);
+    try {
+      const tokenFile = path.join(dir, 'token');
+      expect(fails({ ...BASE, refreshToken: '', tokenFile }).message).toContain(
+        'STRAVA_REFRESH_TOKEN',
+      );
+      fs.writeFileSync(tokenFile, 'saved');
+      expect(
+        buildConfig({ ...BASE, refreshToken: '', tokenFile }, CLI_LABELS, { now: NOW }).strava
+          .tokenFile,
+      ).toBe(tokenFile);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps valid warehouses as given', () => {
