@@ -105,7 +105,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   minify: false,
   legalComments: 'none',
   logLevel: 'warning',
