@@ -2,6 +2,11 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
   CLI_LABELS,
+  CLI_OPTIONS,
+  COMMANDS,
+  COMMAND_INFO,
+  DEFAULT_TIMEOUT_S,
+  optionsOf,
   printRecords,
   rawInputs
 } from "./chunks/chunk-531411FB.js";
@@ -356,7 +361,6 @@ function renderWorkflow(s) {
 }
 
 // src/cli/auth.ts
-var DEFAULT_TIMEOUT_S = 300;
 var STRAVA_API_SETTINGS = "https://www.strava.com/settings/api";
 var CALLBACK_DOMAIN_HINT = `set the Authorization Callback Domain of your API application at ${STRAVA_API_SETTINGS} to localhost`;
 var TICK_PRIVATE = 'leave "View data about your private activities" ticked';
@@ -560,6 +564,90 @@ function openBrowser(opener) {
   child.unref();
 }
 
+// src/cli/help.ts
+var WIDTH = 100;
+var COLUMN = 38;
+var USAGE_COLUMN = 18;
+function wrap(text, width) {
+  const lines = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+function entry(term, description, column = COLUMN) {
+  const body = wrap(description, WIDTH - column);
+  const pad = " ".repeat(column);
+  const first = `  ${term}`;
+  const head = first.length < column - 1 ? [`${first.padEnd(column)}${body[0]}`] : [first, `${pad}${body[0]}`];
+  return [...head, ...body.slice(1).map((l) => `${pad}${l}`)].join("\n");
+}
+function flagTerm(o) {
+  const name = `${o.short ? `-${o.short}, ` : ""}--${o.flag}`;
+  return o.value ? `${name} ${o.value}` : name;
+}
+function describe(o) {
+  const notes = [
+    ...o.flag && o.env ? [`or ${o.env}`] : [],
+    ...o.default ? [`default: ${o.default}`] : []
+  ];
+  return notes.length ? `${o.help.replace(/\.$/, "")} (${notes.join("; ")}).` : o.help;
+}
+function renderUsage() {
+  const lines = [
+    `strava-lakehouse ${VERSION}: Strava activities -> landing CSV -> bronze/silver/gold Delta tables`,
+    "",
+    "Usage: strava-lakehouse COMMAND [options]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => entry(c, COMMAND_INFO[c].summary, USAGE_COLUMN)),
+    entry(
+      "help [COMMAND]",
+      "This text, or the options of COMMAND (also: COMMAND --help).",
+      USAGE_COLUMN
+    ),
+    "",
+    "Options:",
+    entry("-h, --help", "This text.", USAGE_COLUMN),
+    entry("--version", "Print the version, and exit.", USAGE_COLUMN),
+    "",
+    "Run `strava-lakehouse help COMMAND` for the options and environment variables of a command."
+  ];
+  return `${lines.join("\n")}
+`;
+}
+function renderHelp(command) {
+  const options = optionsOf(command);
+  const flags = options.filter((o) => o.flag);
+  const env = options.filter((o) => !o.flag);
+  const lines = [
+    `Usage: strava-lakehouse ${COMMAND_INFO[command].usage}`,
+    "",
+    ...wrap(COMMAND_INFO[command].summary, WIDTH),
+    "",
+    "Options:",
+    ...flags.map((o) => entry(flagTerm(o), describe(o)))
+  ];
+  if (env.length) {
+    lines.push("", "Environment:", ...env.map((o) => entry(o.env, describe(o))));
+  }
+  if (options.some((o) => o.input === "awsRegion")) {
+    lines.push(
+      "",
+      ...wrap(
+        "An s3:// warehouse takes its credentials from the AWS SDK: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a role.",
+        WIDTH
+      )
+    );
+  }
+  return `${lines.join("\n")}
+`;
+}
+
 // src/cli/init.ts
 var import_promises2 = __toESM(require_promises2(), 1);
 var import_node_path2 = __toESM(require_init(), 1);
@@ -697,93 +785,34 @@ async function runInspect(raw, json) {
 }
 
 // src/cli/main.ts
-var USAGE = `strava-lakehouse ${VERSION}: Strava activities -> landing CSV -> bronze/silver/gold Delta tables
-
-Usage:
-  strava-lakehouse run [--month YYYY-MM]            one month (default: the previous month)
-  strava-lakehouse backfill --from YYYY-MM --to YYYY-MM
-  strava-lakehouse demo                             no account: a built-in Strava simulator
-  strava-lakehouse inspect                          tables, versions, files and rows
-  strava-lakehouse auth [--github-repo OWNER/NAME]  authorize with Strava, save the refresh token
-  strava-lakehouse init --warehouse s3://bucket/prefix --aws-region REGION [--role-arn ARN]
-                                                    write a monthly workflow into a repository
-
-Options:
-  --warehouse PATH|s3://bucket/prefix   where the lakehouse lives (default ./lakehouse)
-  --engine embedded|databricks          (default embedded)
-  --force                               redo months even if unchanged (init: replace the file)
-  --json                                print the run records as JSON on stdout, nothing else
-  -h, --help                            this text
-
-Options of auth (your app at https://www.strava.com/settings/api, callback domain localhost):
-  --client-id ID, --client-secret S     or STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET
-  --port N                              callback port on 127.0.0.1 (default: a free one)
-  --timeout SECONDS                     wait for Strava's answer (default ${DEFAULT_TIMEOUT_S})
-  --no-browser                          only print the URL to open
-  --github-repo OWNER/NAME              also set the repository secrets STRAVA_CLIENT_ID,
-                                        STRAVA_CLIENT_SECRET, STRAVA_REFRESH_TOKEN; needs
-                                        GITHUB_TOKEN (or --github-token) that may write secrets
-Options of init:
-  --dir PATH                            the repository folder (default .)
-  --action OWNER/REPO@REF               the action to use (default ${DEFAULT_ACTION})
-  --aws-region REGION, --role-arn ARN   for s3://: the bucket's region (or AWS_REGION) and the
-                                        IAM role assumed through GitHub's OIDC (placeholder if absent)
-
-Environment: STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET, STRAVA_REFRESH_TOKEN, STRAVA_API_URL,
-STRAVA_TOKEN_FILE; AWS_REGION, AWS_ENDPOINT_URL_S3 and the AWS credential chain for s3://;
-DATABRICKS_HOST, DATABRICKS_HTTP_PATH, DATABRICKS_TOKEN (or DATABRICKS_CLIENT_ID and
-DATABRICKS_CLIENT_SECRET), DATABRICKS_CATALOG, DATABRICKS_SCHEMA, DATABRICKS_TABLE_LOCATION
-(external|managed) for --engine databricks.
-`;
-var OPTIONS = {
-  month: { type: "string" },
-  from: { type: "string" },
-  to: { type: "string" },
-  warehouse: { type: "string" },
-  engine: { type: "string" },
-  force: { type: "boolean" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean" },
-  "client-id": { type: "string" },
-  "client-secret": { type: "string" },
-  port: { type: "string" },
-  timeout: { type: "string" },
-  "no-browser": { type: "boolean" },
-  "github-repo": { type: "string" },
-  "github-token": { type: "string" },
-  dir: { type: "string" },
-  action: { type: "string" },
-  "role-arn": { type: "string" },
-  "aws-region": { type: "string" }
-};
-var AUTH_FLAGS = [
-  "client-id",
-  "client-secret",
-  "port",
-  "timeout",
-  "no-browser",
-  "github-repo",
-  "github-token"
-];
-var INIT_FLAGS = ["dir", "action", "role-arn", "aws-region"];
+var OPTIONS = Object.fromEntries(
+  CLI_OPTIONS.filter((o) => "flag" in o).map((o) => [
+    o.flag,
+    { type: o.type, ..."short" in o ? { short: o.short } : {} }
+  ])
+);
 function parseFlags(argv) {
   try {
     return (0, import_node_util.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     const message = err.message.replace(/\s*\n\s*/g, " ").replace(/\.?$/, ".");
-    throw new ConfigError(message, "Run `strava-lakehouse --help` for the flags.");
+    throw new ConfigError(message, "Run `strava-lakehouse help` for the commands and their flags.");
   }
 }
-function refuseFlags(flags, command, names) {
-  for (const n of names) {
-    if (flags[n] !== void 0) {
+var isCommand = (name) => COMMANDS.includes(name);
+function refuseFlags(flags, command) {
+  const mine = new Set(optionsOf(command).map((o) => o.flag));
+  for (const [name, value] of Object.entries(flags)) {
+    if (value !== void 0 && !mine.has(name)) {
       throw new ConfigError(
-        `--${n} does not apply to \`${command}\`.`,
-        "Run `strava-lakehouse --help`."
+        `--${name} does not apply to \`${command}\`.`,
+        `Run \`strava-lakehouse help ${command}\` for its options.`
       );
     }
   }
+}
+function unknownCommand(name) {
+  return new ConfigError(`Unknown command "${name}".`, `Use one of: ${COMMANDS.join(", ")}, help.`);
 }
 async function main(argv, env = process.env) {
   const progress = streamProgress(process.stderr);
@@ -795,26 +824,39 @@ async function main(argv, env = process.env) {
       return 0;
     }
     const [command, ...extra] = positionals;
-    if (flags.help || !command) {
-      (flags.help ? process.stdout : process.stderr).write(USAGE);
-      return flags.help ? 0 : 2;
+    if (command === "help" || flags.help && !command) {
+      const [topic, ...more] = extra;
+      if (more.length) {
+        throw new ConfigError(`Unexpected argument "${more[0]}".`, "Run `strava-lakehouse help`.");
+      }
+      if (topic !== void 0 && !isCommand(topic)) throw unknownCommand(topic);
+      process.stdout.write(topic ? renderHelp(topic) : renderUsage());
+      return 0;
+    }
+    if (!command) {
+      process.stderr.write(renderUsage());
+      return 2;
+    }
+    if (!isCommand(command)) throw unknownCommand(command);
+    if (flags.help) {
+      process.stdout.write(renderHelp(command));
+      return 0;
     }
     if (extra.length) {
-      throw new ConfigError(`Unexpected argument "${extra[0]}".`, "Run `strava-lakehouse --help`.");
+      throw new ConfigError(
+        `Unexpected argument "${extra[0]}".`,
+        `Run \`strava-lakehouse help ${command}\`.`
+      );
     }
+    refuseFlags(flags, command);
     switch (command) {
       case "run":
       case "backfill": {
-        refuseFlags(flags, command, [...AUTH_FLAGS, ...INIT_FLAGS]);
-        if (command === "run") refuseFlags(flags, command, ["from", "to"]);
-        else {
-          refuseFlags(flags, command, ["month"]);
-          if (!flags.from || !flags.to) {
-            throw new ConfigError(
-              "backfill needs --from and --to.",
-              "For example: backfill --from 2024-01 --to 2024-06."
-            );
-          }
+        if (command === "backfill" && (!flags.from || !flags.to)) {
+          throw new ConfigError(
+            "backfill needs --from and --to.",
+            "For example: backfill --from 2024-01 --to 2024-06."
+          );
         }
         const config = buildConfig(rawInputs(flags, env), CLI_LABELS);
         const result = await runPipeline(config, { progress });
@@ -825,30 +867,19 @@ async function main(argv, env = process.env) {
         }
         return 0;
       }
-      case "demo":
-        refuseFlags(flags, command, [
-          "month",
-          "from",
-          "to",
-          "engine",
-          ...AUTH_FLAGS,
-          ...INIT_FLAGS
-        ]);
-        return await (await import("./chunks/demo-49EED4BE.js")).runDemo({ warehouse: flags.warehouse, json: flags.json ?? false, progress });
+      case "demo": {
+        const raw = rawInputs(flags, env);
+        return await (await import("./chunks/demo-49EED4BE.js")).runDemo({
+          warehouse: flags.warehouse,
+          force: flags.force ?? false,
+          s3: { region: raw.awsRegion, endpoint: raw.s3Endpoint },
+          json: flags.json ?? false,
+          progress
+        });
+      }
       case "inspect":
-        refuseFlags(flags, command, ["month", "from", "to", "force", ...AUTH_FLAGS, ...INIT_FLAGS]);
         return await runInspect(rawInputs(flags, env), flags.json ?? false);
       case "auth": {
-        refuseFlags(flags, command, [
-          "month",
-          "from",
-          "to",
-          "warehouse",
-          "engine",
-          "force",
-          "json",
-          ...INIT_FLAGS
-        ]);
         const interactive = Boolean(process.stderr.isTTY);
         return await runAuth(authOptions(flags, env), {
           out: process.stdout,
@@ -860,13 +891,7 @@ async function main(argv, env = process.env) {
         });
       }
       case "init":
-        refuseFlags(flags, command, ["month", "from", "to", "json", ...AUTH_FLAGS]);
         return await runInit(initOptions(flags, env), { out: process.stdout, progress });
-      default:
-        throw new ConfigError(
-          `Unknown command "${command}".`,
-          "Use run, backfill, demo, inspect, auth or init."
-        );
     }
   } catch (err) {
     process.stderr.write(`error: ${errorLine(err)}

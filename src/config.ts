@@ -74,12 +74,16 @@ export interface PipelineConfig {
   engine: Engine;
   force: boolean;
   strava: StravaConfig;
-  s3: { region?: string; endpoint?: string };
+  /** `names`: how the door names the region and endpoint, for the S3 store's hints. */
+  s3: { region?: string; endpoint?: string; names?: { region: string; endpoint: string } };
   databricks?: DatabricksConfig;
 }
 
 export const DEFAULT_WAREHOUSE = './lakehouse';
 export const DEFAULT_API_URL = 'https://www.strava.com';
+/** Where a user finds their app's Client ID and Secret, and how they get a refresh token. */
+const STRAVA_CREDENTIALS_HINT =
+  'Copy the Client ID and Client Secret of your API application from https://www.strava.com/settings/api, then run `strava-lakehouse auth` once (it saves the refresh token; with --github-repo it also sets the repository secrets).';
 
 export function defaultTokenFile(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
@@ -161,6 +165,12 @@ function required(value: string | undefined, label: string, what: string): strin
   return v;
 }
 
+function stravaCredential(value: string | undefined, label: string): string {
+  const v = value?.trim();
+  if (!v) throw new ConfigError(`${label} is not set.`, STRAVA_CREDENTIALS_HINT);
+  return v;
+}
+
 export function buildConfig(
   raw: RawInputs,
   labels: InputLabels,
@@ -190,11 +200,9 @@ export function buildConfig(
   const needStrava = opts.needStrava ?? true;
   const strava: StravaConfig = {
     apiUrl: (raw.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, ''),
-    clientId: needStrava
-      ? required(raw.clientId, labels.clientId, "your Strava API app's Client ID")
-      : (raw.clientId ?? ''),
+    clientId: needStrava ? stravaCredential(raw.clientId, labels.clientId) : (raw.clientId ?? ''),
     clientSecret: needStrava
-      ? required(raw.clientSecret, labels.clientSecret, "your Strava API app's Client Secret")
+      ? stravaCredential(raw.clientSecret, labels.clientSecret)
       : (raw.clientSecret ?? ''),
     refreshToken: raw.refreshToken?.trim() ?? '',
     tokenFile: raw.tokenFile?.trim() || opts.tokenFileDefault || defaultTokenFile(),
@@ -202,7 +210,7 @@ export function buildConfig(
   if (needStrava && !strava.refreshToken && !fs.existsSync(strava.tokenFile)) {
     throw new ConfigError(
       `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
-      'Set it to a refresh token with the activity:read_all scope (see the README).',
+      'Run `strava-lakehouse auth` once: it saves a refresh token with the activity:read_all scope there.',
     );
   }
   try {
@@ -223,9 +231,18 @@ export function buildConfig(
     s3: {
       region: raw.awsRegion?.trim() || undefined,
       endpoint: raw.s3Endpoint?.trim() || undefined,
+      names: { region: labels.awsRegion, endpoint: labels.s3Endpoint },
     },
   };
   if (engine === 'databricks') {
+    // A SQL warehouse reads the landing files, and writes external tables, by S3 URI. Said
+    // first: no Databricks setting makes a folder warehouse work.
+    if (!warehouse.startsWith('s3://')) {
+      throw new ConfigError(
+        `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
+        'With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access.',
+      );
+    }
     const host = required(raw.databricksHost, labels.databricksHost, 'your workspace host');
     const httpPath = required(
       raw.databricksHttpPath,
@@ -254,13 +271,6 @@ export function buildConfig(
         labels.databricksTableLocation,
       ),
     };
-    // A SQL warehouse reads the landing files, and writes external tables, by S3 URI.
-    if (!warehouse.startsWith('s3://')) {
-      throw new ConfigError(
-        `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
-        'With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access.',
-      );
-    }
   }
   return config;
 }

@@ -1,6 +1,332 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
+import {
+  DEFAULT_API_URL,
+  DEFAULT_WAREHOUSE
+} from "./chunk-D6111358.js";
 
 // src/cli/inputs.ts
+var COMMANDS = ["run", "backfill", "demo", "inspect", "auth", "init"];
+var COMMAND_INFO = {
+  run: {
+    usage: "run [--month YYYY-MM]",
+    summary: "One month from Strava into the lakehouse: landing CSV, then bronze, silver and gold (default: the previous month)."
+  },
+  backfill: {
+    usage: "backfill --from YYYY-MM --to YYYY-MM",
+    summary: "A range of months in one sweep of Strava, then each month as `run` does."
+  },
+  demo: {
+    usage: "demo",
+    summary: "No account needed: a built-in Strava simulator serves a real recorded athlete into ./lakehouse-demo."
+  },
+  inspect: {
+    usage: "inspect",
+    summary: "Each table's version, files, partitions and rows, and the number of run records."
+  },
+  auth: {
+    usage: "auth [--github-repo OWNER/NAME]",
+    summary: "Authorize with Strava once: saves the refresh token and, with --github-repo, sets the repository secrets."
+  },
+  init: {
+    usage: "init --warehouse s3://bucket/prefix --aws-region REGION [--role-arn ARN]",
+    summary: "Write the monthly workflow (.github/workflows/strava-lakehouse.yml) into a repository."
+  }
+};
+var DEMO_WAREHOUSE = "./lakehouse-demo";
+var DEFAULT_TIMEOUT_S = 300;
+var STRAVA_API_SETTINGS = "https://www.strava.com/settings/api";
+var PIPELINE = ["run", "backfill"];
+var S3_COMMANDS = ["run", "backfill", "demo", "inspect"];
+var DATABRICKS = "For --engine databricks: ";
+var CLI_OPTIONS = [
+  {
+    flag: "month",
+    type: "string",
+    value: "YYYY-MM",
+    input: "month",
+    commands: ["run"],
+    help: "The athlete's local month to process.",
+    default: "the previous month"
+  },
+  {
+    flag: "from",
+    type: "string",
+    value: "YYYY-MM",
+    input: "from",
+    commands: ["backfill"],
+    help: "The first month of the range."
+  },
+  {
+    flag: "to",
+    type: "string",
+    value: "YYYY-MM",
+    input: "to",
+    commands: ["backfill"],
+    help: "The last month of the range."
+  },
+  {
+    flag: "warehouse",
+    type: "string",
+    value: "PATH|s3://bucket/prefix",
+    input: "warehouse",
+    commands: ["run", "backfill", "inspect"],
+    help: "Where the lakehouse lives: a folder or an S3 prefix.",
+    default: DEFAULT_WAREHOUSE
+  },
+  {
+    flag: "warehouse",
+    type: "string",
+    value: "PATH|s3://bucket/prefix",
+    commands: ["demo"],
+    help: "Where the demo lakehouse goes.",
+    default: DEMO_WAREHOUSE
+  },
+  {
+    flag: "warehouse",
+    type: "string",
+    value: "s3://bucket/prefix",
+    commands: ["init"],
+    help: "Where the scheduled runs write (required). A folder on a GitHub runner is gone when the job ends."
+  },
+  {
+    flag: "engine",
+    type: "string",
+    value: "embedded|databricks",
+    input: "engine",
+    commands: ["run", "backfill", "init"],
+    help: "Who writes the tables: the embedded TypeScript Delta writer, or SQL on a Databricks SQL warehouse (needs an s3:// warehouse).",
+    default: "embedded"
+  },
+  {
+    flag: "force",
+    type: "boolean",
+    input: "force",
+    commands: ["run", "backfill", "demo"],
+    help: "Process months again even when nothing changed since their last run."
+  },
+  {
+    flag: "force",
+    type: "boolean",
+    commands: ["init"],
+    help: "Replace an existing workflow file."
+  },
+  {
+    flag: "json",
+    type: "boolean",
+    commands: ["run", "backfill", "demo", "inspect"],
+    help: "Print the result as JSON on stdout, and nothing else there."
+  },
+  {
+    flag: "aws-region",
+    type: "string",
+    value: "REGION",
+    env: "AWS_REGION",
+    input: "awsRegion",
+    commands: S3_COMMANDS,
+    help: "For an s3:// warehouse: the bucket's region."
+  },
+  {
+    flag: "aws-region",
+    type: "string",
+    value: "REGION",
+    env: "AWS_REGION",
+    commands: ["init"],
+    help: "For an s3:// warehouse: the bucket's region (required), for configure-aws-credentials."
+  },
+  {
+    flag: "s3-endpoint",
+    type: "string",
+    value: "URL",
+    env: "AWS_ENDPOINT_URL_S3",
+    input: "s3Endpoint",
+    commands: S3_COMMANDS,
+    help: "An S3-compatible store (MinIO, R2, ...), then addressed path-style.",
+    default: "AWS S3"
+  },
+  {
+    env: "STRAVA_CLIENT_ID",
+    input: "clientId",
+    commands: PIPELINE,
+    help: `Your Strava API application's Client ID (required), from ${STRAVA_API_SETTINGS}.`
+  },
+  {
+    env: "STRAVA_CLIENT_SECRET",
+    input: "clientSecret",
+    commands: PIPELINE,
+    help: "Your Strava API application's Client Secret (required)."
+  },
+  {
+    env: "STRAVA_REFRESH_TOKEN",
+    input: "refreshToken",
+    commands: PIPELINE,
+    help: "A refresh token with the activity:read_all scope. Not needed once `strava-lakehouse auth` has saved one in STRAVA_TOKEN_FILE, which wins."
+  },
+  {
+    env: "STRAVA_TOKEN_FILE",
+    input: "tokenFile",
+    commands: [...PIPELINE, "auth"],
+    help: "Where the newest refresh token is kept (mode 0600): Strava rotates it on use.",
+    default: "$XDG_CONFIG_HOME or ~/.config, then strava-lakehouse/refresh-token"
+  },
+  {
+    env: "STRAVA_API_URL",
+    input: "apiUrl",
+    commands: [...PIPELINE, "auth"],
+    help: "Strava's base URL (/oauth/... and /api/v3/...). Change it only to point at a Strava simulator.",
+    default: DEFAULT_API_URL
+  },
+  {
+    env: "DATABRICKS_HOST",
+    input: "databricksHost",
+    commands: PIPELINE,
+    help: `${DATABRICKS}the workspace host, e.g. dbc-1234.cloud.databricks.com.`
+  },
+  {
+    env: "DATABRICKS_HTTP_PATH",
+    input: "databricksHttpPath",
+    commands: PIPELINE,
+    help: `${DATABRICKS}the SQL warehouse's HTTP path, like /sql/1.0/warehouses/1234abcd.`
+  },
+  {
+    env: "DATABRICKS_TOKEN",
+    input: "databricksToken",
+    commands: PIPELINE,
+    help: `${DATABRICKS}a personal access token (or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET).`
+  },
+  {
+    env: "DATABRICKS_CLIENT_ID",
+    input: "databricksClientId",
+    commands: PIPELINE,
+    help: `${DATABRICKS}a service principal's client id, for OAuth machine-to-machine.`
+  },
+  {
+    env: "DATABRICKS_CLIENT_SECRET",
+    input: "databricksClientSecret",
+    commands: PIPELINE,
+    help: `${DATABRICKS}that service principal's secret.`
+  },
+  {
+    env: "DATABRICKS_CATALOG",
+    input: "databricksCatalog",
+    commands: PIPELINE,
+    help: `${DATABRICKS}the Unity Catalog catalog.`,
+    default: "main"
+  },
+  {
+    env: "DATABRICKS_SCHEMA",
+    input: "databricksSchema",
+    commands: PIPELINE,
+    help: `${DATABRICKS}the schema.`,
+    default: "strava"
+  },
+  {
+    env: "DATABRICKS_TABLE_LOCATION",
+    input: "databricksTableLocation",
+    commands: PIPELINE,
+    help: `${DATABRICKS}external (tables under the warehouse prefix) or managed (Unity Catalog's storage).`,
+    default: "external"
+  },
+  {
+    flag: "client-id",
+    type: "string",
+    value: "ID",
+    env: "STRAVA_CLIENT_ID",
+    commands: ["auth"],
+    help: `Your Strava API application's Client ID, from ${STRAVA_API_SETTINGS} (Authorization Callback Domain: localhost).`
+  },
+  {
+    flag: "client-secret",
+    type: "string",
+    value: "SECRET",
+    env: "STRAVA_CLIENT_SECRET",
+    commands: ["auth"],
+    help: "Your Strava API application's Client Secret."
+  },
+  {
+    flag: "port",
+    type: "string",
+    value: "N",
+    commands: ["auth"],
+    help: "The callback's port on 127.0.0.1.",
+    default: "a free one"
+  },
+  {
+    flag: "timeout",
+    type: "string",
+    value: "SECONDS",
+    commands: ["auth"],
+    help: "How long to wait for Strava's answer.",
+    default: String(DEFAULT_TIMEOUT_S)
+  },
+  {
+    flag: "no-browser",
+    type: "boolean",
+    commands: ["auth"],
+    help: "Only print the URL to open, without opening a browser."
+  },
+  {
+    flag: "github-repo",
+    type: "string",
+    value: "OWNER/NAME",
+    commands: ["auth"],
+    help: "Also set the repository secrets STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET and STRAVA_REFRESH_TOKEN."
+  },
+  {
+    flag: "github-token",
+    type: "string",
+    value: "TOKEN",
+    env: "GITHUB_TOKEN",
+    commands: ["auth"],
+    help: "With --github-repo: a token that may write that repository's secrets, e.g. $(gh auth token)."
+  },
+  {
+    env: "GITHUB_API_URL",
+    commands: ["auth"],
+    help: "GitHub's API, for GitHub Enterprise Server.",
+    default: "https://api.github.com"
+  },
+  {
+    flag: "dir",
+    type: "string",
+    value: "PATH",
+    commands: ["init"],
+    help: "The repository's folder, created if missing.",
+    default: "."
+  },
+  {
+    flag: "action",
+    type: "string",
+    value: "OWNER/REPO@REF",
+    commands: ["init"],
+    help: "The action the workflow uses.",
+    default: "this package's repository at its major version"
+  },
+  {
+    flag: "role-arn",
+    type: "string",
+    value: "ARN",
+    commands: ["init"],
+    help: "For an s3:// warehouse: the IAM role the workflow assumes through GitHub's OIDC.",
+    default: "a placeholder to replace"
+  },
+  {
+    flag: "help",
+    type: "boolean",
+    short: "h",
+    commands: COMMANDS,
+    help: "Print the options of the command, and exit."
+  },
+  {
+    flag: "version",
+    type: "boolean",
+    commands: COMMANDS,
+    help: "Print the version, and exit."
+  }
+];
+function optionsOf(command) {
+  const mine = CLI_OPTIONS.filter((o) => o.commands.includes(command));
+  return [...mine.filter((o) => o.flag), ...mine.filter((o) => !o.flag)];
+}
 var CLI_LABELS = {
   month: "--month",
   from: "--from",
@@ -13,8 +339,8 @@ var CLI_LABELS = {
   refreshToken: "STRAVA_REFRESH_TOKEN",
   apiUrl: "STRAVA_API_URL",
   tokenFile: "STRAVA_TOKEN_FILE",
-  awsRegion: "AWS_REGION",
-  s3Endpoint: "AWS_ENDPOINT_URL_S3",
+  awsRegion: "--aws-region",
+  s3Endpoint: "--s3-endpoint",
   databricksHost: "DATABRICKS_HOST",
   databricksHttpPath: "DATABRICKS_HTTP_PATH",
   databricksToken: "DATABRICKS_TOKEN",
@@ -25,29 +351,13 @@ var CLI_LABELS = {
   databricksTableLocation: "DATABRICKS_TABLE_LOCATION"
 };
 function rawInputs(flags, env) {
-  return {
-    month: flags.month,
-    from: flags.from,
-    to: flags.to,
-    warehouse: flags.warehouse,
-    engine: flags.engine,
-    force: flags.force ?? false,
-    clientId: env.STRAVA_CLIENT_ID,
-    clientSecret: env.STRAVA_CLIENT_SECRET,
-    refreshToken: env.STRAVA_REFRESH_TOKEN,
-    apiUrl: env.STRAVA_API_URL,
-    tokenFile: env.STRAVA_TOKEN_FILE,
-    awsRegion: env.AWS_REGION,
-    s3Endpoint: env.AWS_ENDPOINT_URL_S3,
-    databricksHost: env.DATABRICKS_HOST,
-    databricksHttpPath: env.DATABRICKS_HTTP_PATH,
-    databricksToken: env.DATABRICKS_TOKEN,
-    databricksClientId: env.DATABRICKS_CLIENT_ID,
-    databricksClientSecret: env.DATABRICKS_CLIENT_SECRET,
-    databricksCatalog: env.DATABRICKS_CATALOG,
-    databricksSchema: env.DATABRICKS_SCHEMA,
-    databricksTableLocation: env.DATABRICKS_TABLE_LOCATION
-  };
+  const given = flags;
+  const raw = {};
+  for (const o of CLI_OPTIONS) {
+    if (!o.input || raw[o.input] !== void 0) continue;
+    raw[o.input] = (o.flag && given[o.flag]) ?? (o.env && env[o.env]) ?? void 0;
+  }
+  return { ...raw, force: flags.force ?? false };
 }
 
 // src/cli/print.ts
@@ -67,6 +377,11 @@ function printRecords(records, json, out) {
 }
 
 export {
+  COMMANDS,
+  COMMAND_INFO,
+  DEFAULT_TIMEOUT_S,
+  CLI_OPTIONS,
+  optionsOf,
   CLI_LABELS,
   rawInputs,
   printRecords

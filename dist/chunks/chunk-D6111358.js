@@ -44,6 +44,7 @@ var DATABRICKS_TABLE_LOCATIONS = [
 ];
 var DEFAULT_WAREHOUSE = "./lakehouse";
 var DEFAULT_API_URL = "https://www.strava.com";
+var STRAVA_CREDENTIALS_HINT = "Copy the Client ID and Client Secret of your API application from https://www.strava.com/settings/api, then run `strava-lakehouse auth` once (it saves the refresh token; with --github-repo it also sets the repository secrets).";
 function defaultTokenFile(env = process.env) {
   const base = env.XDG_CONFIG_HOME || import_node_path.default.join(import_node_os.default.homedir(), ".config");
   return import_node_path.default.join(base, "strava-lakehouse", "refresh-token");
@@ -113,6 +114,11 @@ function required(value, label, what) {
   if (!v) throw new ConfigError(`${label} is not set.`, `Set it to ${what}.`);
   return v;
 }
+function stravaCredential(value, label) {
+  const v = value?.trim();
+  if (!v) throw new ConfigError(`${label} is not set.`, STRAVA_CREDENTIALS_HINT);
+  return v;
+}
 function buildConfig(raw, labels, opts = {}) {
   const now = opts.now ?? /* @__PURE__ */ new Date();
   let from;
@@ -138,15 +144,15 @@ function buildConfig(raw, labels, opts = {}) {
   const needStrava = opts.needStrava ?? true;
   const strava = {
     apiUrl: (raw.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, ""),
-    clientId: needStrava ? required(raw.clientId, labels.clientId, "your Strava API app's Client ID") : raw.clientId ?? "",
-    clientSecret: needStrava ? required(raw.clientSecret, labels.clientSecret, "your Strava API app's Client Secret") : raw.clientSecret ?? "",
+    clientId: needStrava ? stravaCredential(raw.clientId, labels.clientId) : raw.clientId ?? "",
+    clientSecret: needStrava ? stravaCredential(raw.clientSecret, labels.clientSecret) : raw.clientSecret ?? "",
     refreshToken: raw.refreshToken?.trim() ?? "",
     tokenFile: raw.tokenFile?.trim() || opts.tokenFileDefault || defaultTokenFile()
   };
   if (needStrava && !strava.refreshToken && !import_node_fs.default.existsSync(strava.tokenFile)) {
     throw new ConfigError(
       `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
-      "Set it to a refresh token with the activity:read_all scope (see the README)."
+      "Run `strava-lakehouse auth` once: it saves a refresh token with the activity:read_all scope there."
     );
   }
   try {
@@ -166,10 +172,17 @@ function buildConfig(raw, labels, opts = {}) {
     strava,
     s3: {
       region: raw.awsRegion?.trim() || void 0,
-      endpoint: raw.s3Endpoint?.trim() || void 0
+      endpoint: raw.s3Endpoint?.trim() || void 0,
+      names: { region: labels.awsRegion, endpoint: labels.s3Endpoint }
     }
   };
   if (engine === "databricks") {
+    if (!warehouse.startsWith("s3://")) {
+      throw new ConfigError(
+        `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
+        "With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access."
+      );
+    }
     const host = required(raw.databricksHost, labels.databricksHost, "your workspace host");
     const httpPath = required(
       raw.databricksHttpPath,
@@ -198,18 +211,13 @@ function buildConfig(raw, labels, opts = {}) {
         labels.databricksTableLocation
       )
     };
-    if (!warehouse.startsWith("s3://")) {
-      throw new ConfigError(
-        `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
-        "With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access."
-      );
-    }
   }
   return config;
 }
 
 export {
   DEFAULT_WAREHOUSE,
+  DEFAULT_API_URL,
   defaultTokenFile,
   parseWarehouse,
   parseEngine,

@@ -21,7 +21,7 @@ import {
   type CallbackServer,
 } from '../strava/authorize.js';
 import { writeRefreshToken } from '../strava/token-store.js';
-import { CLI_LABELS, rawInputs } from './inputs.js';
+import { CLI_LABELS, DEFAULT_TIMEOUT_S, rawInputs } from './inputs.js';
 import { REPO_SECRETS } from './workflow-template.js';
 
 export interface AuthFlags {
@@ -44,7 +44,6 @@ export interface AuthOptions {
   github?: { repo: Repo; token: string; apiUrl: string };
 }
 
-export const DEFAULT_TIMEOUT_S = 300;
 const STRAVA_API_SETTINGS = 'https://www.strava.com/settings/api';
 const CALLBACK_DOMAIN_HINT = `set the Authorization Callback Domain of your API application at ${STRAVA_API_SETTINGS} to localhost`;
 const TICK_PRIVATE = 'leave "View data about your private activities" ticked';

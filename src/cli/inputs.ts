@@ -1,14 +1,367 @@
-/** How the CLI names its inputs, and how flags and environment become raw inputs. */
-import type { InputLabels, RawInputs } from '../config.js';
+/**
+ * How the CLI names its inputs: one table of every flag and environment variable, with the
+ * commands it applies to, its default and what it means. The table drives the parser, the
+ * refusal of another command's flags, `help [COMMAND]`, how flags and environment become raw
+ * inputs, and the README's Reference (`npm run docs`).
+ */
+import { DEFAULT_API_URL, DEFAULT_WAREHOUSE, type InputLabels, type RawInputs } from '../config.js';
 
-export interface Flags {
-  month?: string;
-  from?: string;
-  to?: string;
-  warehouse?: string;
-  engine?: string;
-  force?: boolean;
-  json?: boolean;
+export const COMMANDS = ['run', 'backfill', 'demo', 'inspect', 'auth', 'init'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const COMMAND_INFO: Record<Command, { usage: string; summary: string }> = {
+  run: {
+    usage: 'run [--month YYYY-MM]',
+    summary:
+      'One month from Strava into the lakehouse: landing CSV, then bronze, silver and gold (default: the previous month).',
+  },
+  backfill: {
+    usage: 'backfill --from YYYY-MM --to YYYY-MM',
+    summary: 'A range of months in one sweep of Strava, then each month as `run` does.',
+  },
+  demo: {
+    usage: 'demo',
+    summary:
+      'No account needed: a built-in Strava simulator serves a real recorded athlete into ./lakehouse-demo.',
+  },
+  inspect: {
+    usage: 'inspect',
+    summary: "Each table's version, files, partitions and rows, and the number of run records.",
+  },
+  auth: {
+    usage: 'auth [--github-repo OWNER/NAME]',
+    summary:
+      'Authorize with Strava once: saves the refresh token and, with --github-repo, sets the repository secrets.',
+  },
+  init: {
+    usage: 'init --warehouse s3://bucket/prefix --aws-region REGION [--role-arn ARN]',
+    summary:
+      'Write the monthly workflow (.github/workflows/strava-lakehouse.yml) into a repository.',
+  },
+};
+
+export const DEMO_WAREHOUSE = './lakehouse-demo';
+export const DEFAULT_TIMEOUT_S = 300;
+const STRAVA_API_SETTINGS = 'https://www.strava.com/settings/api';
+
+/** A flag (maybe read from an environment variable when absent) or an environment variable alone. */
+export interface CliOption {
+  /** Without the leading `--`. */
+  flag?: string;
+  type?: 'string' | 'boolean';
+  short?: string;
+  /** How the value is written in help, e.g. `YYYY-MM`. */
+  value?: string;
+  /** The environment variable read when the flag is absent (or, without a flag, alone). */
+  env?: string;
+  /** The shared setting it fills (src/config.ts), for the commands that build a config. */
+  input?: keyof RawInputs;
+  commands: readonly Command[];
+  help: string;
+  default?: string;
+}
+
+const PIPELINE: readonly Command[] = ['run', 'backfill'];
+const S3_COMMANDS: readonly Command[] = ['run', 'backfill', 'demo', 'inspect'];
+const DATABRICKS = 'For --engine databricks: ';
+
+export const CLI_OPTIONS = [
+  {
+    flag: 'month',
+    type: 'string',
+    value: 'YYYY-MM',
+    input: 'month',
+    commands: ['run'],
+    help: "The athlete's local month to process.",
+    default: 'the previous month',
+  },
+  {
+    flag: 'from',
+    type: 'string',
+    value: 'YYYY-MM',
+    input: 'from',
+    commands: ['backfill'],
+    help: 'The first month of the range.',
+  },
+  {
+    flag: 'to',
+    type: 'string',
+    value: 'YYYY-MM',
+    input: 'to',
+    commands: ['backfill'],
+    help: 'The last month of the range.',
+  },
+  {
+    flag: 'warehouse',
+    type: 'string',
+    value: 'PATH|s3://bucket/prefix',
+    input: 'warehouse',
+    commands: ['run', 'backfill', 'inspect'],
+    help: 'Where the lakehouse lives: a folder or an S3 prefix.',
+    default: DEFAULT_WAREHOUSE,
+  },
+  {
+    flag: 'warehouse',
+    type: 'string',
+    value: 'PATH|s3://bucket/prefix',
+    commands: ['demo'],
+    help: 'Where the demo lakehouse goes.',
+    default: DEMO_WAREHOUSE,
+  },
+  {
+    flag: 'warehouse',
+    type: 'string',
+    value: 's3://bucket/prefix',
+    commands: ['init'],
+    help: 'Where the scheduled runs write (required). A folder on a GitHub runner is gone when the job ends.',
+  },
+  {
+    flag: 'engine',
+    type: 'string',
+    value: 'embedded|databricks',
+    input: 'engine',
+    commands: ['run', 'backfill', 'init'],
+    help: 'Who writes the tables: the embedded TypeScript Delta writer, or SQL on a Databricks SQL warehouse (needs an s3:// warehouse).',
+    default: 'embedded',
+  },
+  {
+    flag: 'force',
+    type: 'boolean',
+    input: 'force',
+    commands: ['run', 'backfill', 'demo'],
+    help: 'Process months again even when nothing changed since their last run.',
+  },
+  {
+    flag: 'force',
+    type: 'boolean',
+    commands: ['init'],
+    help: 'Replace an existing workflow file.',
+  },
+  {
+    flag: 'json',
+    type: 'boolean',
+    commands: ['run', 'backfill', 'demo', 'inspect'],
+    help: 'Print the result as JSON on stdout, and nothing else there.',
+  },
+  {
+    flag: 'aws-region',
+    type: 'string',
+    value: 'REGION',
+    env: 'AWS_REGION',
+    input: 'awsRegion',
+    commands: S3_COMMANDS,
+    help: "For an s3:// warehouse: the bucket's region.",
+  },
+  {
+    flag: 'aws-region',
+    type: 'string',
+    value: 'REGION',
+    env: 'AWS_REGION',
+    commands: ['init'],
+    help: "For an s3:// warehouse: the bucket's region (required), for configure-aws-credentials.",
+  },
+  {
+    flag: 's3-endpoint',
+    type: 'string',
+    value: 'URL',
+    env: 'AWS_ENDPOINT_URL_S3',
+    input: 's3Endpoint',
+    commands: S3_COMMANDS,
+    help: 'An S3-compatible store (MinIO, R2, ...), then addressed path-style.',
+    default: 'AWS S3',
+  },
+  {
+    env: 'STRAVA_CLIENT_ID',
+    input: 'clientId',
+    commands: PIPELINE,
+    help: `Your Strava API application's Client ID (required), from ${STRAVA_API_SETTINGS}.`,
+  },
+  {
+    env: 'STRAVA_CLIENT_SECRET',
+    input: 'clientSecret',
+    commands: PIPELINE,
+    help: "Your Strava API application's Client Secret (required).",
+  },
+  {
+    env: 'STRAVA_REFRESH_TOKEN',
+    input: 'refreshToken',
+    commands: PIPELINE,
+    help: 'A refresh token with the activity:read_all scope. Not needed once `strava-lakehouse auth` has saved one in STRAVA_TOKEN_FILE, which wins.',
+  },
+  {
+    env: 'STRAVA_TOKEN_FILE',
+    input: 'tokenFile',
+    commands: [...PIPELINE, 'auth'],
+    help: 'Where the newest refresh token is kept (mode 0600): Strava rotates it on use.',
+    default: '$XDG_CONFIG_HOME or ~/.config, then strava-lakehouse/refresh-token',
+  },
+  {
+    env: 'STRAVA_API_URL',
+    input: 'apiUrl',
+    commands: [...PIPELINE, 'auth'],
+    help: "Strava's base URL (/oauth/... and /api/v3/...). Change it only to point at a Strava simulator.",
+    default: DEFAULT_API_URL,
+  },
+  {
+    env: 'DATABRICKS_HOST',
+    input: 'databricksHost',
+    commands: PIPELINE,
+    help: `${DATABRICKS}the workspace host, e.g. dbc-1234.cloud.databricks.com.`,
+  },
+  {
+    env: 'DATABRICKS_HTTP_PATH',
+    input: 'databricksHttpPath',
+    commands: PIPELINE,
+    help: `${DATABRICKS}the SQL warehouse's HTTP path, like /sql/1.0/warehouses/1234abcd.`,
+  },
+  {
+    env: 'DATABRICKS_TOKEN',
+    input: 'databricksToken',
+    commands: PIPELINE,
+    help: `${DATABRICKS}a personal access token (or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET).`,
+  },
+  {
+    env: 'DATABRICKS_CLIENT_ID',
+    input: 'databricksClientId',
+    commands: PIPELINE,
+    help: `${DATABRICKS}a service principal's client id, for OAuth machine-to-machine.`,
+  },
+  {
+    env: 'DATABRICKS_CLIENT_SECRET',
+    input: 'databricksClientSecret',
+    commands: PIPELINE,
+    help: `${DATABRICKS}that service principal's secret.`,
+  },
+  {
+    env: 'DATABRICKS_CATALOG',
+    input: 'databricksCatalog',
+    commands: PIPELINE,
+    help: `${DATABRICKS}the Unity Catalog catalog.`,
+    default: 'main',
+  },
+  {
+    env: 'DATABRICKS_SCHEMA',
+    input: 'databricksSchema',
+    commands: PIPELINE,
+    help: `${DATABRICKS}the schema.`,
+    default: 'strava',
+  },
+  {
+    env: 'DATABRICKS_TABLE_LOCATION',
+    input: 'databricksTableLocation',
+    commands: PIPELINE,
+    help: `${DATABRICKS}external (tables under the warehouse prefix) or managed (Unity Catalog's storage).`,
+    default: 'external',
+  },
+  {
+    flag: 'client-id',
+    type: 'string',
+    value: 'ID',
+    env: 'STRAVA_CLIENT_ID',
+    commands: ['auth'],
+    help: `Your Strava API application's Client ID, from ${STRAVA_API_SETTINGS} (Authorization Callback Domain: localhost).`,
+  },
+  {
+    flag: 'client-secret',
+    type: 'string',
+    value: 'SECRET',
+    env: 'STRAVA_CLIENT_SECRET',
+    commands: ['auth'],
+    help: "Your Strava API application's Client Secret.",
+  },
+  {
+    flag: 'port',
+    type: 'string',
+    value: 'N',
+    commands: ['auth'],
+    help: "The callback's port on 127.0.0.1.",
+    default: 'a free one',
+  },
+  {
+    flag: 'timeout',
+    type: 'string',
+    value: 'SECONDS',
+    commands: ['auth'],
+    help: "How long to wait for Strava's answer.",
+    default: String(DEFAULT_TIMEOUT_S),
+  },
+  {
+    flag: 'no-browser',
+    type: 'boolean',
+    commands: ['auth'],
+    help: 'Only print the URL to open, without opening a browser.',
+  },
+  {
+    flag: 'github-repo',
+    type: 'string',
+    value: 'OWNER/NAME',
+    commands: ['auth'],
+    help: 'Also set the repository secrets STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET and STRAVA_REFRESH_TOKEN.',
+  },
+  {
+    flag: 'github-token',
+    type: 'string',
+    value: 'TOKEN',
+    env: 'GITHUB_TOKEN',
+    commands: ['auth'],
+    help: "With --github-repo: a token that may write that repository's secrets, e.g. $(gh auth token).",
+  },
+  {
+    env: 'GITHUB_API_URL',
+    commands: ['auth'],
+    help: "GitHub's API, for GitHub Enterprise Server.",
+    default: 'https://api.github.com',
+  },
+  {
+    flag: 'dir',
+    type: 'string',
+    value: 'PATH',
+    commands: ['init'],
+    help: "The repository's folder, created if missing.",
+    default: '.',
+  },
+  {
+    flag: 'action',
+    type: 'string',
+    value: 'OWNER/REPO@REF',
+    commands: ['init'],
+    help: 'The action the workflow uses.',
+    default: "this package's repository at its major version",
+  },
+  {
+    flag: 'role-arn',
+    type: 'string',
+    value: 'ARN',
+    commands: ['init'],
+    help: "For an s3:// warehouse: the IAM role the workflow assumes through GitHub's OIDC.",
+    default: 'a placeholder to replace',
+  },
+  {
+    flag: 'help',
+    type: 'boolean',
+    short: 'h',
+    commands: COMMANDS,
+    help: 'Print the options of the command, and exit.',
+  },
+  {
+    flag: 'version',
+    type: 'boolean',
+    commands: COMMANDS,
+    help: 'Print the version, and exit.',
+  },
+] as const satisfies readonly CliOption[];
+
+type FlagOption = Extract<(typeof CLI_OPTIONS)[number], { flag: string }>;
+
+/** The parsed flags, typed by the table. */
+export type Flags = {
+  [O in FlagOption as O['flag']]?: O['type'] extends 'boolean' ? boolean : string;
+};
+
+/** The flags and variables that apply to `command`, flags first, in table order. */
+export function optionsOf(command: Command): CliOption[] {
+  const mine = (CLI_OPTIONS as readonly CliOption[]).filter((o) => o.commands.includes(command));
+  return [...mine.filter((o) => o.flag), ...mine.filter((o) => !o.flag)];
 }
 
 export const CLI_LABELS: InputLabels = {
@@ -23,8 +376,8 @@ export const CLI_LABELS: InputLabels = {
   refreshToken: 'STRAVA_REFRESH_TOKEN',
   apiUrl: 'STRAVA_API_URL',
   tokenFile: 'STRAVA_TOKEN_FILE',
-  awsRegion: 'AWS_REGION',
-  s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+  awsRegion: '--aws-region',
+  s3Endpoint: '--s3-endpoint',
   databricksHost: 'DATABRICKS_HOST',
   databricksHttpPath: 'DATABRICKS_HTTP_PATH',
   databricksToken: 'DATABRICKS_TOKEN',
@@ -35,29 +388,13 @@ export const CLI_LABELS: InputLabels = {
   databricksTableLocation: 'DATABRICKS_TABLE_LOCATION',
 };
 
-/** Flags and environment as raw inputs; the environment never overrides a flag. */
+/** Flags and environment as raw inputs, as the table says; the environment never overrides a flag. */
 export function rawInputs(flags: Flags, env: NodeJS.ProcessEnv): RawInputs {
-  return {
-    month: flags.month,
-    from: flags.from,
-    to: flags.to,
-    warehouse: flags.warehouse,
-    engine: flags.engine,
-    force: flags.force ?? false,
-    clientId: env.STRAVA_CLIENT_ID,
-    clientSecret: env.STRAVA_CLIENT_SECRET,
-    refreshToken: env.STRAVA_REFRESH_TOKEN,
-    apiUrl: env.STRAVA_API_URL,
-    tokenFile: env.STRAVA_TOKEN_FILE,
-    awsRegion: env.AWS_REGION,
-    s3Endpoint: env.AWS_ENDPOINT_URL_S3,
-    databricksHost: env.DATABRICKS_HOST,
-    databricksHttpPath: env.DATABRICKS_HTTP_PATH,
-    databricksToken: env.DATABRICKS_TOKEN,
-    databricksClientId: env.DATABRICKS_CLIENT_ID,
-    databricksClientSecret: env.DATABRICKS_CLIENT_SECRET,
-    databricksCatalog: env.DATABRICKS_CATALOG,
-    databricksSchema: env.DATABRICKS_SCHEMA,
-    databricksTableLocation: env.DATABRICKS_TABLE_LOCATION,
-  };
+  const given = flags as Record<string, string | boolean | undefined>;
+  const raw: Record<string, unknown> = {};
+  for (const o of CLI_OPTIONS as readonly CliOption[]) {
+    if (!o.input || raw[o.input] !== undefined) continue;
+    raw[o.input] = (o.flag && given[o.flag]) ?? (o.env && env[o.env]) ?? undefined;
+  }
+  return { ...(raw as RawInputs), force: flags.force ?? false };
 }

@@ -47,11 +47,20 @@ describe('buildConfig', () => {
     [{ clientId: '' }, 'STRAVA_CLIENT_ID'],
     [{ clientSecret: undefined }, 'STRAVA_CLIENT_SECRET'],
     [{ apiUrl: 'not a url' }, 'STRAVA_API_URL'],
-    [{ engine: 'databricks' }, 'DATABRICKS_HOST'],
-    [{ engine: 'databricks', databricksHost: 'h', databricksHttpPath: 'p' }, 'DATABRICKS_TOKEN'],
+    [{ engine: 'databricks', warehouse: 's3://bucket/x' }, 'DATABRICKS_HOST'],
     [
       {
         engine: 'databricks',
+        warehouse: 's3://bucket/x',
+        databricksHost: 'h',
+        databricksHttpPath: 'p',
+      },
+      'DATABRICKS_TOKEN',
+    ],
+    [
+      {
+        engine: 'databricks',
+        warehouse: 's3://bucket/x',
         databricksHost: 'h',
         databricksHttpPath: 'p',
         databricksToken: 't',
@@ -61,6 +70,21 @@ describe('buildConfig', () => {
     ],
   ] as [RawInputs, string][])('refuses %j naming %s', (raw, name) => {
     expect(fails({ ...BASE, ...raw }).message).toContain(name);
+  });
+
+  it('says first that Databricks needs an s3:// warehouse, before any Databricks setting', () => {
+    expect(fails({ ...BASE, engine: 'databricks' }).line).toBe(
+      '--warehouse "./lakehouse" is a local folder, which a Databricks SQL warehouse cannot read. With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access.',
+    );
+  });
+
+  it('points missing Strava credentials to the API settings page and `auth`', () => {
+    for (const missing of [{ clientId: '' }, { clientSecret: undefined }]) {
+      const { line } = fails({ ...BASE, ...missing });
+      expect(line).toMatch(/^STRAVA_CLIENT_(ID|SECRET) is not set\. /);
+      expect(line).toContain('https://www.strava.com/settings/api');
+      expect(line).toContain('run `strava-lakehouse auth` once');
+    }
   });
 
   it('needs a refresh token unless one was saved to the token file', () => {
