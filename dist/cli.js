@@ -8,8 +8,9 @@ import {
   DEFAULT_TIMEOUT_S,
   optionsOf,
   printRecords,
-  rawInputs
-} from "./chunks/chunk-531411FB.js";
+  rawInputs,
+  selfCommand
+} from "./chunks/chunk-2AC91E8B.js";
 import {
   DEFAULT_TIMEOUT_MS,
   TOKEN_CALL,
@@ -249,10 +250,85 @@ async function exchangeCode(opts) {
   return { refreshToken: body.refresh_token, athlete: { id, name } };
 }
 
+// package.json
+var package_default = {
+  name: "strava-lakehouse",
+  version: "0.1.0",
+  description: "Turn an athlete's Strava history into a Delta Lake lakehouse (bronze/silver/gold) on S3 or a folder, monthly and idempotently, as a GitHub Action or a CLI.",
+  license: "MIT",
+  type: "module",
+  bin: {
+    "strava-lakehouse": "dist/cli.js"
+  },
+  files: [
+    "dist/",
+    "sql/"
+  ],
+  engines: {
+    node: ">=22.2"
+  },
+  scripts: {
+    typecheck: "tsc --noEmit",
+    bundle: "node scripts/bundle.mjs",
+    lint: "eslint . && prettier --check .",
+    format: "prettier --write .",
+    test: "vitest run --project unit",
+    "test:s3": "vitest run --project s3",
+    "test:faults": "vitest run --project faults",
+    "test:interop": "vitest run --project interop",
+    demo: "node dist/cli.js demo",
+    bench: "node bench/build.mjs && node node_modules/.cache/bench/main.mjs",
+    "setup:oracles": "bash scripts/setup-oracles.sh"
+  },
+  devDependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@aws-sdk/client-s3": "^3.1173.0",
+    "@databricks/sql": "^2.1.0",
+    "@eslint/js": "^9.39.5",
+    "@octokit/openapi": "^23.0.2",
+    "@octokit/rest": "^22.0.1",
+    "@types/archiver": "^8.0.0",
+    "@types/js-yaml": "^4.0.9",
+    "@types/libsodium-wrappers": "^0.7.14",
+    "@types/node": "^22.20.7",
+    "apache-arrow": "^21.2.0",
+    archiver: "^7.0.1",
+    "csv-parse": "^6.2.1",
+    "csv-stringify": "^6.9.0",
+    esbuild: "^0.28.2",
+    eslint: "^9.39.5",
+    "js-yaml": "^4.3.2",
+    "libsodium-wrappers": "^0.8.4",
+    "parquet-wasm": "^0.8.0",
+    prettier: "^3.10.1",
+    typescript: "5.9",
+    "typescript-eslint": "^8.73.0",
+    vitest: "4.1",
+    zod: "^4.6.7"
+  },
+  overrides: {
+    "@databricks/databricks-sql-kernel-win32-x64-msvc": "0.2.0"
+  }
+};
+
 // src/cli/workflow-template.ts
 var WORKFLOW_PATH = ".github/workflows/strava-lakehouse.yml";
-var DEFAULT_ACTION = "strava-lakehouse/strava-lakehouse@v1";
-var CONFIGURE_AWS_CREDENTIALS = "aws-actions/configure-aws-credentials@v5";
+function packageAction(meta) {
+  const url = typeof meta.repository === "string" ? meta.repository : meta.repository?.url;
+  const m = url ? /^(?:github:|(?:git\+)?(?:https?|ssh|git):\/\/(?:git@)?github\.com\/|git@github\.com:)?([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(
+    url
+  ) : null;
+  const major = `v${meta.version.split(".")[0]}`;
+  return m ? { ref: `${m[1]}/${m[2]}@${major}`, placeholder: false } : { ref: `OWNER/strava-lakehouse@${major}`, placeholder: true };
+}
+var PACKAGE_ACTION = packageAction(
+  package_default
+);
+var DEFAULT_ACTION = PACKAGE_ACTION.ref;
+var DEFAULT_ACTION_IS_PLACEHOLDER = PACKAGE_ACTION.placeholder;
+var CONFIGURE_AWS_CREDENTIALS = "aws-actions/configure-aws-credentials@v6";
 var ROLE_ARN_PLACEHOLDER = "arn:aws:iam::123456789012:role/strava-lakehouse";
 var REPO_SECRETS = {
   clientId: "STRAVA_CLIENT_ID",
@@ -352,7 +428,7 @@ function renderWorkflow(s) {
     "    steps:",
     ...awsStep,
     "      - id: lakehouse",
-    `        uses: ${s.action}`,
+    `        uses: ${s.action}${s.actionPlaceholder ? " # placeholder: the repository of strava-lakehouse, or run init again with --action" : ""}`,
     "        with:",
     ...actionInputs(s).map(([name, value]) => `          ${name}: ${value}`)
   ];
@@ -655,8 +731,12 @@ var ACTION_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@[A-Za-z0-
 var ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 var AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 var MINUTES = Array.from({ length: 59 }, (_, i) => i + 1).filter((m) => m % 15 !== 0);
-function pickMinute(random = Math.random) {
-  return MINUTES[Math.floor(random() * MINUTES.length)];
+function pickMinute(repository) {
+  let hash = 2166136261;
+  for (const byte of new TextEncoder().encode(repository)) {
+    hash = Math.imul(hash ^ byte, 16777619) >>> 0;
+  }
+  return MINUTES[hash % MINUTES.length];
 }
 function initOptions(flags, env) {
   if (!flags.warehouse) {
@@ -675,6 +755,7 @@ function initOptions(flags, env) {
     );
   }
   const action = flags.action?.trim() || DEFAULT_ACTION;
+  const actionPlaceholder = !flags.action?.trim() && DEFAULT_ACTION_IS_PLACEHOLDER;
   if (!ACTION_REF.test(action)) {
     throw new ConfigError(
       `--action "${action}" is not an action reference.`,
@@ -682,6 +763,7 @@ function initOptions(flags, env) {
     );
   }
   const settings = { action, warehouse, engine };
+  if (actionPlaceholder) settings.actionPlaceholder = true;
   if (s3) settings.aws = awsSettings(flags, env);
   else {
     for (const flag of ["role-arn", "aws-region"]) {
@@ -720,15 +802,18 @@ function awsSettings(flags, env) {
   return { roleArn: roleArn ?? ROLE_ARN_PLACEHOLDER, region, placeholder: roleArn === void 0 };
 }
 async function runInit(opts, io) {
-  const stat = await import_promises2.default.stat(opts.dir).catch(() => void 0);
-  if (!stat?.isDirectory()) {
+  try {
+    await import_promises2.default.mkdir(opts.dir, { recursive: true });
+  } catch (err) {
+    const code = err.code;
     throw new ConfigError(
-      `--dir "${opts.dir}" is not a folder.`,
+      code === "EEXIST" || code === "ENOTDIR" ? `--dir "${opts.dir}" is not a folder.` : `--dir "${opts.dir}" cannot be created: ${err.message}.`,
       "Give the folder of the repository to set up (default: the current one)."
     );
   }
   const file = import_node_path2.default.join(opts.dir, WORKFLOW_PATH);
-  const text = renderWorkflow({ ...opts.settings, minute: pickMinute(io.random) });
+  const minute = pickMinute(import_node_path2.default.basename(import_node_path2.default.resolve(opts.dir)));
+  const text = renderWorkflow({ ...opts.settings, minute });
   await import_promises2.default.mkdir(import_node_path2.default.dirname(file), { recursive: true });
   try {
     await import_promises2.default.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
@@ -738,14 +823,22 @@ async function runInit(opts, io) {
     }
     throw err;
   }
-  const { aws, warehouse } = opts.settings;
+  const { aws, warehouse, action, actionPlaceholder } = opts.settings;
   if (!aws) {
     io.progress.warn(
       `The warehouse ${warehouse} is a folder on the runner, gone when the job ends: only the run records (artifacts) remain. Use --warehouse s3://bucket/prefix to keep the tables.`
     );
   }
+  if (actionPlaceholder) {
+    io.progress.warn(
+      `This copy of strava-lakehouse does not name the repository it came from: "${action}" in ${WORKFLOW_PATH} is a placeholder.`
+    );
+  }
   const steps = [
-    "strava-lakehouse auth --github-repo OWNER/NAME   # sets the Strava secrets",
+    `${selfCommand()} auth --github-repo OWNER/NAME   # sets the Strava secrets`,
+    ...actionPlaceholder ? [
+      `replace OWNER in "uses: ${action}" with the owner of the strava-lakehouse repository, or run init again with --action OWNER/REPO@vN --force`
+    ] : [],
     ...aws?.placeholder ? [
       `replace the placeholder role ARN (role-to-assume) in ${WORKFLOW_PATH}, or run init again with --role-arn --force`
     ] : [],
@@ -761,9 +854,19 @@ ${steps.map((s, i) => `  ${i + 1}. ${s}`).join("\n")}
 
 // src/cli/inspect.ts
 async function runInspect(raw, json) {
-  const warehouse = parseWarehouse(raw.warehouse ?? DEFAULT_WAREHOUSE, "--warehouse");
-  const store = await openStore(warehouse, { region: raw.awsRegion, endpoint: raw.s3Endpoint });
+  const warehouse = parseWarehouse(raw.warehouse ?? DEFAULT_WAREHOUSE, CLI_LABELS.warehouse);
+  const store = await openStore(warehouse, {
+    region: raw.awsRegion,
+    endpoint: raw.s3Endpoint,
+    names: { region: CLI_LABELS.awsRegion, endpoint: CLI_LABELS.s3Endpoint }
+  });
   const info = await inspectWarehouse(store);
+  if (!info.tables.some((t) => t.exists) && info.runs === 0) {
+    throw new ConfigError(
+      `There is no lakehouse at ${store.root}: no table and no run record.`,
+      `Check ${CLI_LABELS.warehouse} (default ${DEFAULT_WAREHOUSE}); \`strava-lakehouse run\` or \`demo\` creates one.`
+    );
+  }
   if (json) {
     process.stdout.write(`${JSON.stringify({ warehouse: store.root, ...info }, null, 2)}
 `);

@@ -1,8 +1,10 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
   CLI_LABELS,
-  printRecords
-} from "./chunk-531411FB.js";
+  DEMO_WAREHOUSE,
+  printRecords,
+  selfCommand
+} from "./chunk-2AC91E8B.js";
 import {
   runPipeline
 } from "./chunk-223D2480.js";
@@ -19,6 +21,7 @@ import "./chunk-BA800F3B.js";
 import "./chunk-2FC2833A.js";
 import "./chunk-99BC1E63.js";
 import {
+  addMonths,
   monthOf
 } from "./chunk-328A68CB.js";
 import "./chunk-06F01416.js";
@@ -63899,6 +63902,7 @@ function readBody(req) {
 
 // src/cli/demo.ts
 var DEMO_CLIENT = { clientId: "demo", clientSecret: "demo-secret", refreshToken: "demo-refresh" };
+var TABLE_MONTHS = 12;
 async function runDemo(opts) {
   const activities = recordedActivities();
   const months = activities.map((a) => monthOf(a.start_date_local)).sort();
@@ -63910,7 +63914,10 @@ async function runDemo(opts) {
     const raw = {
       from,
       to,
-      warehouse: opts.warehouse ?? "./lakehouse-demo",
+      warehouse: opts.warehouse ?? DEMO_WAREHOUSE,
+      force: opts.force,
+      awsRegion: opts.s3.region,
+      s3Endpoint: opts.s3.endpoint,
       apiUrl: sim.url,
       tokenFile: import_node_path.default.join(tokenDir, "refresh-token"),
       ...DEMO_CLIENT
@@ -63925,13 +63932,13 @@ async function runDemo(opts) {
       printRecords(result.records, true, process.stdout);
       return 0;
     }
-    const gold = await readGoldSummary(config.warehouse, config.s3, to, 12);
-    process.stdout.write(renderMonthTable(gold));
+    const gold = await readGoldSummary(config.warehouse, config.s3, to, TABLE_MONTHS + 1);
+    process.stdout.write(renderMonthTable(gold, to, TABLE_MONTHS));
     const ingested = result.records.filter((r) => r.status === "ingested").length;
     process.stdout.write(
       `
 ${result.records.length} months (${ingested} ingested, ${result.records.length - ingested} unchanged), ${result.records.reduce((n, r) => n + r.activities, 0)} activities, ${result.records[0]?.stravaRequests ?? 0} Strava requests, ${((Date.now() - started) / 1e3).toFixed(1)} s.
-Look inside: node dist/cli.js inspect --warehouse ${config.warehouse}
+Look inside: ${selfCommand()} inspect --warehouse ${config.warehouse}
 `
     );
     return 0;
@@ -63940,23 +63947,25 @@ Look inside: node dist/cli.js inspect --warehouse ${config.warehouse}
     await import_promises.default.rm(tokenDir, { recursive: true, force: true });
   }
 }
-function renderMonthTable(gold) {
+function renderMonthTable(gold, last, months) {
   const byMonth = /* @__PURE__ */ new Map();
   for (const r of gold) {
-    const t = byMonth.get(r.month) ?? { n: 0n, km: 0, h: 0, prevKm: null };
+    const t = byMonth.get(r.month) ?? { n: 0n, km: 0, h: 0 };
     t.n += r.activity_count;
     t.km += r.distance / 1e3;
     t.h += Number(r.moving_time) / 3600;
     byMonth.set(r.month, t);
   }
-  const lines = ["month    activities  distance km  moving h  vs prev month"];
-  let prev = null;
-  for (const [month, t] of [...byMonth].sort(([a], [b]) => a < b ? -1 : 1)) {
-    const change = prev === null || prev === 0 ? "" : `${t.km >= prev ? "+" : ""}${((t.km - prev) / prev * 100).toFixed(0)}%`;
+  const lines = ["month    activities  distance km  moving h  distance vs prev month"];
+  for (let i = months - 1; i >= 0; i--) {
+    const month = addMonths(last, -i);
+    const t = byMonth.get(month);
+    if (!t) continue;
+    const prev = byMonth.get(addMonths(month, -1))?.km ?? 0;
+    const change = prev === 0 ? "" : `${t.km >= prev ? "+" : ""}${((t.km - prev) / prev * 100).toFixed(0)}%`;
     lines.push(
-      `${month}  ${String(t.n).padStart(10)}  ${t.km.toFixed(1).padStart(11)}  ${t.h.toFixed(1).padStart(8)}  ${change.padStart(13)}`
+      `${month}  ${String(t.n).padStart(10)}  ${t.km.toFixed(1).padStart(11)}  ${t.h.toFixed(1).padStart(8)}  ${change.padStart(22)}`
     );
-    prev = t.km;
   }
   return `${lines.join("\n")}
 `;

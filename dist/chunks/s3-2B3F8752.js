@@ -28337,6 +28337,7 @@ var require_promises = __commonJS({
 // src/landing/s3.ts
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
 var import_promises = __toESM(require_promises(), 1);
+var SDK_NAMES = { region: "AWS_REGION", endpoint: "AWS_ENDPOINT_URL_S3" };
 var CONFLICT_RETRIES = 5;
 var CONFLICT_BACKOFF_MS = 100;
 var S3Store = class {
@@ -28346,6 +28347,7 @@ var S3Store = class {
   prefix;
   /** The SDK client, exposed so callers can add middleware (tests count requests with it). */
   client;
+  names;
   constructor(location, options = {}, env2 = process.env) {
     const m3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
     if (!m3) {
@@ -28357,6 +28359,7 @@ var S3Store = class {
     this.bucket = m3[1];
     this.prefix = m3[2].replace(/\/+$/, "");
     this.root = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ""}`;
+    this.names = options.names ?? SDK_NAMES;
     const config = {};
     if (options.region) config.region = options.region;
     const endpoint = options.endpoint || env2.AWS_ENDPOINT_URL_S3;
@@ -28488,7 +28491,7 @@ var S3Store = class {
     const what = !detail ? name : detail.includes(name) ? detail : `${name}: ${detail}`;
     return new StoreError(
       `S3 ${call} ${this.uri(key)} failed: ${what}.`,
-      hintFor(name, err, call, this.bucket),
+      hintFor(name, err, call, this.bucket, this.names),
       { cause: err }
     );
   }
@@ -28510,7 +28513,7 @@ var IAM_ACTION = {
   ListObjectsV2: "s3:ListBucket",
   DeleteObject: "s3:DeleteObject"
 };
-function hintFor(name, err, call, bucket) {
+function hintFor(name, err, call, bucket, names) {
   const message = err.message ?? "";
   switch (name) {
     case "NoSuchBucket":
@@ -28527,16 +28530,16 @@ function hintFor(name, err, call, bucket) {
     case "PermanentRedirect":
     case "AuthorizationHeaderMalformed":
     case "IllegalLocationConstraintException":
-      return `The bucket "${bucket}" is in another region: set AWS_REGION (or the aws-region input) to its region.`;
+      return `The bucket "${bucket}" is in another region: set ${names.region} to its region.`;
     case "ConditionalRequestConflict":
       return "Another writer kept racing for this key; re-run.";
     case "ECONNREFUSED":
     case "ENOTFOUND":
     case "ETIMEDOUT":
-      return "Check the S3 endpoint (AWS_ENDPOINT_URL_S3 or s3-endpoint) and the network.";
+      return `Check the S3 endpoint (${names.endpoint}) and the network.`;
   }
   if (/region is missing/i.test(message)) {
-    return "Set AWS_REGION (or the aws-region input) to the bucket region.";
+    return `Set ${names.region} to the bucket's region.`;
   }
   return "Check the bucket, the credentials and the network, then re-run.";
 }

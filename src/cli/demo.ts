@@ -12,15 +12,20 @@ import type { Progress } from '../progress.js';
 import { runPipeline } from '../pipeline.js';
 import { readGoldSummary } from '../lakehouse/inspect.js';
 import { startSimulator, recordedActivities } from '../simulator/index.js';
-import { monthOf } from '../strava/months.js';
-import { CLI_LABELS } from './inputs.js';
+import { addMonths, monthOf, type Month } from '../strava/months.js';
+import { CLI_LABELS, DEMO_WAREHOUSE } from './inputs.js';
 import { printRecords } from './print.js';
+import { selfCommand } from './self.js';
 import type { GoldRow } from '../lakehouse/gold.js';
 
 const DEMO_CLIENT = { clientId: 'demo', clientSecret: 'demo-secret', refreshToken: 'demo-refresh' };
 
+const TABLE_MONTHS = 12;
+
 export async function runDemo(opts: {
   warehouse?: string;
+  force: boolean;
+  s3: { region?: string; endpoint?: string };
   json: boolean;
   progress: Progress;
 }): Promise<number> {
@@ -34,7 +39,10 @@ export async function runDemo(opts: {
     const raw: RawInputs = {
       from,
       to,
-      warehouse: opts.warehouse ?? './lakehouse-demo',
+      warehouse: opts.warehouse ?? DEMO_WAREHOUSE,
+      force: opts.force,
+      awsRegion: opts.s3.region,
+      s3Endpoint: opts.s3.endpoint,
       apiUrl: sim.url,
       tokenFile: path.join(tokenDir, 'refresh-token'),
       ...DEMO_CLIENT,
@@ -49,14 +57,15 @@ export async function runDemo(opts: {
       printRecords(result.records, true, process.stdout);
       return 0;
     }
-    const gold = await readGoldSummary(config.warehouse, config.s3, to, 12);
-    process.stdout.write(renderMonthTable(gold));
+    // One month more than shown, so the first row has a month to compare with.
+    const gold = await readGoldSummary(config.warehouse, config.s3, to, TABLE_MONTHS + 1);
+    process.stdout.write(renderMonthTable(gold, to, TABLE_MONTHS));
     const ingested = result.records.filter((r) => r.status === 'ingested').length;
     process.stdout.write(
       `\n${result.records.length} months (${ingested} ingested, ${result.records.length - ingested} unchanged), ` +
         `${result.records.reduce((n, r) => n + r.activities, 0)} activities, ` +
         `${result.records[0]?.stravaRequests ?? 0} Strava requests, ${((Date.now() - started) / 1000).toFixed(1)} s.\n` +
-        `Look inside: node dist/cli.js inspect --warehouse ${config.warehouse}\n`,
+        `Look inside: ${selfCommand()} inspect --warehouse ${config.warehouse}\n`,
     );
     return 0;
   } finally {
@@ -65,27 +74,31 @@ export async function runDemo(opts: {
   }
 }
 
-/** Month-by-month totals across sport types: activities, km, hours, change in distance. */
-export function renderMonthTable(gold: GoldRow[]): string {
-  const byMonth = new Map<string, { n: bigint; km: number; h: number; prevKm: number | null }>();
+/**
+ * Month-by-month totals across sport types (activities, km, hours, change in distance against
+ * the calendar month before) for the `months` months ending at `last`; `gold` may hold the
+ * month before those, which only gives the first row its change.
+ */
+export function renderMonthTable(gold: GoldRow[], last: Month, months: number): string {
+  const byMonth = new Map<string, { n: bigint; km: number; h: number }>();
   for (const r of gold) {
-    const t = byMonth.get(r.month) ?? { n: 0n, km: 0, h: 0, prevKm: null };
+    const t = byMonth.get(r.month) ?? { n: 0n, km: 0, h: 0 };
     t.n += r.activity_count;
     t.km += r.distance / 1000;
     t.h += Number(r.moving_time) / 3600;
     byMonth.set(r.month, t);
   }
-  const lines = ['month    activities  distance km  moving h  vs prev month'];
-  let prev: number | null = null;
-  for (const [month, t] of [...byMonth].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const lines = ['month    activities  distance km  moving h  distance vs prev month'];
+  for (let i = months - 1; i >= 0; i--) {
+    const month = addMonths(last, -i);
+    const t = byMonth.get(month);
+    if (!t) continue;
+    const prev = byMonth.get(addMonths(month, -1))?.km ?? 0;
     const change =
-      prev === null || prev === 0
-        ? ''
-        : `${t.km >= prev ? '+' : ''}${(((t.km - prev) / prev) * 100).toFixed(0)}%`;
+      prev === 0 ? '' : `${t.km >= prev ? '+' : ''}${(((t.km - prev) / prev) * 100).toFixed(0)}%`;
     lines.push(
-      `${month}  ${String(t.n).padStart(10)}  ${t.km.toFixed(1).padStart(11)}  ${t.h.toFixed(1).padStart(8)}  ${change.padStart(13)}`,
+      `${month}  ${String(t.n).padStart(10)}  ${t.km.toFixed(1).padStart(11)}  ${t.h.toFixed(1).padStart(8)}  ${change.padStart(22)}`,
     );
-    prev = t.km;
   }
   return `${lines.join('\n')}\n`;
 }

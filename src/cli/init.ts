@@ -1,15 +1,17 @@
 /**
  * `strava-lakehouse init`: writes the monthly workflow (src/cli/workflow-template.ts) into a
- * repository folder, and says what is left to do. An existing workflow is never replaced
- * without --force.
+ * repository folder, and says what is left to do. The same arguments write the same file. An
+ * existing workflow is never replaced without --force.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseEngine, parseWarehouse } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { Progress } from '../progress.js';
+import { selfCommand } from './self.js';
 import {
   DEFAULT_ACTION,
+  DEFAULT_ACTION_IS_PLACEHOLDER,
   renderWorkflow,
   ROLE_ARN_PLACEHOLDER,
   WORKFLOW_PATH,
@@ -38,8 +40,16 @@ const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** Off the hour and off the quarter hours, when GitHub's scheduler is busiest. */
 const MINUTES = Array.from({ length: 59 }, (_, i) => i + 1).filter((m) => m % 15 !== 0);
 
-export function pickMinute(random: () => number = Math.random): number {
-  return MINUTES[Math.floor(random() * MINUTES.length)]!;
+/**
+ * The schedule's minute, from the repository's name (FNV-1a): the same repository always gets
+ * the same file, and different repositories spread over the hour.
+ */
+export function pickMinute(repository: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(repository)) {
+    hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  }
+  return MINUTES[hash % MINUTES.length]!;
 }
 
 export function initOptions(flags: InitFlags, env: NodeJS.ProcessEnv): InitOptions {
@@ -59,6 +69,7 @@ export function initOptions(flags: InitFlags, env: NodeJS.ProcessEnv): InitOptio
     );
   }
   const action = flags.action?.trim() || DEFAULT_ACTION;
+  const actionPlaceholder = !flags.action?.trim() && DEFAULT_ACTION_IS_PLACEHOLDER;
   if (!ACTION_REF.test(action)) {
     throw new ConfigError(
       `--action "${action}" is not an action reference.`,
@@ -66,6 +77,7 @@ export function initOptions(flags: InitFlags, env: NodeJS.ProcessEnv): InitOptio
     );
   }
   const settings: InitOptions['settings'] = { action, warehouse, engine };
+  if (actionPlaceholder) settings.actionPlaceholder = true;
   if (s3) settings.aws = awsSettings(flags, env);
   else {
     for (const flag of ['role-arn', 'aws-region'] as const) {
@@ -107,17 +119,23 @@ function awsSettings(flags: InitFlags, env: NodeJS.ProcessEnv): WorkflowSettings
 
 export async function runInit(
   opts: InitOptions,
-  io: { out: NodeJS.WritableStream; progress: Progress; random?: () => number },
+  io: { out: NodeJS.WritableStream; progress: Progress },
 ): Promise<number> {
-  const stat = await fs.stat(opts.dir).catch(() => undefined);
-  if (!stat?.isDirectory()) {
+  try {
+    await fs.mkdir(opts.dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(
-      `--dir "${opts.dir}" is not a folder.`,
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? `--dir "${opts.dir}" is not a folder.`
+        : `--dir "${opts.dir}" cannot be created: ${(err as Error).message}.`,
       'Give the folder of the repository to set up (default: the current one).',
     );
   }
   const file = path.join(opts.dir, WORKFLOW_PATH);
-  const text = renderWorkflow({ ...opts.settings, minute: pickMinute(io.random) });
+  // A clone's folder carries the repository's name.
+  const minute = pickMinute(path.basename(path.resolve(opts.dir)));
+  const text = renderWorkflow({ ...opts.settings, minute });
   await fs.mkdir(path.dirname(file), { recursive: true });
   try {
     // An exclusive create: nothing that exists is replaced unless asked.
@@ -128,14 +146,24 @@ export async function runInit(
     }
     throw err;
   }
-  const { aws, warehouse } = opts.settings;
+  const { aws, warehouse, action, actionPlaceholder } = opts.settings;
   if (!aws) {
     io.progress.warn(
       `The warehouse ${warehouse} is a folder on the runner, gone when the job ends: only the run records (artifacts) remain. Use --warehouse s3://bucket/prefix to keep the tables.`,
     );
   }
+  if (actionPlaceholder) {
+    io.progress.warn(
+      `This copy of strava-lakehouse does not name the repository it came from: "${action}" in ${WORKFLOW_PATH} is a placeholder.`,
+    );
+  }
   const steps = [
-    'strava-lakehouse auth --github-repo OWNER/NAME   # sets the Strava secrets',
+    `${selfCommand()} auth --github-repo OWNER/NAME   # sets the Strava secrets`,
+    ...(actionPlaceholder
+      ? [
+          `replace OWNER in "uses: ${action}" with the owner of the strava-lakehouse repository, or run init again with --action OWNER/REPO@vN --force`,
+        ]
+      : []),
     ...(aws?.placeholder
       ? [
           `replace the placeholder role ARN (role-to-assume) in ${WORKFLOW_PATH}, or run init again with --role-arn --force`,

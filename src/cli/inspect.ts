@@ -1,12 +1,25 @@
 /** `strava-lakehouse inspect`: each table's version, files, partitions and rows. */
 import { parseWarehouse, DEFAULT_WAREHOUSE, type RawInputs } from '../config.js';
+import { ConfigError } from '../errors.js';
 import { openStore } from '../landing/open.js';
 import { inspectWarehouse } from '../lakehouse/inspect.js';
+import { CLI_LABELS } from './inputs.js';
 
 export async function runInspect(raw: RawInputs, json: boolean): Promise<number> {
-  const warehouse = parseWarehouse(raw.warehouse ?? DEFAULT_WAREHOUSE, '--warehouse');
-  const store = await openStore(warehouse, { region: raw.awsRegion, endpoint: raw.s3Endpoint });
+  const warehouse = parseWarehouse(raw.warehouse ?? DEFAULT_WAREHOUSE, CLI_LABELS.warehouse);
+  const store = await openStore(warehouse, {
+    region: raw.awsRegion,
+    endpoint: raw.s3Endpoint,
+    names: { region: CLI_LABELS.awsRegion, endpoint: CLI_LABELS.s3Endpoint },
+  });
   const info = await inspectWarehouse(store);
+  // A mistyped path would otherwise print a table of "not created yet" and succeed.
+  if (!info.tables.some((t) => t.exists) && info.runs === 0) {
+    throw new ConfigError(
+      `There is no lakehouse at ${store.root}: no table and no run record.`,
+      `Check ${CLI_LABELS.warehouse} (default ${DEFAULT_WAREHOUSE}); \`strava-lakehouse run\` or \`demo\` creates one.`,
+    );
+  }
   if (json) {
     process.stdout.write(`${JSON.stringify({ warehouse: store.root, ...info }, null, 2)}\n`);
     return 0;

@@ -5,13 +5,39 @@
  * action.yml), and the secrets it reads are the ones `auth --github-repo` sets, so neither can
  * drift.
  */
+import pkg from '../../package.json' with { type: 'json' };
 import type { Engine } from '../config.js';
 import type { InputName } from '../main.js';
 import { VERSION } from '../version.js';
 
 export const WORKFLOW_PATH = '.github/workflows/strava-lakehouse.yml';
-export const DEFAULT_ACTION = 'strava-lakehouse/strava-lakehouse@v1';
-export const CONFIGURE_AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials@v5';
+
+/**
+ * The action at the major version of this package, from the repository package.json names; a
+ * copy that names none gets an OWNER placeholder, which init says to replace.
+ */
+export function packageAction(meta: { repository?: string | { url?: string }; version: string }): {
+  ref: string;
+  placeholder: boolean;
+} {
+  const url = typeof meta.repository === 'string' ? meta.repository : meta.repository?.url;
+  const m = url
+    ? /^(?:github:|(?:git\+)?(?:https?|ssh|git):\/\/(?:git@)?github\.com\/|git@github\.com:)?([A-Za-z0-9-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(
+        url,
+      )
+    : null;
+  const major = `v${meta.version.split('.')[0]}`;
+  return m
+    ? { ref: `${m[1]}/${m[2]}@${major}`, placeholder: false }
+    : { ref: `OWNER/strava-lakehouse@${major}`, placeholder: true };
+}
+
+const PACKAGE_ACTION = packageAction(
+  pkg as { repository?: string | { url?: string }; version: string },
+);
+export const DEFAULT_ACTION = PACKAGE_ACTION.ref;
+export const DEFAULT_ACTION_IS_PLACEHOLDER = PACKAGE_ACTION.placeholder;
+export const CONFIGURE_AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials@v6';
 /** AWS's documentation account id: obviously not the user's, and still a well-formed ARN. */
 export const ROLE_ARN_PLACEHOLDER = 'arn:aws:iam::123456789012:role/strava-lakehouse';
 
@@ -27,6 +53,8 @@ export const GITHUB_TOKEN_SECRET = 'STRAVA_LAKEHOUSE_GITHUB_TOKEN';
 export interface WorkflowSettings {
   /** `owner/repo@ref` (or `owner/repo/path@ref`). */
   action: string;
+  /** The action is DEFAULT_ACTION with its OWNER placeholder. */
+  actionPlaceholder?: boolean;
   warehouse: string;
   engine: Engine;
   /** For an s3:// warehouse: credentials through GitHub's OIDC token. */
@@ -133,7 +161,7 @@ export function renderWorkflow(s: WorkflowSettings): string {
     '    steps:',
     ...awsStep,
     '      - id: lakehouse',
-    `        uses: ${s.action}`,
+    `        uses: ${s.action}${s.actionPlaceholder ? ' # placeholder: the repository of strava-lakehouse, or run init again with --action' : ''}`,
     '        with:',
     ...actionInputs(s).map(([name, value]) => `          ${name}: ${value}`),
   ];

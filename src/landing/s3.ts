@@ -20,7 +20,11 @@ import type { ObjectInfo, ObjectStore } from './store.js';
 export interface S3Options {
   region?: string;
   endpoint?: string;
+  /** How the door in use names these two settings, for hints (default: the SDK's variables). */
+  names?: { region: string; endpoint: string };
 }
+
+const SDK_NAMES = { region: 'AWS_REGION', endpoint: 'AWS_ENDPOINT_URL_S3' };
 
 // 409 ConditionalRequestConflict: another conditional write to the key was in flight. S3 asks
 // the caller to retry; a few tries settle it (the next answer is 200 or 412).
@@ -34,6 +38,7 @@ export class S3Store implements ObjectStore {
   readonly prefix: string;
   /** The SDK client, exposed so callers can add middleware (tests count requests with it). */
   readonly client: S3Client;
+  private readonly names: { region: string; endpoint: string };
 
   constructor(location: string, options: S3Options = {}, env: NodeJS.ProcessEnv = process.env) {
     const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
@@ -46,6 +51,7 @@ export class S3Store implements ObjectStore {
     this.bucket = m[1] as string;
     this.prefix = (m[2] as string).replace(/\/+$/, '');
     this.root = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
+    this.names = options.names ?? SDK_NAMES;
     const config: S3ClientConfig = {};
     if (options.region) config.region = options.region;
     const endpoint = options.endpoint || env.AWS_ENDPOINT_URL_S3;
@@ -193,7 +199,7 @@ export class S3Store implements ObjectStore {
     const what = !detail ? name : detail.includes(name) ? detail : `${name}: ${detail}`;
     return new StoreError(
       `S3 ${call} ${this.uri(key)} failed: ${what}.`,
-      hintFor(name, err, call, this.bucket),
+      hintFor(name, err, call, this.bucket, this.names),
       { cause: err },
     );
   }
@@ -222,7 +228,13 @@ const IAM_ACTION: Record<string, string> = {
   DeleteObject: 's3:DeleteObject',
 };
 
-function hintFor(name: string, err: unknown, call: string, bucket: string): string {
+function hintFor(
+  name: string,
+  err: unknown,
+  call: string,
+  bucket: string,
+  names: { region: string; endpoint: string },
+): string {
   const message = (err as Error).message ?? '';
   switch (name) {
     case 'NoSuchBucket':
@@ -239,16 +251,16 @@ function hintFor(name: string, err: unknown, call: string, bucket: string): stri
     case 'PermanentRedirect':
     case 'AuthorizationHeaderMalformed':
     case 'IllegalLocationConstraintException':
-      return `The bucket "${bucket}" is in another region: set AWS_REGION (or the aws-region input) to its region.`;
+      return `The bucket "${bucket}" is in another region: set ${names.region} to its region.`;
     case 'ConditionalRequestConflict':
       return 'Another writer kept racing for this key; re-run.';
     case 'ECONNREFUSED':
     case 'ENOTFOUND':
     case 'ETIMEDOUT':
-      return 'Check the S3 endpoint (AWS_ENDPOINT_URL_S3 or s3-endpoint) and the network.';
+      return `Check the S3 endpoint (${names.endpoint}) and the network.`;
   }
   if (/region is missing/i.test(message)) {
-    return 'Set AWS_REGION (or the aws-region input) to the bucket region.';
+    return `Set ${names.region} to the bucket's region.`;
   }
   return 'Check the bucket, the credentials and the network, then re-run.';
 }

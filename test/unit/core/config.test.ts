@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildConfig, parseWarehouse, type RawInputs } from '../../../src/config.js';
 import { CLI_LABELS } from '../../../src/cli/inputs.js';
 import { ConfigError } from '../../../src/errors.js';
+import { ACTION_LABELS } from '../../../src/main.js';
 
 const NOW = new Date('2026-11-24T10:00:00Z');
 const BASE: RawInputs = { clientId: '1', clientSecret: 's', refreshToken: 'r' };
@@ -107,5 +108,18 @@ describe('buildConfig', () => {
   it('keeps valid warehouses as given', () => {
     expect(parseWarehouse('s3://my-bucket/lake/prefix', 'w')).toBe('s3://my-bucket/lake/prefix');
     expect(parseWarehouse('./lakehouse', 'w')).toBe('./lakehouse');
+  });
+});
+
+describe('the S3 settings', () => {
+  it('carry how each door names the region and the endpoint, for S3 hints', () => {
+    expect(buildConfig(BASE, CLI_LABELS, { now: NOW }).s3.names).toEqual({
+      region: '--aws-region',
+      endpoint: '--s3-endpoint',
+    });
+    expect(buildConfig(BASE, ACTION_LABELS, { now: NOW }).s3.names).toEqual({
+      region: 'Input "aws-region"',
+      endpoint: 'Input "s3-endpoint"',
+    });
   });
 });

@@ -13,6 +13,8 @@ import { main } from '../../../src/cli/main.js';
 import {
   CONFIGURE_AWS_CREDENTIALS,
   DEFAULT_ACTION,
+  DEFAULT_ACTION_IS_PLACEHOLDER,
+  packageAction,
   REPO_SECRETS,
   renderWorkflow,
   ROLE_ARN_PLACEHOLDER,
@@ -181,6 +183,7 @@ describe('initOptions', () => {
       force: false,
       settings: {
         action: DEFAULT_ACTION,
+        ...(DEFAULT_ACTION_IS_PLACEHOLDER ? { actionPlaceholder: true } : {}),
         warehouse: 's3://my-bucket/strava',
         engine: 'embedded',
         aws: { roleArn: ROLE_ARN_PLACEHOLDER, region: 'eu-west-1', placeholder: true },
@@ -220,14 +223,49 @@ describe('initOptions', () => {
   });
 });
 
+describe('the default action', () => {
+  it("is the package's repository at its major version", () => {
+    for (const repository of [
+      'me/strava-lakehouse',
+      'github:me/strava-lakehouse',
+      'https://github.com/me/strava-lakehouse',
+      { type: 'git', url: 'git+https://github.com/me/strava-lakehouse.git' },
+      { url: 'git@github.com:me/strava-lakehouse.git' },
+    ]) {
+      expect(packageAction({ repository, version: '2.4.1' }), JSON.stringify(repository)).toEqual({
+        ref: 'me/strava-lakehouse@v2',
+        placeholder: false,
+      });
+    }
+  });
+
+  it('is a placeholder, said in the workflow, when the package names no GitHub repository', () => {
+    for (const repository of [undefined, 'https://gitlab.com/me/x/y']) {
+      expect(packageAction({ repository, version: '0.1.0' })).toEqual({
+        ref: 'OWNER/strava-lakehouse@v0',
+        placeholder: true,
+      });
+    }
+    const text = renderWorkflow({
+      ...S3,
+      action: 'OWNER/strava-lakehouse@v0',
+      actionPlaceholder: true,
+    });
+    expect(lintWorkflow(text)).toEqual([]);
+    expect(text).toContain('uses: OWNER/strava-lakehouse@v0 # placeholder: ');
+    expect(
+      initOptions({ warehouse: './lake', action: 'me/strava-lakehouse@v1' }, {}).settings,
+    ).not.toHaveProperty('actionPlaceholder');
+  });
+});
+
 describe('runInit', () => {
-  const run = async (flags: InitFlags, random?: () => number) => {
+  const run = async (flags: InitFlags) => {
     const out = captureOutput();
     const log = captureProgress();
     const code = await runInit(initOptions({ dir, ...flags }, {}), {
       out: out.stream,
       progress: log.progress,
-      random,
     });
     return { code, out: out.text(), log: log.lines };
   };
@@ -237,24 +275,43 @@ describe('runInit', () => {
     const { code, out } = await run({
       warehouse: 's3://my-bucket/strava',
       'aws-region': 'eu-west-1',
+      action: 'me/strava-lakehouse@v1',
     });
     expect(code).toBe(0);
     const text = await fs.readFile(file(), 'utf8');
     expect(lintWorkflow(text)).toEqual([]);
     expect(text).toContain(`role-to-assume: '${ROLE_ARN_PLACEHOLDER}' # placeholder`);
     expect(out).toContain(`Wrote ${file()}.`);
-    expect(out).toMatch(/1\. strava-lakehouse auth --github-repo OWNER\/NAME/);
+    expect(out).toMatch(/1\. .+ auth --github-repo OWNER\/NAME/);
     expect(out).toMatch(/2\. replace the placeholder role ARN/);
     expect(out).toMatch(/3\. git add \.github\/workflows\/strava-lakehouse\.yml/);
   });
 
-  it('picks a minute off the hour and off the quarter hours', async () => {
-    await run({ warehouse: 's3://my-bucket/x', 'aws-region': 'eu-west-1' }, () => 0.999);
-    const wf = parseWorkflow(await fs.readFile(file(), 'utf8')) as unknown as Workflow;
-    expect(wf.on.schedule[0]!.cron).toBe('59 6 2 * *');
-    const minutes = new Set(Array.from({ length: 560 }, (_, i) => pickMinute(() => i / 560)));
+  it('writes the same file for the same arguments, at a minute off the hour from the name', async () => {
+    const flags = { warehouse: 's3://my-bucket/x', 'aws-region': 'eu-west-1' };
+    await run(flags);
+    const first = await fs.readFile(file(), 'utf8');
+    await run({ ...flags, force: true });
+    expect(await fs.readFile(file(), 'utf8')).toBe(first);
+    const cron = (parseWorkflow(first) as unknown as Workflow).on.schedule[0]!.cron;
+    expect(cron).toBe(`${pickMinute(path.basename(dir))} 6 2 * *`);
+
+    const names = Array.from({ length: 2000 }, (_, i) => `lakehouse-${i}`);
+    const minutes = new Set(names.map(pickMinute));
     expect(minutes.size).toBe(56);
     for (const m of minutes) expect(m % 15 === 0 || m < 1 || m > 59).toBe(false);
+    expect(pickMinute('my-lakehouse')).toBe(pickMinute('my-lakehouse'));
+  });
+
+  it('creates --dir when it is missing', async () => {
+    const nested = path.join(dir, 'new', 'repo');
+    const out = captureOutput();
+    const code = await runInit(
+      initOptions({ dir: nested, warehouse: 's3://my-bucket/x', 'aws-region': 'eu-west-1' }, {}),
+      { out: out.stream, progress: captureProgress().progress },
+    );
+    expect(code).toBe(0);
+    expect(lintWorkflow(await fs.readFile(path.join(nested, WORKFLOW_PATH), 'utf8'))).toEqual([]);
   });
 
   it('refuses to replace an existing workflow without --force, and replaces it with', async () => {
@@ -278,7 +335,8 @@ describe('runInit', () => {
     );
   });
 
-  it('refuses a --dir that is not a folder', async () => {
+  it('refuses a --dir that is a file', async () => {
+    await fs.writeFile(path.join(dir, 'nope'), 'a file\n');
     const err = await run({ dir: path.join(dir, 'nope'), warehouse: './lake' }).catch(
       (e: unknown) => e,
     );
@@ -336,12 +394,5 @@ describe('the CLI door', () => {
   ])('refuses flags of another command: %j', async (argv, message) => {
     expect(await main(argv, {})).toBe(1);
     expect(stderr.join('')).toContain(`error: ${message}`);
-  });
-
-  it('lists auth and init in --help', async () => {
-    expect(await main(['--help'], {})).toBe(0);
-    const help = stdout.join('');
-    expect(help).toContain('strava-lakehouse auth [--github-repo OWNER/NAME]');
-    expect(help).toContain('strava-lakehouse init --warehouse s3://bucket/prefix');
   });
 });

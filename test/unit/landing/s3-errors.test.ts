@@ -58,3 +58,16 @@ test('missing credentials are a StoreError that says how to provide them', async
   expect((err as StoreError).message).toContain('S3 GetObject s3://lake/_runs/x.json failed');
   expect((err as StoreError).hint).toContain('AWS_ACCESS_KEY_ID');
 });
+
+test('hints name the region and endpoint settings as the door in use names them', async () => {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', SECRET);
+  const endpoint = `http://127.0.0.1:${await closedPort()}`;
+  const names = { region: 'Input "aws-region"', endpoint: 'Input "s3-endpoint"' };
+  const store = new S3Store('s3://lake', { region: 'us-east-1', endpoint, names });
+  const err = (await store.get('a').catch((e: unknown) => e)) as StoreError;
+  expect(err.hint).toBe('Check the S3 endpoint (Input "s3-endpoint") and the network.');
+  const plain = new S3Store('s3://lake', { region: 'us-east-1', endpoint });
+  const sdk = (await plain.get('a').catch((e: unknown) => e)) as StoreError;
+  expect(sdk.hint).toBe('Check the S3 endpoint (AWS_ENDPOINT_URL_S3) and the network.');
+});

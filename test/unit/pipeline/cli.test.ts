@@ -87,15 +87,15 @@ describe('inspect', () => {
     );
   });
 
-  test('on an empty warehouse says the tables are not created yet', async () => {
+  test('on an empty warehouse exits 1 and says there is no lakehouse there', async () => {
     const a = await athlete();
     const { dir } = await warehouse();
     const result = await cli(a, ['inspect', '--warehouse', dir]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('bronze/activities      (not created yet)');
-    expect(result.stdout).toContain('silver/activities      (not created yet)');
-    expect(result.stdout).toContain('gold/monthly_summary   (not created yet)');
-    expect(result.stdout).toContain('run records: 0');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `error: There is no lakehouse at ${dir}: no table and no run record.`,
+    );
   });
 });
 

@@ -3,6 +3,25 @@ import {
   DEFAULT_API_URL,
   DEFAULT_WAREHOUSE
 } from "./chunk-D6111358.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-B9CF76D1.js";
+
+// builtin-require:src/cli/self.ts imports fs
+var require_self = __commonJS({
+  "builtin-require:src/cli/self.ts imports fs"(exports, module) {
+    module.exports = __require("node:fs");
+  }
+});
+
+// builtin-require:src/cli/self.ts imports path
+var require_self2 = __commonJS({
+  "builtin-require:src/cli/self.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
 
 // src/cli/inputs.ts
 var COMMANDS = ["run", "backfill", "demo", "inspect", "auth", "init"];
@@ -360,6 +379,37 @@ function rawInputs(flags, env) {
   return { ...raw, force: flags.force ?? false };
 }
 
+// src/cli/self.ts
+var import_node_fs = __toESM(require_self(), 1);
+var import_node_path = __toESM(require_self2(), 1);
+var NAME = "strava-lakehouse";
+function commandFor({ script, env, cwd }) {
+  const npxDir = /^(.*[\\/]_npx[\\/][^\\/]+)[\\/]node_modules[\\/]/.exec(script)?.[1];
+  if (npxDir || env.npm_command === "exec") {
+    return `npx ${npxDir && npxSpec(npxDir) || NAME}`;
+  }
+  if (import_node_path.default.basename(script) === NAME) return NAME;
+  const relative = import_node_path.default.relative(cwd, script);
+  return `node ${relative.includes(" ") ? JSON.stringify(relative) : relative}`;
+}
+function npxSpec(dir) {
+  try {
+    const pkg = JSON.parse(import_node_fs.default.readFileSync(import_node_path.default.join(dir, "package.json"), "utf8"));
+    const spec = pkg.dependencies?.[NAME];
+    if (!spec) return void 0;
+    return /^[\^~<>=\d*]/.test(spec) || spec === "latest" ? NAME : spec;
+  } catch {
+    return void 0;
+  }
+}
+function selfCommand() {
+  return commandFor({
+    script: process.argv[1] ?? `dist/cli.js`,
+    env: process.env,
+    cwd: process.cwd()
+  });
+}
+
 // src/cli/print.ts
 function printRecords(records, json, out) {
   if (json) {
@@ -379,10 +429,12 @@ function printRecords(records, json, out) {
 export {
   COMMANDS,
   COMMAND_INFO,
+  DEMO_WAREHOUSE,
   DEFAULT_TIMEOUT_S,
   CLI_OPTIONS,
   optionsOf,
   CLI_LABELS,
   rawInputs,
+  selfCommand,
   printRecords
 };
