@@ -278,7 +278,8 @@ var package_default = {
     "test:interop": "vitest run --project interop",
     demo: "node dist/cli.js demo",
     bench: "node bench/build.mjs && node node_modules/.cache/bench/main.mjs",
-    "setup:oracles": "bash scripts/setup-oracles.sh"
+    "setup:oracles": "bash scripts/setup-oracles.sh",
+    docs: "node scripts/docs.mjs"
   },
   devDependencies: {
     "@actions/artifact": "^6.2.1",
