@@ -93,7 +93,12 @@ describe('the sample workflow', () => {
     expect(Number(minute)).not.toBe(0);
     expect(Number(day)).toBeGreaterThanOrEqual(2); // the month is over in every time zone
     expect(Object.keys(workflow.on.workflow_dispatch as object)).toEqual(['inputs']);
-    expect(workflow.permissions).toEqual({ contents: 'read', actions: 'read' });
+    // contents: the checkout of this action; id-token: an AWS role through OIDC.
+    expect(workflow.permissions).toEqual({
+      contents: 'read',
+      actions: 'read',
+      'id-token': 'write',
+    });
     expect(workflow.concurrency['cancel-in-progress']).toBe(false);
     expect(workflow.concurrency.group).toContain('inputs.month');
   });

@@ -181,9 +181,17 @@ describe('run', () => {
   );
 
   it('names the Databricks inputs that engine databricks needs', async () => {
-    setInputs({ ...STRAVA, [Inputs.Engine]: 'databricks' });
+    setInputs({ ...STRAVA, [Inputs.Engine]: 'databricks', [Inputs.Warehouse]: 's3://bucket/lake' });
     await run();
     expect(errorLine()).toBe(`Input "databricks-host" is not set. Set it to your workspace host.`);
+  });
+
+  it('says first that engine databricks needs an s3:// warehouse', async () => {
+    setInputs({ ...STRAVA, [Inputs.Engine]: 'databricks' });
+    await run();
+    expect(errorLine()).toMatch(
+      /^Input "warehouse" "\.\/lakehouse" is a local folder, which a Databricks SQL warehouse cannot read\./,
+    );
   });
 
   it('never prints a secret outside the masking commands when it fails', async () => {
