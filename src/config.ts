@@ -197,6 +197,14 @@ export function buildConfig(
   }
   const engine = parseEngine(raw.engine, labels.engine);
   const warehouse = parseWarehouse(raw.warehouse?.trim() || DEFAULT_WAREHOUSE, labels.warehouse);
+  // A SQL warehouse reads the landing files, and writes external tables, by S3 URI. Said before
+  // any credential: no Databricks or Strava setting makes a folder warehouse work.
+  if (engine === 'databricks' && !warehouse.startsWith('s3://')) {
+    throw new ConfigError(
+      `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
+      'With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access.',
+    );
+  }
   const needStrava = opts.needStrava ?? true;
   const strava: StravaConfig = {
     apiUrl: (raw.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, ''),
@@ -235,14 +243,6 @@ export function buildConfig(
     },
   };
   if (engine === 'databricks') {
-    // A SQL warehouse reads the landing files, and writes external tables, by S3 URI. Said
-    // first: no Databricks setting makes a folder warehouse work.
-    if (!warehouse.startsWith('s3://')) {
-      throw new ConfigError(
-        `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
-        'With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access.',
-      );
-    }
     const host = required(raw.databricksHost, labels.databricksHost, 'your workspace host');
     const httpPath = required(
       raw.databricksHttpPath,

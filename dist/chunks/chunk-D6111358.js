@@ -141,6 +141,12 @@ function buildConfig(raw, labels, opts = {}) {
   }
   const engine = parseEngine(raw.engine, labels.engine);
   const warehouse = parseWarehouse(raw.warehouse?.trim() || DEFAULT_WAREHOUSE, labels.warehouse);
+  if (engine === "databricks" && !warehouse.startsWith("s3://")) {
+    throw new ConfigError(
+      `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
+      "With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access."
+    );
+  }
   const needStrava = opts.needStrava ?? true;
   const strava = {
     apiUrl: (raw.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, ""),
@@ -177,12 +183,6 @@ function buildConfig(raw, labels, opts = {}) {
     }
   };
   if (engine === "databricks") {
-    if (!warehouse.startsWith("s3://")) {
-      throw new ConfigError(
-        `${labels.warehouse} "${warehouse}" is a local folder, which a Databricks SQL warehouse cannot read.`,
-        "With the databricks engine, give the warehouse as s3://bucket/prefix on storage the warehouse can access."
-      );
-    }
     const host = required(raw.databricksHost, labels.databricksHost, "your workspace host");
     const httpPath = required(
       raw.databricksHttpPath,
