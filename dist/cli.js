@@ -34,6 +34,7 @@ import {
 import {
   DEFAULT_WAREHOUSE,
   buildConfig,
+  checkTokenFile,
   defaultTokenFile,
   parseEngine,
   parseWarehouse
@@ -47,6 +48,7 @@ import "./chunks/chunk-2FC2833A.js";
 import {
   VERSION
 } from "./chunks/chunk-99BC1E63.js";
+import "./chunks/chunk-97653D37.js";
 import "./chunks/chunk-328A68CB.js";
 import {
   AppError,
@@ -66,20 +68,6 @@ import {
 var require_main = __commonJS({
   "builtin-require:src/cli/main.ts imports util"(exports, module) {
     module.exports = __require("node:util");
-  }
-});
-
-// builtin-require:src/cli/auth.ts imports fs/promises
-var require_promises = __commonJS({
-  "builtin-require:src/cli/auth.ts imports fs/promises"(exports, module) {
-    module.exports = __require("node:fs/promises");
-  }
-});
-
-// builtin-require:src/cli/auth.ts imports path
-var require_auth = __commonJS({
-  "builtin-require:src/cli/auth.ts imports path"(exports, module) {
-    module.exports = __require("node:path");
   }
 });
 
@@ -105,7 +93,7 @@ var require_browser = __commonJS({
 });
 
 // builtin-require:src/cli/init.ts imports fs/promises
-var require_promises2 = __commonJS({
+var require_promises = __commonJS({
   "builtin-require:src/cli/init.ts imports fs/promises"(exports, module) {
     module.exports = __require("node:fs/promises");
   }
@@ -120,10 +108,6 @@ var require_init = __commonJS({
 
 // src/cli/main.ts
 var import_node_util = __toESM(require_main(), 1);
-
-// src/cli/auth.ts
-var import_promises = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_auth(), 1);
 
 // src/strava/authorize.ts
 var import_node_crypto = __toESM(require_authorize(), 1);
@@ -501,28 +485,8 @@ function parseTimeout(value) {
   }
   return seconds;
 }
-async function checkTokenDir(file) {
-  let dir = import_node_path.default.dirname(import_node_path.default.resolve(file));
-  for (; ; ) {
-    try {
-      if (!(await import_promises.default.stat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
-      await import_promises.default.access(dir, import_promises.default.constants.W_OK);
-      return;
-    } catch (err) {
-      if (err.code !== "ENOENT" || import_node_path.default.dirname(dir) === dir) throw err;
-      dir = import_node_path.default.dirname(dir);
-    }
-  }
-}
 async function runAuth(opts, io) {
-  try {
-    await checkTokenDir(opts.tokenFile);
-  } catch (err) {
-    throw new ConfigError(
-      `Cannot create the folder of the token file ${opts.tokenFile}: ${err.message}.`,
-      "Set STRAVA_TOKEN_FILE to a writable path."
-    );
-  }
+  checkTokenFile(opts.tokenFile, CLI_LABELS.tokenFile);
   const state = newState();
   const server = await listen(opts.port, state, io.progress);
   const url = authorizeUrl(opts.apiUrl, opts.clientId, server.redirectUri, state);
@@ -726,8 +690,8 @@ function renderHelp(command) {
 }
 
 // src/cli/init.ts
-var import_promises2 = __toESM(require_promises2(), 1);
-var import_node_path2 = __toESM(require_init(), 1);
+var import_promises = __toESM(require_promises(), 1);
+var import_node_path = __toESM(require_init(), 1);
 var ACTION_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+$/;
 var ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 var AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -804,7 +768,7 @@ function awsSettings(flags, env) {
 }
 async function runInit(opts, io) {
   try {
-    await import_promises2.default.mkdir(opts.dir, { recursive: true });
+    await import_promises.default.mkdir(opts.dir, { recursive: true });
   } catch (err) {
     const code = err.code;
     throw new ConfigError(
@@ -812,12 +776,12 @@ async function runInit(opts, io) {
       "Give the folder of the repository to set up (default: the current one)."
     );
   }
-  const file = import_node_path2.default.join(opts.dir, WORKFLOW_PATH);
-  const minute = pickMinute(import_node_path2.default.basename(import_node_path2.default.resolve(opts.dir)));
+  const file = import_node_path.default.join(opts.dir, WORKFLOW_PATH);
+  const minute = pickMinute(import_node_path.default.basename(import_node_path.default.resolve(opts.dir)));
   const text = renderWorkflow({ ...opts.settings, minute });
-  await import_promises2.default.mkdir(import_node_path2.default.dirname(file), { recursive: true });
+  await import_promises.default.mkdir(import_node_path.default.dirname(file), { recursive: true });
   try {
-    await import_promises2.default.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
+    await import_promises.default.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
   } catch (err) {
     if (err.code === "EEXIST") {
       throw new ConfigError(`${file} already exists.`, "Add --force to replace it.");

@@ -24,6 +24,7 @@ import {
 import {
   runRecordKey
 } from "./chunks/chunk-2A3800A9.js";
+import "./chunks/chunk-97653D37.js";
 import {
   addMonths
 } from "./chunks/chunk-328A68CB.js";

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
+import { isSqlSafeLocation } from './lakehouse/databricks/sql-text.js';
 import { parseMonth, previousMonth, type Month } from './strava/months.js';
 
 export type Engine = 'embedded' | 'databricks';
@@ -96,10 +97,18 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 export function parseWarehouse(value: string, label: string): string {
   const v = value.trim();
   if (!v) throw new ConfigError(`${label} is empty.`, 'Give a folder path or s3://bucket/prefix.');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !v.startsWith('s3://')) {
+  // An S3 URI spelled slightly wrong would otherwise become a local folder named "s3:".
+  if (!v.startsWith('s3://') && /^s3[an]?(:|\/\/)/i.test(v)) {
+    throw new ConfigError(
+      `${label} "${v}" is not an S3 URI.`,
+      'Write s3://bucket/prefix (lower-case s3, a colon and two slashes), or ./name for a folder.',
+    );
+  }
+  // A scheme of two letters or more: one letter is a Windows drive.
+  if (/^[a-z][a-z0-9+.-]+:/i.test(v) && !v.startsWith('s3://')) {
     throw new ConfigError(
       `${label} "${v}" uses an unsupported scheme.`,
-      'Give a folder path or s3://bucket/prefix.',
+      'Give a folder path or s3://bucket/prefix (for a folder whose name has a colon, write ./name).',
     );
   }
   const segments = v.startsWith('s3://') ? v.slice(5).split('/') : v.split(/[\\/]/);
@@ -111,7 +120,7 @@ export function parseWarehouse(value: string, label: string): string {
   }
   if (v.startsWith('s3://')) {
     const bucket = segments[0] ?? '';
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    if (!isS3BucketName(bucket)) {
       throw new ConfigError(
         `${label} "${v}" does not name a valid S3 bucket.`,
         'Use s3://bucket/prefix with a lower-case bucket name of 3-63 characters.',
@@ -122,6 +131,65 @@ export function parseWarehouse(value: string, label: string): string {
     }
   }
   return v;
+}
+
+/**
+ * S3's general-purpose bucket naming rules (Amazon S3 User Guide, "Bucket naming rules"): 3-63
+ * lower-case letters, digits, dots and hyphens, a letter or digit at each end, no two adjacent
+ * dots, not an IP address, and none of the prefixes and suffixes S3 reserves.
+ */
+export function isS3BucketName(bucket: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) &&
+    !bucket.includes('..') &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(bucket) &&
+    !/^(xn--|sthree-|amzn-s3-demo-)/.test(bucket) &&
+    !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(bucket)
+  );
+}
+
+/**
+ * Refuses a token file that a rotated refresh token could not be saved to (a folder, or a path
+ * under something that is not a writable folder). Checked before the first token request:
+ * Strava kills the old refresh token as soon as it hands out a new one.
+ */
+export function checkTokenFile(file: string, label: string): void {
+  const refuse = (why: string) => {
+    throw new ConfigError(
+      `${label} "${file}" cannot be written: ${why}.`,
+      'Give a file path in a folder you can write: Strava replaces the refresh token when it is used, and the new one must be saved there.',
+    );
+  };
+  const stat = statOrUndefined(file);
+  if (stat && !stat.isFile()) refuse(stat.isDirectory() ? 'it is a folder' : 'it is not a file');
+  // The nearest folder that exists is where the token's folder would be made, or its rename lands.
+  let dir = path.dirname(path.resolve(file));
+  for (;;) {
+    const s = statOrUndefined(dir);
+    if (s) {
+      if (!s.isDirectory()) refuse(`${dir} is not a folder`);
+      break;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  try {
+    fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    refuse(`the folder ${dir} is not writable`);
+  }
+}
+
+/** The file's stat, or undefined when it (or a folder on its path) does not exist. */
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
 }
 
 export function parseEngine(value: string | undefined, label: string): Engine {
@@ -215,6 +283,7 @@ export function buildConfig(
     refreshToken: raw.refreshToken?.trim() ?? '',
     tokenFile: raw.tokenFile?.trim() || opts.tokenFileDefault || defaultTokenFile(),
   };
+  if (needStrava) checkTokenFile(strava.tokenFile, labels.tokenFile);
   if (needStrava && !strava.refreshToken && !fs.existsSync(strava.tokenFile)) {
     throw new ConfigError(
       `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
@@ -271,6 +340,13 @@ export function buildConfig(
         labels.databricksTableLocation,
       ),
     };
+    // The location goes into the SQL text as a literal: refuse it now, before anything is written.
+    if (!isSqlSafeLocation(warehouse)) {
+      throw new ConfigError(
+        `${labels.warehouse} "${warehouse}" has characters that cannot go into a Databricks SQL statement.`,
+        'With the databricks engine, use only letters, digits and / . _ - = + : in the warehouse.',
+      );
+    }
   }
   return config;
 }

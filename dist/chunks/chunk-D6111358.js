@@ -1,5 +1,8 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
+  isSqlSafeLocation
+} from "./chunk-97653D37.js";
+import {
   parseMonth,
   previousMonth
 } from "./chunk-328A68CB.js";
@@ -53,10 +56,16 @@ var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 function parseWarehouse(value, label) {
   const v = value.trim();
   if (!v) throw new ConfigError(`${label} is empty.`, "Give a folder path or s3://bucket/prefix.");
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !v.startsWith("s3://")) {
+  if (!v.startsWith("s3://") && /^s3[an]?(:|\/\/)/i.test(v)) {
+    throw new ConfigError(
+      `${label} "${v}" is not an S3 URI.`,
+      "Write s3://bucket/prefix (lower-case s3, a colon and two slashes), or ./name for a folder."
+    );
+  }
+  if (/^[a-z][a-z0-9+.-]+:/i.test(v) && !v.startsWith("s3://")) {
     throw new ConfigError(
       `${label} "${v}" uses an unsupported scheme.`,
-      "Give a folder path or s3://bucket/prefix."
+      "Give a folder path or s3://bucket/prefix (for a folder whose name has a colon, write ./name)."
     );
   }
   const segments = v.startsWith("s3://") ? v.slice(5).split("/") : v.split(/[\\/]/);
@@ -68,7 +77,7 @@ function parseWarehouse(value, label) {
   }
   if (v.startsWith("s3://")) {
     const bucket = segments[0] ?? "";
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    if (!isS3BucketName(bucket)) {
       throw new ConfigError(
         `${label} "${v}" does not name a valid S3 bucket.`,
         "Use s3://bucket/prefix with a lower-case bucket name of 3-63 characters."
@@ -79,6 +88,44 @@ function parseWarehouse(value, label) {
     }
   }
   return v;
+}
+function isS3BucketName(bucket) {
+  return /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes("..") && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket) && !/^(xn--|sthree-|amzn-s3-demo-)/.test(bucket) && !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(bucket);
+}
+function checkTokenFile(file, label) {
+  const refuse = (why) => {
+    throw new ConfigError(
+      `${label} "${file}" cannot be written: ${why}.`,
+      "Give a file path in a folder you can write: Strava replaces the refresh token when it is used, and the new one must be saved there."
+    );
+  };
+  const stat = statOrUndefined(file);
+  if (stat && !stat.isFile()) refuse(stat.isDirectory() ? "it is a folder" : "it is not a file");
+  let dir = import_node_path.default.dirname(import_node_path.default.resolve(file));
+  for (; ; ) {
+    const s = statOrUndefined(dir);
+    if (s) {
+      if (!s.isDirectory()) refuse(`${dir} is not a folder`);
+      break;
+    }
+    const parent = import_node_path.default.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  try {
+    import_node_fs.default.accessSync(dir, import_node_fs.default.constants.W_OK | import_node_fs.default.constants.X_OK);
+  } catch {
+    refuse(`the folder ${dir} is not writable`);
+  }
+}
+function statOrUndefined(file) {
+  try {
+    return import_node_fs.default.statSync(file);
+  } catch (err) {
+    const code = err.code;
+    if (code === "ENOENT" || code === "ENOTDIR") return void 0;
+    throw err;
+  }
 }
 function parseEngine(value, label) {
   const v = (value ?? "embedded").trim() || "embedded";
@@ -155,6 +202,7 @@ function buildConfig(raw, labels, opts = {}) {
     refreshToken: raw.refreshToken?.trim() ?? "",
     tokenFile: raw.tokenFile?.trim() || opts.tokenFileDefault || defaultTokenFile()
   };
+  if (needStrava) checkTokenFile(strava.tokenFile, labels.tokenFile);
   if (needStrava && !strava.refreshToken && !import_node_fs.default.existsSync(strava.tokenFile)) {
     throw new ConfigError(
       `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
@@ -211,6 +259,12 @@ function buildConfig(raw, labels, opts = {}) {
         labels.databricksTableLocation
       )
     };
+    if (!isSqlSafeLocation(warehouse)) {
+      throw new ConfigError(
+        `${labels.warehouse} "${warehouse}" has characters that cannot go into a Databricks SQL statement.`,
+        "With the databricks engine, use only letters, digits and / . _ - = + : in the warehouse."
+      );
+    }
   }
   return config;
 }
@@ -220,6 +274,7 @@ export {
   DEFAULT_API_URL,
   defaultTokenFile,
   parseWarehouse,
+  checkTokenFile,
   parseEngine,
   buildConfig
 };

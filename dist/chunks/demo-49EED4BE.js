@@ -20,6 +20,7 @@ import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-2FC2833A.js";
 import "./chunk-99BC1E63.js";
+import "./chunk-97653D37.js";
 import {
   addMonths,
   monthOf

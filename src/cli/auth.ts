@@ -6,9 +6,8 @@
  * workflow reads, sealed the way the action writes a rotated token back. The athlete is named on
  * stdout; no token or secret is ever printed.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { buildConfig, defaultTokenFile } from '../config.js';
+import { buildConfig, checkTokenFile, defaultTokenFile } from '../config.js';
 import { AppError, ConfigError, GitHubError, StravaAuthError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { createGitHub, GITHUB_API_URL, parseRepository, type Repo } from '../runs/github.js';
@@ -114,24 +113,6 @@ function parseTimeout(value: string): number {
   return seconds;
 }
 
-/**
- * Fails now if the token file's folder could not be made, but makes nothing: a sign-in that fails
- * leaves no empty config folder. The nearest folder that exists must be writable.
- */
-async function checkTokenDir(file: string): Promise<void> {
-  let dir = path.dirname(path.resolve(file));
-  for (;;) {
-    try {
-      if (!(await fs.stat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
-      await fs.access(dir, fs.constants.W_OK);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(dir) === dir) throw err;
-      dir = path.dirname(dir);
-    }
-  }
-}
-
 export async function runAuth(
   opts: AuthOptions,
   io: {
@@ -141,14 +122,8 @@ export async function runAuth(
     openUrl?: (url: string) => void;
   },
 ): Promise<number> {
-  try {
-    await checkTokenDir(opts.tokenFile);
-  } catch (err) {
-    throw new ConfigError(
-      `Cannot create the folder of the token file ${opts.tokenFile}: ${(err as Error).message}.`,
-      'Set STRAVA_TOKEN_FILE to a writable path.',
-    );
-  }
+  // Before the browser round trip: an authorization whose token cannot be saved is wasted.
+  checkTokenFile(opts.tokenFile, CLI_LABELS.tokenFile);
   const state = newState();
   const server = await listen(opts.port, state, io.progress);
   const url = authorizeUrl(opts.apiUrl, opts.clientId, server.redirectUri, state);

@@ -101,13 +101,18 @@ export function firstCodeLine(sql: string): number {
 // Characters of S3 URIs and folder paths that need no escaping inside a SQL string literal.
 const SAFE_LOCATION = /^[A-Za-z0-9_./:=+-]+$/;
 
+/** True when `location` can go into a SQL string literal as it is (see locationLiteral). */
+export function isSqlSafeLocation(location: string): boolean {
+  return SAFE_LOCATION.test(location);
+}
+
 /**
  * A location as a SQL string literal, for the few places where Databricks SQL accepts no
  * parameter marker (a table's LOCATION, COPY INTO's source and FILES). Anything that could end
  * or escape the literal is refused rather than escaped.
  */
 export function locationLiteral(location: string): string {
-  if (!SAFE_LOCATION.test(location)) {
+  if (!isSqlSafeLocation(location)) {
     throw new ConfigError(
       `The warehouse location "${location}" has characters that cannot go into a Databricks SQL statement.`,
       'Use only letters, digits and / . _ - = + : in the warehouse path.',

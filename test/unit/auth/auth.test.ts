@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import sodium from 'libsodium-wrappers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -185,7 +186,7 @@ describe('auth', () => {
       { out: captureOutput().stream, progress: log.progress },
     );
     await expect(outcome).rejects.toThrow(
-      `Cannot create the folder of the token file ${tokenFile}`,
+      `STRAVA_TOKEN_FILE "${tokenFile}" cannot be written: ${path.join(dir, 'a-file')} is not a folder.`,
     );
     expect(log.lines.join('\n')).not.toMatch(AUTHORIZE_URL);
   });
@@ -381,6 +382,16 @@ describe('authOptions', () => {
       '--github-repo needs a GitHub token that may write the secrets of me/lake: GITHUB_TOKEN (or --github-token) is not set.',
     ],
     [{ 'github-token': 't' }, env, '--github-token needs --github-repo.'],
+    [
+      {},
+      { ...env, STRAVA_TOKEN_FILE: '/dev/null/refresh-token' },
+      'STRAVA_TOKEN_FILE "/dev/null/refresh-token" cannot be written: /dev/null is not a folder.',
+    ],
+    [
+      {},
+      { ...env, STRAVA_TOKEN_FILE: os.tmpdir() },
+      `STRAVA_TOKEN_FILE "${os.tmpdir()}" cannot be written: it is a folder.`,
+    ],
   ])('refuses %j, naming the input', (flags, environment, message) => {
     expect(() => authOptions(flags, environment)).toThrow(message);
   });

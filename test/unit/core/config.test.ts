@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildConfig, parseWarehouse, type RawInputs } from '../../../src/config.js';
+import {
+  buildConfig,
+  isS3BucketName,
+  parseWarehouse,
+  type RawInputs,
+} from '../../../src/config.js';
 import { CLI_LABELS } from '../../../src/cli/inputs.js';
 import { ConfigError } from '../../../src/errors.js';
 import { ACTION_LABELS } from '../../../src/main.js';
@@ -103,6 +108,111 @@ describe('buildConfig', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it.each([
+    ['s3:/bucket/x', 'is not an S3 URI'],
+    ['s3//bucket/x', 'is not an S3 URI'],
+    ['s3:bucket/x', 'is not an S3 URI'],
+    ['S3://bucket/x', 'is not an S3 URI'],
+    ['s3a://bucket/x', 'is not an S3 URI'],
+    ['s3n://bucket/x', 'is not an S3 URI'],
+    ['gs://bucket/x', 'uses an unsupported scheme'],
+    ['file:lake', 'uses an unsupported scheme'],
+  ])('refuses the near-miss warehouse %s, which would become a local folder', (w, what) => {
+    expect(() => parseWarehouse(w, '--warehouse')).toThrow(`--warehouse "${w}" ${what}`);
+  });
+
+  it.each([
+    'ab',
+    'a'.repeat(64),
+    'Bucket',
+    'my_bucket',
+    '-bucket',
+    'bucket-',
+    'my..bucket',
+    '192.168.5.4',
+    'xn--bucket',
+    'sthree-bucket',
+    'amzn-s3-demo-bucket',
+    'bucket-s3alias',
+    'bucket--ol-s3',
+    'bucket.mrap',
+    'bucket--x-s3',
+    'bucket--table-s3',
+  ])('refuses the bucket name %s, which S3 refuses', (bucket) => {
+    expect(isS3BucketName(bucket)).toBe(false);
+    expect(() => parseWarehouse(`s3://${bucket}/lake`, 'w')).toThrow(
+      'does not name a valid S3 bucket',
+    );
+  });
+
+  it('accepts bucket names S3 accepts, dots and hyphens inside', () => {
+    for (const b of ['abc', 'a'.repeat(63), 'my.bucket-1', '1bucket', 'a-b.c-d']) {
+      expect(isS3BucketName(b)).toBe(true);
+    }
+  });
+
+  it('keeps a Windows drive letter and a colon behind ./ as folders', () => {
+    expect(parseWarehouse('C:/lake', 'w')).toBe('C:/lake');
+    expect(parseWarehouse('./s3:x', 'w')).toBe('./s3:x');
+  });
+
+  describe('the token file', () => {
+    const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sl-config-token-'));
+
+    it('is refused when it is a folder', () => {
+      const dir = tmp();
+      try {
+        const e = fails({ ...BASE, tokenFile: dir });
+        expect(e.message).toBe(`STRAVA_TOKEN_FILE "${dir}" cannot be written: it is a folder.`);
+      } finally {
+        fs.rmSync(dir, { recursive: true });
+      }
+    });
+
+    it('is refused under something that is not a folder', () => {
+      const e = fails({ ...BASE, tokenFile: '/dev/null/strava/refresh-token' });
+      expect(e.message).toBe(
+        'STRAVA_TOKEN_FILE "/dev/null/strava/refresh-token" cannot be written: /dev/null is not a folder.',
+      );
+    });
+
+    it('is accepted in folders still to be made, and creates none of them', () => {
+      const dir = tmp();
+      try {
+        const tokenFile = path.join(dir, 'a', 'b', 'refresh-token');
+        expect(buildConfig({ ...BASE, tokenFile }, CLI_LABELS, { now: NOW }).strava.tokenFile).toBe(
+          tokenFile,
+        );
+        expect(fs.readdirSync(dir)).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true });
+      }
+    });
+
+    it('is not checked when Strava is not needed (inspect)', () => {
+      expect(() =>
+        buildConfig({ ...BASE, tokenFile: '/dev/null/x' }, CLI_LABELS, {
+          now: NOW,
+          needStrava: false,
+        }),
+      ).not.toThrow();
+    });
+  });
+
+  it('refuses, for Databricks, a warehouse that cannot go into SQL as it is', () => {
+    const e = fails({
+      ...BASE,
+      engine: 'databricks',
+      warehouse: "s3://my-bucket/it's lake",
+      databricksHost: 'h',
+      databricksHttpPath: '/p',
+      databricksToken: 't',
+    });
+    expect(e.message).toBe(
+      `--warehouse "s3://my-bucket/it's lake" has characters that cannot go into a Databricks SQL statement.`,
+    );
   });
 
   it('keeps valid warehouses as given', () => {
