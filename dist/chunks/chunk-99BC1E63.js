@@ -19780,7 +19780,14 @@ var ACTIVITY_FIELDS = [
 ];
 var RAW_COLUMN = "raw";
 var CSV_COLUMNS = [...ACTIVITY_FIELDS.map((f) => f.name), RAW_COLUMN];
-var ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+var ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
+function isIsoInstant(text) {
+  const m = ISO_UTC.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const t = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return t.getUTCFullYear() === year && t.getUTCMonth() === month - 1 && t.getUTCDate() === day && t.getUTCHours() === hour && t.getUTCMinutes() === minute && t.getUTCSeconds() === second;
+}
 function zodFor(f) {
   if (f.json) return external_exports.array(external_exports.number());
   switch (f.type) {
@@ -19793,7 +19800,7 @@ function zodFor(f) {
     case "string":
       return external_exports.string();
     case "timestamp":
-      return external_exports.string().regex(ISO_UTC, "an ISO-8601 time ending in Z");
+      return external_exports.string().refine(isIsoInstant, "a real ISO-8601 time ending in Z");
   }
 }
 var VALIDATORS = ACTIVITY_FIELDS.map((f) => ({ field: f, schema: zodFor(f) }));
@@ -19842,7 +19849,7 @@ function describe3(f) {
     double: "a number",
     boolean: "true or false",
     string: "text",
-    timestamp: "an ISO-8601 time ending in Z"
+    timestamp: "a real instant as an ISO-8601 time ending in Z"
   }[f.type];
 }
 function csvCell(record2, f) {

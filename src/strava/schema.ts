@@ -99,7 +99,33 @@ export type StravaActivity = Record<string, unknown> & {
   elapsed_time: number;
 };
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
+
+/**
+ * True for an ISO-8601 UTC time that names a real instant: the pattern alone lets through the
+ * 45th of a month, hour 99, a leap second (23:59:60, which Date and Delta cannot hold) or 31 April.
+ */
+export function isIsoInstant(text: string): boolean {
+  const m = ISO_UTC.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const t = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return (
+    t.getUTCFullYear() === year &&
+    t.getUTCMonth() === month - 1 &&
+    t.getUTCDate() === day &&
+    t.getUTCHours() === hour &&
+    t.getUTCMinutes() === minute &&
+    t.getUTCSeconds() === second
+  );
+}
 
 function zodFor(f: ActivityField): z.ZodType {
   if (f.json) return z.array(z.number());
@@ -113,7 +139,7 @@ function zodFor(f: ActivityField): z.ZodType {
     case 'string':
       return z.string();
     case 'timestamp':
-      return z.string().regex(ISO_UTC, 'an ISO-8601 time ending in Z');
+      return z.string().refine(isIsoInstant, 'a real ISO-8601 time ending in Z');
   }
 }
 
@@ -172,7 +198,7 @@ function describe(f: ActivityField): string {
     double: 'a number',
     boolean: 'true or false',
     string: 'text',
-    timestamp: 'an ISO-8601 time ending in Z',
+    timestamp: 'a real instant as an ISO-8601 time ending in Z',
   }[f.type];
 }
 

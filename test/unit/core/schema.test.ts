@@ -3,6 +3,7 @@ import {
   ACTIVITY_FIELDS,
   CSV_COLUMNS,
   csvCell,
+  isIsoInstant,
   parseCell,
   validateActivity,
 } from '../../../src/strava/schema.js';
@@ -51,6 +52,27 @@ describe('the activity schema', () => {
       /"start_date"/,
     );
     expect(validateActivity({ ...activity, average_heartrate: undefined }).id).toBe(activity.id);
+  });
+
+  it.each([
+    ['start_date', '2024-05-45T99:00:00Z'],
+    ['start_date', '2024-05-31T23:59:60Z'],
+    ['start_date_local', '2024-04-31T10:00:00Z'],
+    ['start_date_local', '2023-02-29T10:00:00Z'],
+    ['start_date', '2024-13-01T00:00:00Z'],
+  ])('refuses %s %s, which matches the pattern but is no real instant', (name, value) => {
+    expect(() => validateActivity({ ...activity, [name]: value })).toThrow(SchemaError);
+    expect(() => validateActivity({ ...activity, [name]: value })).toThrow(
+      `Strava activity 16195505756: field "${name}" should be a real instant`,
+    );
+  });
+
+  it('accepts real instants, a leap day and fractions of a second among them', () => {
+    for (const t of ['2024-02-29T23:59:59Z', '2024-12-31T00:00:00.123Z', '2000-01-01T00:00:00Z']) {
+      expect(isIsoInstant(t)).toBe(true);
+      expect(validateActivity({ ...activity, start_date: t }).start_date).toBe(t);
+    }
+    expect(isIsoInstant('2024-05-10T07:00:00+02:00')).toBe(false);
   });
 
   it('flattens nested values and keeps lat/lng as JSON text', () => {
