@@ -19,7 +19,7 @@ import { StravaClient, streamMonths } from './strava/client.js';
 import { queryWindow, type Month } from './strava/months.js';
 import type { StravaActivity } from './strava/schema.js';
 import { openStore } from './landing/open.js';
-import { landCsv, sha256Hex, type LandedFile } from './landing/land.js';
+import { landCsv, landingKey, sha256Hex, type LandedFile } from './landing/land.js';
 import { cellsToCsv, cellsToRecord, landingCells, parseLandingCsv } from './landing/csv.js';
 import type { ObjectStore } from './landing/store.js';
 import { createEngine } from './lakehouse/choose.js';
@@ -230,7 +230,7 @@ function describeRange(config: PipelineConfig): string {
 }
 
 /**
- * Lands one month and runs the quality gate on its rows. The rows are the cells the CSV holds,
+ * Runs the quality gate on one month's rows, then lands it. The rows are the cells the CSV holds,
  * made from the activities rather than parsed back: the file's name is its content's hash, so
  * a file that was already there (read back and hashed here, to catch one edited by hand since
  * landing) holds exactly the text, and the cells, of this month's activities.
@@ -242,11 +242,12 @@ async function landOne(
   budget: RowBudget,
 ): Promise<LandedMonth> {
   const cells = landingCells(activities);
-  const landed = await landCsv(store, month, new TextEncoder().encode(cellsToCsv(cells)));
-  if (landed.reused) await readLandingBytes(store, landed);
+  const body = new TextEncoder().encode(cellsToCsv(cells));
   const rows = cells.map(cellsToRecord);
-  // The gate: a failing month stops the run before anything is written to a table.
-  const warnings = checkQuality(rows as unknown as QualityRow[], month, landed.key);
+  // The gate: a failing month stops the run before its landing file or any table is written.
+  const warnings = checkQuality(rows as unknown as QualityRow[], month, landingKey(month, body));
+  const landed = await landCsv(store, month, body);
+  if (landed.reused) await readLandingBytes(store, landed);
   return {
     ...landed,
     month,

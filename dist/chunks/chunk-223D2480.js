@@ -2900,6 +2900,9 @@ function quoteList(names) {
 }
 
 // src/landing/land.ts
+function landingKey(month, csvBytes) {
+  return keyFor(month, sha256Hex(csvBytes));
+}
 async function landCsv(store, month, body) {
   const sha256 = sha256Hex(body);
   const key = keyFor(month, sha256);
@@ -2916,7 +2919,7 @@ function sha256Hex(bytes) {
 
 // src/lakehouse/embedded.ts
 var LANDING_TAG = "landingSha256";
-var bronzeAppId = (landingKey) => `strava-lakehouse:${landingKey}`;
+var bronzeAppId = (landingKey2) => `strava-lakehouse:${landingKey2}`;
 var SILVER_FOR_GOLD = [
   "id",
   "month",
@@ -3295,10 +3298,11 @@ function describeRange(config) {
 }
 async function landOne(store, month, activities, budget) {
   const cells = landingCells(activities);
-  const landed = await landCsv(store, month, new TextEncoder().encode(cellsToCsv(cells)));
-  if (landed.reused) await readLandingBytes(store, landed);
+  const body = new TextEncoder().encode(cellsToCsv(cells));
   const rows = cells.map(cellsToRecord);
-  const warnings = checkQuality(rows, month, landed.key);
+  const warnings = checkQuality(rows, month, landingKey(month, body));
+  const landed = await landCsv(store, month, body);
+  if (landed.reused) await readLandingBytes(store, landed);
   return {
     ...landed,
     month,

@@ -128,6 +128,22 @@ var KNOWN_SPORT_TYPES = /* @__PURE__ */ new Set([
   "Workout",
   "Yoga"
 ]);
+var MEASURE_COLUMNS = [
+  "distance",
+  "moving_time",
+  "elapsed_time",
+  "total_elevation_gain",
+  "average_speed",
+  "max_speed",
+  "average_cadence",
+  "average_heartrate",
+  "max_heartrate",
+  "average_watts",
+  "max_watts",
+  "weighted_average_watts",
+  "kilojoules",
+  "suffer_score"
+];
 var MAX_IDS = 10;
 var idList = (ids) => ids.slice(0, MAX_IDS).join(", ") + (ids.length > MAX_IDS ? ` and ${ids.length - MAX_IDS} more` : "");
 function checkQuality(rows, month, source) {
@@ -141,9 +157,12 @@ function checkQuality(rows, month, source) {
     if (seen.has(r.id)) duplicates.add(r.id);
     seen.add(r.id);
     if (r.start_date_local.slice(0, 7) !== month) outside.push(r.id);
-    for (const f of ["distance", "moving_time", "total_elevation_gain"]) {
-      if (r[f] !== "" && Number(r[f]) < 0) {
-        negative.push(`${r.id} (${f})`);
+    for (const f of MEASURE_COLUMNS) {
+      const cell = r[f];
+      if (cell === void 0 || cell === "") continue;
+      const v = Number(cell);
+      if (!Number.isFinite(v) || v < 0) {
+        negative.push(`${r.id} (${f} ${cell})`);
         break;
       }
     }
@@ -160,7 +179,7 @@ function checkQuality(rows, month, source) {
   if (duplicates.size) errors.push(`duplicate activity ids ${idList([...duplicates])}`);
   if (outside.length)
     errors.push(`activities outside ${month} by start_date_local: ${idList(outside)}`);
-  if (negative.length) errors.push(`negative values in ${idList(negative)}`);
+  if (negative.length) errors.push(`negative or non-finite measures in ${idList(negative)}`);
   if (errors.length) {
     throw new QualityError(
       `Data quality check failed for ${source}: ${errors.join("; ")}.`,

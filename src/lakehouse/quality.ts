@@ -1,7 +1,7 @@
 /**
  * The data-quality gate before silver. Errors would corrupt a table (a duplicate id breaks
- * "one row per activity", a row outside its month lands in the wrong partition, negative
- * totals poison gold) and fail the run naming the ids. Warnings are kept in the run record:
+ * "one row per activity", a row outside its month lands in the wrong partition, a negative or
+ * non-finite measure poisons gold) and fail the run naming the ids. Warnings are kept in the run record:
  * real data has them (Strava reports moving_time > elapsed_time for a few activities, and adds
  * new sport types over time).
  */
@@ -62,16 +62,36 @@ export const KNOWN_SPORT_TYPES: ReadonlySet<string> = new Set([
   'Yoga',
 ]);
 
-/** The fields the gate looks at, as text cells of the landing CSV. */
-export interface QualityRow {
+/**
+ * The durations, distances and other measures that cannot be below zero, nor NaN or infinite:
+ * one would poison every total and average gold computes. Elevations, temperature and the UTC
+ * offset can be negative and are not here.
+ */
+export const MEASURE_COLUMNS = [
+  'distance',
+  'moving_time',
+  'elapsed_time',
+  'total_elevation_gain',
+  'average_speed',
+  'max_speed',
+  'average_cadence',
+  'average_heartrate',
+  'max_heartrate',
+  'average_watts',
+  'max_watts',
+  'weighted_average_watts',
+  'kilojoules',
+  'suffer_score',
+] as const;
+
+/** The fields the gate looks at, as text cells of the landing CSV ('' for absent). */
+export type QualityRow = {
   id: string;
   sport_type: string;
   start_date_local: string;
-  distance: string;
   moving_time: string;
   elapsed_time: string;
-  total_elevation_gain: string;
-}
+} & Partial<Record<(typeof MEASURE_COLUMNS)[number], string>>;
 
 const MAX_IDS = 10;
 const idList = (ids: string[]) =>
@@ -91,9 +111,12 @@ export function checkQuality(rows: readonly QualityRow[], month: Month, source: 
     if (seen.has(r.id)) duplicates.add(r.id);
     seen.add(r.id);
     if (r.start_date_local.slice(0, 7) !== month) outside.push(r.id);
-    for (const f of ['distance', 'moving_time', 'total_elevation_gain'] as const) {
-      if (r[f] !== '' && Number(r[f]) < 0) {
-        negative.push(`${r.id} (${f})`);
+    for (const f of MEASURE_COLUMNS) {
+      const cell = r[f];
+      if (cell === undefined || cell === '') continue;
+      const v = Number(cell);
+      if (!Number.isFinite(v) || v < 0) {
+        negative.push(`${r.id} (${f} ${cell})`);
         break;
       }
     }
@@ -115,7 +138,7 @@ export function checkQuality(rows: readonly QualityRow[], month: Month, source: 
   if (duplicates.size) errors.push(`duplicate activity ids ${idList([...duplicates])}`);
   if (outside.length)
     errors.push(`activities outside ${month} by start_date_local: ${idList(outside)}`);
-  if (negative.length) errors.push(`negative values in ${idList(negative)}`);
+  if (negative.length) errors.push(`negative or non-finite measures in ${idList(negative)}`);
   if (errors.length) {
     throw new QualityError(
       `Data quality check failed for ${source}: ${errors.join('; ')}.`,

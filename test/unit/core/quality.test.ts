@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkQuality, type QualityRow } from '../../../src/lakehouse/quality.js';
+import { checkQuality, MEASURE_COLUMNS, type QualityRow } from '../../../src/lakehouse/quality.js';
 import { QualityError } from '../../../src/errors.js';
 
 const ok = (id: string, extra: Partial<QualityRow> = {}): QualityRow => ({
@@ -38,8 +38,26 @@ describe('checkQuality', () => {
       ok('8', { distance: '-1' }),
     ]);
     expect(msg).toContain('outside 2024-05 by start_date_local: 7');
-    expect(msg).toContain('8 (distance)');
+    expect(msg).toContain('8 (distance -1)');
     expect(msg).toContain('landing/x.csv');
+  });
+
+  it.each(MEASURE_COLUMNS.map((c) => [c]))(
+    'fails on a negative, NaN or infinite %s, naming the id, the field and the value',
+    (column) => {
+      for (const bad of ['-1', 'NaN', 'Infinity', '-Infinity']) {
+        expect(failure([ok('1'), ok('9', { [column]: bad })])).toContain(
+          `negative or non-finite measures in 9 (${column} ${bad})`,
+        );
+      }
+      const zero = ok('1', { moving_time: '0', [column]: '0' });
+      expect(checkQuality([zero], '2024-05', 'x')).toEqual([]);
+    },
+  );
+
+  it('lets elevations and temperatures below zero through', () => {
+    const row = { ...ok('1'), elev_low: '-28', average_temp: '-5' };
+    expect(checkQuality([row], '2024-05', 'x')).toEqual([]);
   });
 
   it('warns, without failing, on moving > elapsed time and on unknown sport types', () => {
