@@ -387,8 +387,8 @@ function parseBoolean(value, name) {
 }
 function parseRetentionDays(value) {
   if (!value) return void 0;
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 90) {
+  const days = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(days >= 1 && days <= 90)) {
     throw new ConfigError(
       `${label(Inputs.RetentionDays)} "${value}" is not a number of days from 1 to 90.`,
       "Give a whole number of days, or leave it empty for the repository default."

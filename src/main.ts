@@ -159,8 +159,9 @@ function parseBoolean(value: string, name: InputName): boolean {
 
 function parseRetentionDays(value: string): number | undefined {
   if (!value) return undefined;
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 90) {
+  // Plain digits only: Number() would also take "0x10" and "1e1".
+  const days = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(days >= 1 && days <= 90)) {
     throw new ConfigError(
       `${label(Inputs.RetentionDays)} "${value}" is not a number of days from 1 to 90.`,
       'Give a whole number of days, or leave it empty for the repository default.',

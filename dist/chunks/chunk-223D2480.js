@@ -305,11 +305,14 @@ var StravaAuth = class {
         "Set STRAVA_TOKEN_FILE to a writable path; a rotated refresh token must be saved there."
       );
     }
+    const sent = [this.refreshToken];
     let res = await this.exchange(this.refreshToken);
     if (res.status === 400 && isRefreshTokenRejected(res.body) && config.refreshToken && config.refreshToken !== this.refreshToken) {
       this.refreshToken = config.refreshToken;
+      sent.push(this.refreshToken);
       res = await this.exchange(this.refreshToken);
     }
+    if (res.status === 400 && isRefreshTokenRejected(res.body)) await this.lostRace(sent);
     const body = tokenBody(res);
     const next = typeof body.refresh_token === "string" ? body.refresh_token : this.refreshToken;
     this.refreshToken = next;
@@ -335,6 +338,21 @@ var StravaAuth = class {
       ...typeof athleteId === "number" ? { athleteId } : {}
     };
     return this.token;
+  }
+  /**
+   * Strava refused every token in `sent`: if the token file now holds another one, a run sharing
+   * the file refreshed first and saved the successor, which a re-run picks up: no need to
+   * re-authorize. It is not used here: the other run holds it, and using it would rotate it away.
+   */
+  async lostRace(sent) {
+    const { tokenFile } = this.opts.config;
+    const saved = await readRefreshToken(tokenFile).catch(() => void 0);
+    if (saved && !sent.includes(saved)) {
+      throw new StravaAuthError(
+        `Strava rejected the refresh token at ${TOKEN_CALL}: another run refreshed the token at the same time and saved the new one to ${tokenFile}.`,
+        "Re-run; no re-authorization is needed."
+      );
+    }
   }
   exchange(refreshToken) {
     const { config } = this.opts;
@@ -3080,10 +3098,12 @@ var EmbeddedEngine = class {
         const silverRows = await this.readSilverFor(targets);
         const rows = computeGold(silverRows, targets);
         const current = (latest?.files ?? []).filter((f) => targetSet.has(monthOfFile(f) ?? ""));
-        const currentRows = await this.gold.readRows(current);
-        changed = changedMonths(currentRows, rows, targets);
-        if (!ctx.force && !changed.length) return null;
         if (ctx.force) changed = targets;
+        else {
+          const currentRows = await this.gold.readRows(current);
+          changed = changedMonths(currentRows, rows, targets);
+          if (!changed.length) return null;
+        }
         const add = rows.length ? await this.gold.writeFiles(rows) : [];
         return { add, remove: current };
       },

@@ -16727,7 +16727,7 @@ var DeltaTable = class {
           "Files were deleted outside strava-lakehouse (e.g. VACUUM with a short retention); restore them or re-run the affected months with --force."
         );
       }
-      const data = arrowToRows(readParquet2(bytes), dataFields);
+      const data = arrowToRows(readDataFile(table, this.store.uri(key), file, bytes), dataFields);
       return data.map(
         (d) => Object.fromEntries(
           fields.map((f2) => [
@@ -16787,6 +16787,18 @@ var DeltaTable = class {
     }
   }
 };
+function readDataFile(table, uri, file, bytes) {
+  try {
+    return readParquet2(bytes);
+  } catch (err) {
+    const month = file.partitionValues.month;
+    throw new StoreError(
+      `${table}: data file ${uri} is not a readable Parquet file (${errorLine(err)}).`,
+      month ? `Write it again with \`strava-lakehouse run --month ${month} --force\` (in the action: month ${month}, force true).` : "Restore the file from a backup, or rebuild the table with a backfill of every month and --force.",
+      { cause: err }
+    );
+  }
+}
 
 export {
   openStore,

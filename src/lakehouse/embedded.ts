@@ -201,10 +201,13 @@ export class EmbeddedEngine implements Engine {
         const silverRows = await this.readSilverFor(targets);
         const rows = computeGold(silverRows, targets);
         const current = (latest?.files ?? []).filter((f) => targetSet.has(monthOfFile(f) ?? ''));
-        const currentRows = (await this.gold.readRows(current)) as unknown as GoldRow[];
-        changed = changedMonths(currentRows, rows, targets);
-        if (!ctx.force && !changed.length) return null;
+        // Forced, the current rows are not read: --force is what rewrites a damaged gold file.
         if (ctx.force) changed = targets;
+        else {
+          const currentRows = (await this.gold.readRows(current)) as unknown as GoldRow[];
+          changed = changedMonths(currentRows, rows, targets);
+          if (!changed.length) return null;
+        }
         const add = rows.length ? await this.gold.writeFiles(rows as unknown as Row[]) : [];
         return { add, remove: current };
       },

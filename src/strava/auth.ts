@@ -100,6 +100,7 @@ export class StravaAuth {
         'Set STRAVA_TOKEN_FILE to a writable path; a rotated refresh token must be saved there.',
       );
     }
+    const sent = [this.refreshToken];
     let res = await this.exchange(this.refreshToken);
     if (
       res.status === 400 &&
@@ -109,8 +110,10 @@ export class StravaAuth {
     ) {
       // The saved token is dead but the configured one is different: the user re-authorized.
       this.refreshToken = config.refreshToken;
+      sent.push(this.refreshToken);
       res = await this.exchange(this.refreshToken);
     }
+    if (res.status === 400 && isRefreshTokenRejected(res.body)) await this.lostRace(sent);
     const body = tokenBody(res);
     const next = typeof body.refresh_token === 'string' ? body.refresh_token : this.refreshToken;
     this.refreshToken = next;
@@ -140,6 +143,22 @@ export class StravaAuth {
       ...(typeof athleteId === 'number' ? { athleteId } : {}),
     };
     return this.token;
+  }
+
+  /**
+   * Strava refused every token in `sent`: if the token file now holds another one, a run sharing
+   * the file refreshed first and saved the successor, which a re-run picks up: no need to
+   * re-authorize. It is not used here: the other run holds it, and using it would rotate it away.
+   */
+  private async lostRace(sent: readonly string[]): Promise<void> {
+    const { tokenFile } = this.opts.config;
+    const saved = await readRefreshToken(tokenFile).catch(() => undefined);
+    if (saved && !sent.includes(saved)) {
+      throw new StravaAuthError(
+        `Strava rejected the refresh token at ${TOKEN_CALL}: another run refreshed the token at the same time and saved the new one to ${tokenFile}.`,
+        'Re-run; no re-authorization is needed.',
+      );
+    }
   }
 
   private exchange(refreshToken: string): Promise<StravaResponse> {

@@ -182,7 +182,7 @@ export class DeltaTable {
           'Files were deleted outside strava-lakehouse (e.g. VACUUM with a short retention); restore them or re-run the affected months with --force.',
         );
       }
-      const data = arrowToRows(readParquet(bytes), dataFields);
+      const data = arrowToRows(readDataFile(table, this.store.uri(key), file, bytes), dataFields);
       return data.map((d) =>
         Object.fromEntries(
           fields.map((f) => [
@@ -250,5 +250,24 @@ export class DeltaTable {
         `${this.def.path}: checkpoint at version ${snap.version} was not written (${errorLine(err)}); readers replay the commits instead.`,
       );
     }
+  }
+}
+
+/**
+ * A data file's Parquet, or an error naming the table, the file and the run that writes it
+ * again (silver and gold, the tables read back, replace a month's files under --force).
+ */
+function readDataFile(table: string, uri: string, file: AddFile, bytes: Uint8Array) {
+  try {
+    return readParquet(bytes);
+  } catch (err) {
+    const month = file.partitionValues.month;
+    throw new StoreError(
+      `${table}: data file ${uri} is not a readable Parquet file (${errorLine(err)}).`,
+      month
+        ? `Write it again with \`strava-lakehouse run --month ${month} --force\` (in the action: month ${month}, force true).`
+        : 'Restore the file from a backup, or rebuild the table with a backfill of every month and --force.',
+      { cause: err },
+    );
   }
 }

@@ -141,6 +141,11 @@ describe('readInputs', () => {
       '1.5',
       'Input "retention-days" "1.5" is not a number of days from 1 to 90.',
     ],
+    ...['0x10', '1e1', '0', '+5', '007.0'].map((v): [string, string, string] => [
+      Inputs.RetentionDays,
+      v,
+      `Input "retention-days" "${v}" is not a number of days from 1 to 90.`,
+    ]),
     [
       Inputs.RefreshTokenSecretName,
       'GITHUB_X',

@@ -94,6 +94,44 @@ describe('permanent auth failures: one message each, no secrets', () => {
     expect(err.line).not.toContain('not-the-current-token-0123456789');
   });
 
+  it('the loser of a rotation race is told to re-run, not to re-authorize', async () => {
+    const sim = await simulator({ activities: athlete });
+    const config = await stravaConfig(sim);
+    const winner = new StravaAuth({ config });
+    // The loser read the token the winner is about to rotate; its request arrives just after.
+    const loser = new StravaAuth({
+      config,
+      sleep: async () => {},
+      fetch: async (input, init) => {
+        await winner.getAccessToken();
+        return fetch(input, init);
+      },
+    });
+    const err = await failure(() => loser.getAccessToken());
+    expect(err).toBeInstanceOf(StravaAuthError);
+    expect(err.line).toBe(
+      `Strava rejected the refresh token at POST /oauth/token: another run refreshed the token at the same time and saved the new one to ${config.tokenFile}. Re-run; no re-authorization is needed.`,
+    );
+    expect(tokenRequests(sim).map((r) => [r.refreshToken, r.status])).toEqual([
+      [CLIENT.refreshToken, 200],
+      [CLIENT.refreshToken, 400],
+    ]);
+    expectNoSecrets(err.line, sim, config);
+    // The saved token is the winner's, and a re-run works with it.
+    expect((await fs.readFile(config.tokenFile, 'utf8')).trim()).toBe(sim.state.refreshToken);
+    expect(await client(config).listActivities(WINDOW)).toHaveLength(40);
+  });
+
+  it('a dead saved token and a dead configured one still say to re-authorize', async () => {
+    const sim = await simulator({ activities: athlete });
+    const config = await stravaConfig(sim, { refreshToken: 'not-the-current-token-0123456789' });
+    await fs.mkdir(path.dirname(config.tokenFile), { recursive: true });
+    await fs.writeFile(config.tokenFile, 'an-old-rotated-out-token\n');
+    const err = await failure(() => client(config).listActivities(WINDOW));
+    expect(err.line).not.toContain('another run');
+    expect(err.line).toContain('Re-authorize with `strava-lakehouse auth`');
+  });
+
   it('a revoked authorization gives the same refresh-token message', async () => {
     const sim = await simulator({ activities: athlete, faults: { revokedRefreshToken: true } });
     const config = await stravaConfig(sim);
