@@ -5,7 +5,9 @@
  * a landing file edited by hand, a damaged Delta log) through the CLI. Every case must exit
  * non-zero with one error line naming the input (the flag, the variable, the action input, the
  * record or the file), leave the warehouse exactly as it was (nothing new, nothing changed),
- * and print no secret.
+ * and print no secret. Each flag or input case runs in a folder of its own, against a simulator
+ * of its own: a warehouse that wrongly became a relative folder would show in that folder, and a
+ * case that can be checked up front must not have sent Strava a single request.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -14,7 +16,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../../src/runs/record.js';
 import { commitKey } from '../../src/lakehouse/delta/log.js';
-import { SILVER } from '../../src/lakehouse/tables.js';
+import { readGoldSummary } from '../../src/lakehouse/inspect.js';
+import { GOLD, SILVER } from '../../src/lakehouse/tables.js';
 import { LeakScan } from '../support/faults.js';
 import { cliEnv, startAthlete, type Athlete } from '../support/pipeline.js';
 import { bundleDoors, runBundled, type Output } from './support/doors.js';
@@ -25,31 +28,41 @@ const A_MAY_ACTIVITY = SPRING_2024.find((a) => a.start_date_local.startsWith(MON
 
 let bundle: string;
 let scratch: string;
-/** The simulator the config cases point at: a case that wrongly got past validation would write. */
-let sim: Athlete;
 beforeAll(async () => {
   scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-bad-input-'));
   bundle = path.join(scratch, 'dist');
   bundleDoors(bundle);
-  sim = await startAthlete(SPRING_2024);
 }, 120_000);
 afterAll(async () => {
-  await sim?.close();
   if (scratch) await fs.rm(scratch, { recursive: true, force: true });
 });
 
-/** Every file under `dir` with a hash of its bytes: equal before and after means nothing was written. */
+/**
+ * Every file under `dir` with a hash of its bytes, and every folder: equal before and after
+ * means nothing was written, not even an empty folder.
+ */
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
   for (const e of entries) {
-    if (!e.isFile()) continue;
     const file = path.join(e.parentPath, e.name);
+    if (e.isDirectory()) out[`${path.relative(dir, file)}/`] = 'folder';
+    if (!e.isFile()) continue;
     out[path.relative(dir, file)] = createHash('sha256')
       .update(await fs.readFile(file))
       .digest('hex');
   }
   return out;
+}
+
+/** A simulator for one case: one that wrongly got past validation would write, and ask Strava. */
+async function withSimulator<T>(fn: (sim: Athlete) => Promise<T>): Promise<T> {
+  const sim = await startAthlete(SPRING_2024);
+  try {
+    return await fn(sim);
+  } finally {
+    await sim.close();
+  }
 }
 
 /** A fresh, empty warehouse folder and a token folder for one case. */
@@ -95,6 +108,8 @@ const DATABRICKS_ENV = {
 const S3_WH = 's3://faults-bucket/lake';
 /** Stands for the case's own warehouse folder in `args`; without it, `--warehouse <it>` is added. */
 const WAREHOUSE = '<warehouse>';
+/** Stands for the case's own (existing) folder in `env` values. */
+const CASE_DIR = '<case>';
 
 const CLI_CASES: CliCase[] = [
   {
@@ -186,6 +201,48 @@ const CLI_CASES: CliCase[] = [
     args: ['run', '--warehouse', 's3://faults-bucket//lake'],
     names: '--warehouse "s3://faults-bucket//lake" has an empty path segment',
   },
+  ...[
+    's3:/faults-bucket/lake',
+    's3//faults-bucket/lake',
+    's3:faults-bucket/lake',
+    'S3://faults-bucket',
+    's3a://faults-bucket/lake',
+  ].map((w): CliCase => ({
+    name: `a near-miss of an S3 URI: ${w}`,
+    args: ['run', '--warehouse', w],
+    names: `--warehouse "${w}" is not an S3 URI. Write s3://bucket/prefix`,
+  })),
+  ...['my..bucket', '192.168.5.4', 'xn--faults', 'faults--ol-s3'].map((b): CliCase => ({
+    name: `a bucket name S3 refuses: ${b}`,
+    args: ['run', '--warehouse', `s3://${b}/lake`],
+    names: `--warehouse "s3://${b}/lake" does not name a valid S3 bucket`,
+  })),
+  {
+    name: 'a token file that is a folder',
+    args: ['run', '--month', MONTH],
+    env: { STRAVA_TOKEN_FILE: CASE_DIR },
+    names: `STRAVA_TOKEN_FILE "${CASE_DIR}" cannot be written: it is a folder.`,
+  },
+  {
+    name: 'a token file under something that is not a folder',
+    args: ['run', '--month', MONTH],
+    env: { STRAVA_TOKEN_FILE: '/dev/null/strava/refresh-token' },
+    names:
+      'STRAVA_TOKEN_FILE "/dev/null/strava/refresh-token" cannot be written: /dev/null is not a folder.',
+  },
+  {
+    name: 'auth with a token file that is a folder',
+    args: ['auth', '--no-browser'],
+    env: { STRAVA_TOKEN_FILE: CASE_DIR },
+    names: `STRAVA_TOKEN_FILE "${CASE_DIR}" cannot be written: it is a folder.`,
+  },
+  {
+    name: 'auth with a token file under something that is not a folder',
+    args: ['auth', '--no-browser'],
+    env: { STRAVA_TOKEN_FILE: '/dev/null/refresh-token' },
+    names:
+      'STRAVA_TOKEN_FILE "/dev/null/refresh-token" cannot be written: /dev/null is not a folder.',
+  },
   {
     name: 'an unknown engine',
     args: ['run', '--engine', 'spark'],
@@ -227,6 +284,12 @@ const CLI_CASES: CliCase[] = [
     names: 'DATABRICKS_TABLE_LOCATION "elsewhere" is not a table location',
   },
   {
+    name: 'databricks with a warehouse that cannot go into SQL',
+    args: ['run', '--engine', 'databricks', '--warehouse', "s3://faults-bucket/it's-lake"],
+    env: DATABRICKS_ENV,
+    names: `--warehouse "s3://faults-bucket/it's-lake" has characters that cannot go into a Databricks SQL statement.`,
+  },
+  {
     name: 'databricks on a local folder',
     args: ['run', '--engine', 'databricks'],
     env: DATABRICKS_ENV,
@@ -261,25 +324,31 @@ const CLI_CASES: CliCase[] = [
 describe.concurrent('CLI flags and environment', () => {
   test.each(CLI_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const { dir, warehouse, tokenFile } = await caseDirs();
-    const env: NodeJS.ProcessEnv = {
-      ...cliEnv(sim),
-      STRAVA_TOKEN_FILE: tokenFile,
-      AWS_REGION: 'us-east-1',
-    };
-    for (const [k, v] of Object.entries(c.env ?? {})) {
-      if (v === undefined) delete env[k];
-      else env[k] = v;
-    }
-    const args = c.args.includes('--warehouse')
-      ? c.args.map((a) => (a === WAREHOUSE ? warehouse : a))
-      : [...c.args, '--warehouse', warehouse];
+    await withSimulator(async (sim) => {
+      const env: NodeJS.ProcessEnv = {
+        ...cliEnv(sim),
+        STRAVA_TOKEN_FILE: tokenFile,
+        AWS_REGION: 'us-east-1',
+      };
+      for (const [k, v] of Object.entries(c.env ?? {})) {
+        if (v === undefined) delete env[k];
+        else env[k] = v.replace(CASE_DIR, dir);
+      }
+      // auth takes no warehouse; every other command gets the case's own.
+      const args =
+        c.args.includes('--warehouse') || c.args[0] === 'auth'
+          ? c.args.map((a) => (a === WAREHOUSE ? warehouse : a))
+          : [...c.args, '--warehouse', warehouse];
+      const before = await snapshot(dir);
 
-    const out = await runBundled(bundle, 'cli.js', args, { ...env });
+      const out = await runBundled(bundle, 'cli.js', args, { ...env }, dir);
 
-    const line = cliError(out, { alone: true });
-    expect(line).toContain(c.names);
-    expect(await snapshot(dir)).toEqual({});
-    expectNoLeaks(out, sim.secrets(), c.name);
+      const line = cliError(out, { alone: true });
+      expect(line).toContain(c.names.replace(CASE_DIR, dir));
+      expect(await snapshot(dir)).toEqual(before);
+      expect(sim.sim.state.requests).toEqual([]);
+      expectNoLeaks(out, sim.secrets(), c.name);
+    });
   });
 });
 
@@ -300,6 +369,16 @@ const ACTION_CASES: ActionCase[] = [
     name: 'zero retention days',
     inputs: { 'retention-days': '0' },
     names: 'Input "retention-days" "0" is not a number of days from 1 to 90',
+  },
+  ...['0x10', '1e1', '91'].map((days): ActionCase => ({
+    name: `retention days written ${days}`,
+    inputs: { 'retention-days': days },
+    names: `Input "retention-days" "${days}" is not a number of days from 1 to 90`,
+  })),
+  {
+    name: 'a warehouse that is a near-miss of an S3 URI',
+    inputs: { warehouse: 's3:/faults-bucket/lake' },
+    names: 'Input "warehouse" "s3:/faults-bucket/lake" is not an S3 URI',
   },
   {
     name: 'a secret name GitHub reserves',
@@ -357,29 +436,36 @@ describe.concurrent('action inputs', () => {
     const { dir, warehouse } = await caseDirs();
     const runnerTemp = path.join(dir, 'runner');
     await fs.mkdir(runnerTemp);
-    const inputs: Record<string, string> = {
-      month: MONTH,
-      warehouse,
-      'strava-client-id': cliEnv(sim).STRAVA_CLIENT_ID!,
-      'strava-client-secret': cliEnv(sim).STRAVA_CLIENT_SECRET!,
-      'strava-refresh-token': cliEnv(sim).STRAVA_REFRESH_TOKEN!,
-      'strava-api-url': sim.sim.url,
-      ...c.inputs,
-    };
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, RUNNER_TEMP: runnerTemp };
-    for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+    await withSimulator(async (sim) => {
+      const inputs: Record<string, string> = {
+        month: MONTH,
+        warehouse,
+        'strava-client-id': cliEnv(sim).STRAVA_CLIENT_ID!,
+        'strava-client-secret': cliEnv(sim).STRAVA_CLIENT_SECRET!,
+        'strava-refresh-token': cliEnv(sim).STRAVA_REFRESH_TOKEN!,
+        'strava-api-url': sim.sim.url,
+        ...c.inputs,
+      };
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: dir,
+        RUNNER_TEMP: runnerTemp,
+      };
+      for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+      const before = await snapshot(dir);
 
-    const out = await runBundled(bundle, 'index.js', [], env);
+      const out = await runBundled(bundle, 'index.js', [], env, dir);
 
-    expect(out.code, out.stdout + out.stderr).toBe(1);
-    const errors = out.stdout.split('\n').filter((l) => l.startsWith('::error::'));
-    expect(errors, out.stdout).toHaveLength(1);
-    expect(errors[0]).toContain(c.names);
-    // One line: a newline would show as %0A in the workflow command.
-    expect(errors[0]).not.toContain('%0A');
-    expect(await snapshot(warehouse)).toEqual({});
-    expect(await snapshot(runnerTemp)).toEqual({});
-    expectNoLeaks(out, sim.secrets(), c.name);
+      expect(out.code, out.stdout + out.stderr).toBe(1);
+      const errors = out.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+      expect(errors, out.stdout).toHaveLength(1);
+      expect(errors[0]).toContain(c.names);
+      // One line: a newline would show as %0A in the workflow command.
+      expect(errors[0]).not.toContain('%0A');
+      expect(await snapshot(dir)).toEqual(before);
+      expect(sim.sim.state.requests).toEqual([]);
+      expectNoLeaks(out, sim.secrets(), c.name);
+    });
   });
 });
 
@@ -407,6 +493,24 @@ describe('bad remote data', () => {
       name: 'an activity whose start date is not a date',
       spoil: async ({ a }) => a.sim.editActivity(A_MAY_ACTIVITY, { start_date_local: 'yesterday' }),
       names: `Strava activity ${A_MAY_ACTIVITY}: field "start_date_local"`,
+    },
+    ...(
+      [
+        ['start_date_local', '2024-05-45T99:00:00Z'],
+        ['start_date_local', '2024-05-31T23:59:60Z'],
+        ['start_date', '2024-04-31T22:00:00Z'],
+      ] as const
+    ).map(([field, value]): RemoteCase => ({
+      name: `an activity whose ${field} is no real instant: ${value}`,
+      spoil: async ({ a }) => a.sim.editActivity(A_MAY_ACTIVITY, { [field]: value }),
+      names: `Strava activity ${A_MAY_ACTIVITY}: field "${field}" should be a real instant`,
+    })),
+    {
+      name: 'an activity with a negative elapsed_time',
+      spoil: async ({ a }) => a.sim.editActivity(A_MAY_ACTIVITY, { elapsed_time: -60 }),
+      names: new RegExp(
+        `^error: Data quality check failed for landing/activities/month=2024-05/activities-[0-9a-f]{16}\\.csv: negative or non-finite measures in ${A_MAY_ACTIVITY} \\(elapsed_time -60\\)`,
+      ),
     },
     {
       name: 'a landing CSV edited by hand',
@@ -474,6 +578,61 @@ describe('bad remote data', () => {
     scan.text('stdout', out.stdout);
     scan.text('stderr', out.stderr);
     await scan.folder(warehouse);
+    expect(scan.hits()).toEqual([]);
+  });
+});
+
+describe('a damaged Parquet file', () => {
+  /** The live data files of one partition of a table under a folder warehouse. */
+  async function partitionFiles(warehouse: string, table: string, month: string) {
+    const dir = path.join(warehouse, table, `month=${month}`);
+    const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.parquet'));
+    return names.map((n) => path.join(dir, n));
+  }
+
+  /** Zeroes the footer's length and magic number: the file no longer reads as Parquet. */
+  async function damageFooter(file: string) {
+    const bytes = await fs.readFile(file);
+    bytes.fill(0, bytes.length - 8);
+    await fs.writeFile(file, bytes);
+  }
+
+  test('is named with its table and path, and the command the error names writes it again', async () => {
+    const a = await athlete(SPRING_2024);
+    const { warehouse, tokenFile } = await caseDirs();
+    const env = { ...cliEnv(a), STRAVA_TOKEN_FILE: tokenFile };
+    const cli = (...args: string[]) =>
+      runBundled(bundle, 'cli.js', [...args, '--warehouse', warehouse], env);
+    const first = await cli('backfill', '--from', '2024-04', '--to', MONTH);
+    expect(first.code, first.stderr).toBe(0);
+
+    // May's gold is computed from April's silver too: a forced May reads it.
+    const [april] = await partitionFiles(warehouse, SILVER.path, '2024-04');
+    await damageFooter(april!);
+    const out = await cli('run', '--month', MONTH, '--force');
+    const line = cliError(out, { alone: false });
+    expect(line).toMatch(
+      /^error: silver\/activities: data file (\S+) is not a readable Parquet file \(.+\)\. Write it again with `strava-lakehouse run --month 2024-04 --force` \(in the action: month 2024-04, force true\)\.$/,
+    );
+    expect(line).toContain(` ${april} `);
+
+    const rewrite = await cli('run', '--month', '2024-04', '--force');
+    expect(rewrite.code, rewrite.stderr).toBe(0);
+    const again = await cli('run', '--month', MONTH, '--force');
+    expect(again.code, again.stderr).toBe(0);
+
+    // Gold too: the forced run of its month writes it without reading the damaged file.
+    const [gold] = await partitionFiles(warehouse, GOLD.path, MONTH);
+    await damageFooter(gold!);
+    const goldRewrite = await cli('run', '--month', MONTH, '--force');
+    expect(goldRewrite.code, goldRewrite.stderr).toBe(0);
+    const rows = await readGoldSummary(warehouse, {}, MONTH, 1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.month === MONTH)).toBe(true);
+    a.noteTokens();
+    const scan = new LeakScan();
+    scan.secret(...a.secrets());
+    for (const o of [first, out, rewrite, again, goldRewrite]) scan.text('stderr', o.stderr);
     expect(scan.hits()).toEqual([]);
   });
 });

@@ -20,15 +20,19 @@ export interface Output {
   stderr: string;
 }
 
-/** Runs `<bundle>/<script>` with `args`, in exactly the environment `env` (nothing inherited). */
+/**
+ * Runs `<bundle>/<script>` with `args`, in exactly the environment `env` (nothing inherited),
+ * in the folder `cwd` (default: this process's).
+ */
 export function runBundled(
   bundle: string,
   script: 'cli.js' | 'index.js',
   args: string[],
   env: NodeJS.ProcessEnv,
+  cwd?: string,
 ): Promise<Output> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(bundle, script), ...args], { env });
+    const child = spawn(process.execPath, [path.join(bundle, script), ...args], { env, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
