@@ -183,7 +183,7 @@ function checkQuality(rows, month, source) {
   if (errors.length) {
     throw new QualityError(
       `Data quality check failed for ${source}: ${errors.join("; ")}.`,
-      "Nothing was written to silver or gold. Fix or remove the offending landing file and re-run the month."
+      "Nothing was written to the tables. Correct those activities on Strava (or the landing file, if it was edited by hand) and re-run the month."
     );
   }
   const warnings = [];

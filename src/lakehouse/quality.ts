@@ -1,9 +1,9 @@
 /**
- * The data-quality gate before silver. Errors would corrupt a table (a duplicate id breaks
- * "one row per activity", a row outside its month lands in the wrong partition, a negative or
- * non-finite measure poisons gold) and fail the run naming the ids. Warnings are kept in the run record:
- * real data has them (Strava reports moving_time > elapsed_time for a few activities, and adds
- * new sport types over time).
+ * The data-quality gate before landing (and again in each engine, on the rows it reads). Errors
+ * would corrupt a table (a duplicate id breaks "one row per activity", a row outside its month
+ * lands in the wrong partition, a negative or non-finite measure poisons gold) and fail the run
+ * naming the ids. Warnings are kept in the run record: real data has them (Strava reports
+ * moving_time > elapsed_time for a few activities, and adds new sport types over time).
  */
 import { QualityError } from '../errors.js';
 import type { Month } from '../strava/months.js';
@@ -142,7 +142,7 @@ export function checkQuality(rows: readonly QualityRow[], month: Month, source: 
   if (errors.length) {
     throw new QualityError(
       `Data quality check failed for ${source}: ${errors.join('; ')}.`,
-      'Nothing was written to silver or gold. Fix or remove the offending landing file and re-run the month.',
+      'Nothing was written to the tables. Correct those activities on Strava (or the landing file, if it was edited by hand) and re-run the month.',
     );
   }
 
