@@ -6,7 +6,6 @@
  * workflow reads, sealed the way the action writes a rotated token back. The athlete is named on
  * stdout; no token or secret is ever printed.
  */
-import { buildConfig, defaultTokenFile } from '../config.js';
 import { buildConfig, checkTokenFile, defaultTokenFile } from '../config.js';
 import { AppError, ConfigError, GitHubError, StravaAuthError } from '../errors.js';
 import type { Progress } from '../progress.js';
