@@ -2982,17 +2982,14 @@ var EmbeddedEngine = class {
       (l) => checkQuality(l.rows, l.month, l.key)
     );
     const bronzeMonths = await this.writeBronze(landings, ctx);
-    const silverMonths = await this.writeSilver(landings, ctx);
-    const goldMonths = await this.writeGold(
-      landings.map((l) => l.month),
-      ctx
-    );
+    const silver = await this.writeSilver(landings, ctx);
+    const goldMonths = await this.writeGold([...landings.map((l) => l.month), ...silver.left], ctx);
     const after = await this.preflight();
     return {
       before,
       after,
       warnings,
-      changedMonths: [.../* @__PURE__ */ new Set([...bronzeMonths, ...silverMonths, ...goldMonths])].sort()
+      changedMonths: [.../* @__PURE__ */ new Set([...bronzeMonths, ...silver.replaced, ...goldMonths])].sort()
     };
   }
   /** Appends the landing files bronze has not taken yet; returns their months. */
@@ -3042,7 +3039,11 @@ var EmbeddedEngine = class {
     this.progress.info(`bronze: took ${taken.length} landing file(s), version ${version}`);
     return taken;
   }
-  /** Replaces the partition of every month whose silver does not already hold its landing. */
+  /**
+   * Replaces the partition of every month whose silver does not already hold its landing, and
+   * in the same commit rewrites the files of other months that hold any of those months' ids
+   * without them. Returns the months replaced and the months ids left.
+   */
   async writeSilver(landings, ctx) {
     const holds = (snap2, l) => {
       const files = (snap2?.files ?? []).filter((f) => monthOfFile(f) === l.month);
@@ -3051,7 +3052,7 @@ var EmbeddedEngine = class {
     };
     const snap = await this.silver.snapshot();
     const todo = landings.filter((l) => ctx.force || !holds(snap, l));
-    if (!todo.length) return [];
+    if (!todo.length) return { replaced: [], left: [] };
     const written = await mapConcurrently(
       todo,
       STORAGE_CONCURRENCY,
@@ -3061,16 +3062,29 @@ var EmbeddedEngine = class {
       ) : Promise.resolve([])
     );
     const addsByMonth = new Map(todo.map((l, i) => [l.month, written[i]]));
+    const idsByMonth = new Map(todo.map((l) => [l.month, l.rows.map((r) => BigInt(r.id))]));
+    const moves = new MovedIds(this.silver);
     let committed = [];
+    let left = [];
     const version = await this.silver.commit(
-      (latest) => {
+      async (latest) => {
         const months = todo.filter((l) => ctx.force || !holds(latest, l)).map((l) => l.month);
         committed = months;
+        left = [];
         if (!months.length) return null;
         const set = new Set(months);
+        const others = (latest?.files ?? []).filter((f) => !set.has(monthOfFile(f) ?? ""));
+        const moved2 = await moves.rewrite(
+          others,
+          months.flatMap((m) => idsByMonth.get(m) ?? [])
+        );
+        left = moved2.months;
         return {
-          add: months.flatMap((m) => addsByMonth.get(m) ?? []),
-          remove: (latest?.files ?? []).filter((f) => set.has(monthOfFile(f) ?? ""))
+          add: [...months.flatMap((m) => addsByMonth.get(m) ?? []), ...moved2.add],
+          remove: [
+            ...(latest?.files ?? []).filter((f) => set.has(monthOfFile(f) ?? "")),
+            ...moved2.remove
+          ]
         };
       },
       {
@@ -3084,11 +3098,12 @@ var EmbeddedEngine = class {
         month: todo.map((l) => l.month).join(",")
       }
     );
-    if (version === null) return [];
-    this.progress.info(`silver: replaced ${committed.length} month(s), version ${version}`);
-    return committed;
+    if (version === null) return { replaced: [], left: [] };
+    const moved = left.length ? `, took moved ids out of ${left.join(", ")}` : "";
+    this.progress.info(`silver: replaced ${committed.length} month(s)${moved}, version ${version}`);
+    return { replaced: committed, left };
   }
-  /** Recomputes gold for the touched months and the month after each. */
+  /** Recomputes gold for the given months and the month after each. */
   async writeGold(months, ctx) {
     const targets = goldMonthsFor(months);
     const targetSet = new Set(targets);
@@ -3134,6 +3149,52 @@ var EmbeddedEngine = class {
     return rows.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   }
 };
+var MovedIds = class {
+  constructor(table) {
+    this.table = table;
+  }
+  table;
+  rewritten = /* @__PURE__ */ new Map();
+  async rewrite(files, ids) {
+    const sorted = [...ids].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    const wanted = new Set(sorted);
+    const candidates = files.filter((f) => mayHoldAny(f, sorted));
+    const results = await mapConcurrently(candidates, STORAGE_CONCURRENCY, async (f) => {
+      const cached = this.rewritten.get(f.path);
+      if (cached) return { file: f, add: cached };
+      const held = await this.table.readRows([f], ["id"]);
+      if (!held.some((r) => wanted.has(r.id))) return null;
+      const rows = (await this.table.readRows([f])).filter((r) => !wanted.has(r.id));
+      const add = rows.length ? await this.table.writeFiles(rows) : [];
+      this.rewritten.set(f.path, add);
+      return { file: f, add };
+    });
+    const changed = results.filter((r) => r !== null);
+    return {
+      add: changed.flatMap((r) => r.add),
+      remove: changed.map((r) => r.file),
+      months: [...new Set(changed.map((r) => monthOfFile(r.file) ?? ""))].sort()
+    };
+  }
+};
+function mayHoldAny(file, ids) {
+  if (!ids.length) return false;
+  const bounds = idBounds(file.stats);
+  if (!bounds) return true;
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (ids[mid] < bounds.min) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ids.length && ids[lo] <= bounds.max;
+}
+function idBounds(stats) {
+  const min = stats && /"minValues":\{[^}]*?"id":(-?\d+)/.exec(stats)?.[1];
+  const max = stats && /"maxValues":\{[^}]*?"id":(-?\d+)/.exec(stats)?.[1];
+  return min && max ? { min: BigInt(min), max: BigInt(max) } : void 0;
+}
 function toSilverRow(cells, month) {
   const row = { month };
   for (const f of ACTIVITY_FIELDS) {

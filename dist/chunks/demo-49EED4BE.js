@@ -132,6 +132,62 @@ var BODIES = {
   badParameter: (name) => error("Bad Request", "Activity", name, "invalid")
 };
 
+// src/simulator/time-zones.ts
+var formatters = /* @__PURE__ */ new Map();
+function formatter(tz) {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit"
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+function offsetMs(tz, utcMs) {
+  const parts = {};
+  for (const p of formatter(tz).formatToParts(new Date(utcMs))) {
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  }
+  const wall = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second
+  );
+  return wall - Math.floor(utcMs / 1e3) * 1e3;
+}
+function wallToUtc(tz, wallMs) {
+  const guess = wallMs - offsetMs(tz, wallMs);
+  return wallMs - offsetMs(tz, guess);
+}
+function isoSeconds(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+// src/simulator/generator.ts
+function movedTo(activity, startLocal) {
+  const wall = Date.parse(`${startLocal}Z`);
+  if (Number.isNaN(wall)) throw new Error(`movedTo: "${startLocal}" is not a local time`);
+  const zone = /\) (\S+)$/.exec(activity.timezone ?? "")?.[1];
+  const start = zone ? wallToUtc(zone, wall) : wall - (activity.utc_offset ?? 0) * 1e3;
+  return {
+    ...activity,
+    start_date: isoSeconds(start),
+    start_date_local: isoSeconds(wall),
+    utc_offset: (wall - start) / 1e3
+  };
+}
+
 // src/simulator/listing.ts
 var DEFAULT_PER_PAGE = 30;
 var MAX_PER_PAGE = 200;
@@ -63883,6 +63939,11 @@ async function startSimulator(opts = {}) {
       const a = activities.get(id);
       if (!a) throw new Error(`simulator: no activity ${id} to edit`);
       activities.set(id, { ...a, ...patch });
+    },
+    moveActivity: (id, startLocal) => {
+      const a = activities.get(id);
+      if (!a) throw new Error(`simulator: no activity ${id} to move`);
+      activities.set(id, movedTo(a, startLocal));
     },
     addActivity: (activity) => {
       activities.set(activity.id, structuredClone(activity));

@@ -4,9 +4,12 @@
  * neighbouring months:
  * - bronze takes a landing file once, recorded as a Delta `txn` (appId = the landing key);
  * - silver replaces each month's partition in one commit; files carry the landing hash as a
- *   tag, so a month whose partition already holds this landing is left alone;
- * - gold is recomputed for the touched months (and the month after each) from silver read
- *   inside the commit builder, so a retried commit always derives from the newest silver.
+ *   tag, so a month whose partition already holds this landing is left alone. The same commit
+ *   takes the replaced months' ids out of every other month (an activity moved to another
+ *   month on Strava), so an id is in silver once;
+ * - gold is recomputed for the touched months, the months an id left, and the month after
+ *   each, from silver read inside the commit builder, so a retried commit always derives from
+ *   the newest silver.
  */
 import { STORAGE_CONCURRENCY, mapConcurrently } from '../concurrency.js';
 import { QualityError } from '../errors.js';
@@ -78,17 +81,14 @@ export class EmbeddedEngine implements Engine {
       checkQuality(l.rows as unknown as QualityRow[], l.month, l.key),
     );
     const bronzeMonths = await this.writeBronze(landings, ctx);
-    const silverMonths = await this.writeSilver(landings, ctx);
-    const goldMonths = await this.writeGold(
-      landings.map((l) => l.month),
-      ctx,
-    );
+    const silver = await this.writeSilver(landings, ctx);
+    const goldMonths = await this.writeGold([...landings.map((l) => l.month), ...silver.left], ctx);
     const after = await this.preflight();
     return {
       before,
       after,
       warnings,
-      changedMonths: [...new Set([...bronzeMonths, ...silverMonths, ...goldMonths])].sort(),
+      changedMonths: [...new Set([...bronzeMonths, ...silver.replaced, ...goldMonths])].sort(),
     };
   }
 
@@ -141,8 +141,15 @@ export class EmbeddedEngine implements Engine {
     return taken;
   }
 
-  /** Replaces the partition of every month whose silver does not already hold its landing. */
-  private async writeSilver(landings: MonthLanding[], ctx: ProcessContext): Promise<Month[]> {
+  /**
+   * Replaces the partition of every month whose silver does not already hold its landing, and
+   * in the same commit rewrites the files of other months that hold any of those months' ids
+   * without them. Returns the months replaced and the months ids left.
+   */
+  private async writeSilver(
+    landings: MonthLanding[],
+    ctx: ProcessContext,
+  ): Promise<{ replaced: Month[]; left: Month[] }> {
     const holds = (snap: Snapshot | undefined, l: MonthLanding) => {
       const files = (snap?.files ?? []).filter((f) => monthOfFile(f) === l.month);
       if (!files.length) return l.rows.length === 0;
@@ -150,7 +157,7 @@ export class EmbeddedEngine implements Engine {
     };
     const snap = await this.silver.snapshot();
     const todo = landings.filter((l) => ctx.force || !holds(snap, l));
-    if (!todo.length) return [];
+    if (!todo.length) return { replaced: [], left: [] };
 
     const written = await mapConcurrently(todo, STORAGE_CONCURRENCY, (l) =>
       l.rows.length
@@ -161,17 +168,31 @@ export class EmbeddedEngine implements Engine {
         : Promise.resolve([]),
     );
     const addsByMonth = new Map(todo.map((l, i) => [l.month, written[i]!]));
+    const idsByMonth = new Map(todo.map((l) => [l.month, l.rows.map((r) => BigInt(r.id!))]));
+    const moves = new MovedIds(this.silver);
     let committed: Month[] = [];
+    let left: Month[] = [];
     const version = await this.silver.commit(
-      (latest) => {
+      async (latest) => {
         // A concurrent run may have written the same landing meanwhile: leave those months.
         const months = todo.filter((l) => ctx.force || !holds(latest, l)).map((l) => l.month);
         committed = months;
+        left = [];
         if (!months.length) return null;
         const set = new Set(months);
+        // Built from this snapshot, so a retry after a lost race also sees ids moved meanwhile.
+        const others = (latest?.files ?? []).filter((f) => !set.has(monthOfFile(f) ?? ''));
+        const moved = await moves.rewrite(
+          others,
+          months.flatMap((m) => idsByMonth.get(m) ?? []),
+        );
+        left = moved.months;
         return {
-          add: months.flatMap((m) => addsByMonth.get(m) ?? []),
-          remove: (latest?.files ?? []).filter((f) => set.has(monthOfFile(f) ?? '')),
+          add: [...months.flatMap((m) => addsByMonth.get(m) ?? []), ...moved.add],
+          remove: [
+            ...(latest?.files ?? []).filter((f) => set.has(monthOfFile(f) ?? '')),
+            ...moved.remove,
+          ],
         };
       },
       {
@@ -185,12 +206,13 @@ export class EmbeddedEngine implements Engine {
         month: todo.map((l) => l.month).join(','),
       },
     );
-    if (version === null) return [];
-    this.progress.info(`silver: replaced ${committed.length} month(s), version ${version}`);
-    return committed;
+    if (version === null) return { replaced: [], left: [] };
+    const moved = left.length ? `, took moved ids out of ${left.join(', ')}` : '';
+    this.progress.info(`silver: replaced ${committed.length} month(s)${moved}, version ${version}`);
+    return { replaced: committed, left };
   }
 
-  /** Recomputes gold for the touched months and the month after each. */
+  /** Recomputes gold for the given months and the month after each. */
   private async writeGold(months: Month[], ctx: ProcessContext): Promise<Month[]> {
     const targets = goldMonthsFor(months);
     const targetSet = new Set(targets);
@@ -238,6 +260,65 @@ export class EmbeddedEngine implements Engine {
     )) as unknown as SilverRowForGold[];
     return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
+}
+
+/**
+ * Rewrites silver files without a set of ids: what replacing a month does to the other months
+ * when activities moved into it. Candidates are found by the id bounds in each file's stats (a
+ * file without them is read); a rewritten file is kept for the next attempt of the same commit.
+ */
+class MovedIds {
+  private readonly rewritten = new Map<string, AddFile[]>();
+
+  constructor(private readonly table: DeltaTable) {}
+
+  async rewrite(
+    files: AddFile[],
+    ids: bigint[],
+  ): Promise<{ add: AddFile[]; remove: AddFile[]; months: Month[] }> {
+    const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const wanted = new Set(sorted);
+    const candidates = files.filter((f) => mayHoldAny(f, sorted));
+    const results = await mapConcurrently(candidates, STORAGE_CONCURRENCY, async (f) => {
+      const cached = this.rewritten.get(f.path);
+      if (cached) return { file: f, add: cached };
+      const held = (await this.table.readRows([f], ['id'])) as { id: bigint }[];
+      if (!held.some((r) => wanted.has(r.id))) return null;
+      const rows = (await this.table.readRows([f])).filter((r) => !wanted.has(r.id as bigint));
+      const add = rows.length ? await this.table.writeFiles(rows) : [];
+      this.rewritten.set(f.path, add);
+      return { file: f, add };
+    });
+    const changed = results.filter((r) => r !== null);
+    return {
+      add: changed.flatMap((r) => r.add),
+      remove: changed.map((r) => r.file),
+      months: [...new Set(changed.map((r) => monthOfFile(r.file) ?? ''))].sort(),
+    };
+  }
+}
+
+/** Whether a file's id bounds (from its stats) admit any of the sorted `ids`. */
+function mayHoldAny(file: AddFile, ids: bigint[]): boolean {
+  if (!ids.length) return false;
+  const bounds = idBounds(file.stats);
+  if (!bounds) return true;
+  // The first id not below the file's minimum: the file may hold it if it is within the maximum.
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid]! < bounds.min) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ids.length && ids[lo]! <= bounds.max;
+}
+
+/** The id column's bounds from a stats string, read as text: long bounds may exceed 2^53. */
+function idBounds(stats: string | undefined): { min: bigint; max: bigint } | undefined {
+  const min = stats && /"minValues":\{[^}]*?"id":(-?\d+)/.exec(stats)?.[1];
+  const max = stats && /"maxValues":\{[^}]*?"id":(-?\d+)/.exec(stats)?.[1];
+  return min && max ? { min: BigInt(min), max: BigInt(max) } : undefined;
 }
 
 /** One typed silver row from a landing CSV row: the same casts as sql/20_merge_silver.sql. */

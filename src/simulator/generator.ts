@@ -175,6 +175,27 @@ export function activityAt(spec: ActivitySpec): StravaActivity {
 }
 
 /**
+ * `activity` as the athlete would have it after correcting its start to `startLocal` (local
+ * wall time, `YYYY-MM-DDTHH:MM:SS`) in its own zone: both start dates and the offset change,
+ * nothing else. The zone is the IANA name at the end of Strava's `timezone` label; without one
+ * the activity keeps its offset.
+ */
+export function movedTo(activity: StravaActivity, startLocal: string): StravaActivity {
+  const wall = Date.parse(`${startLocal}Z`);
+  if (Number.isNaN(wall)) throw new Error(`movedTo: "${startLocal}" is not a local time`);
+  const zone = /\) (\S+)$/.exec(activity.timezone ?? '')?.[1];
+  const start = zone
+    ? wallToUtc(zone, wall)
+    : wall - ((activity.utc_offset as number | undefined) ?? 0) * 1000;
+  return {
+    ...activity,
+    start_date: isoSeconds(start),
+    start_date_local: isoSeconds(wall),
+    utc_offset: (wall - start) / 1000,
+  };
+}
+
+/**
  * A deterministic athlete: `count` activities from the start of `from` onwards, one every day or
  * three, mostly in the first zone with trips to the others.
  */

@@ -7,6 +7,6 @@ export {
   type SimulatorRequest,
   type SimulatorState,
 } from './server.js';
-export { generateAthlete, activityAt, type ActivitySpec } from './generator.js';
+export { generateAthlete, activityAt, movedTo, type ActivitySpec } from './generator.js';
 export { recordedActivities, RECORDED_SOURCE } from './recorded.js';
 export { RECORDED_ATHLETE, type SummaryAthlete } from './athlete.js';

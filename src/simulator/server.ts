@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { StravaActivity } from '../strava/schema.js';
 import { RECORDED_ATHLETE, type SummaryAthlete } from './athlete.js';
 import { BODIES, CONTENT_TYPE } from './bodies.js';
+import { movedTo } from './generator.js';
 import { listPage, parseListQuery } from './listing.js';
 import { ACCESS_TOKEN_TTL_S, OAuth } from './oauth.js';
 import { recordedActivities } from './recorded.js';
@@ -96,6 +97,8 @@ export interface Simulator {
   deleteActivity(id: number): void;
   /** Shallow-merges `patch`; a key set to undefined drops the field. Malformed values are served as given. */
   editActivity(id: number, patch: Record<string, unknown>): void;
+  /** The athlete corrects an activity's start to `startLocal` (local wall time), e.g. into another month. */
+  moveActivity(id: number, startLocal: string): void;
   /** Adds (or replaces) a record as given: tests may add malformed ones. */
   addActivity(activity: Record<string, unknown> & { id: number }): void;
   /** Sets the given faults, leaving the others as they are. */
@@ -290,6 +293,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const a = activities.get(id);
       if (!a) throw new Error(`simulator: no activity ${id} to edit`);
       activities.set(id, { ...a, ...patch } as StravaActivity);
+    },
+    moveActivity: (id, startLocal) => {
+      const a = activities.get(id);
+      if (!a) throw new Error(`simulator: no activity ${id} to move`);
+      activities.set(id, movedTo(a, startLocal));
     },
     addActivity: (activity) => {
       activities.set(activity.id, structuredClone(activity) as StravaActivity);
