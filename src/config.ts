@@ -20,6 +20,8 @@ export interface RawInputs {
   warehouse?: string;
   engine?: string;
   force?: boolean;
+  /** Months before `month` that a run re-checks in the same sweep; not for a range. */
+  lookback?: string;
   clientId?: string;
   clientSecret?: string;
   refreshToken?: string;
@@ -74,6 +76,8 @@ export interface PipelineConfig {
   warehouse: string;
   engine: Engine;
   force: boolean;
+  /** Months before `from` swept and processed with it (a run's late edits); 0 for a range. */
+  lookback: number;
   strava: StravaConfig;
   /** `names`: how the door names the region and endpoint, for the S3 store's hints. */
   s3: { region?: string; endpoint?: string; names?: { region: string; endpoint: string } };
@@ -81,6 +85,8 @@ export interface PipelineConfig {
 }
 
 export const DEFAULT_WAREHOUSE = './lakehouse';
+export const DEFAULT_LOOKBACK = 2;
+export const MAX_LOOKBACK = 24;
 export const DEFAULT_API_URL = 'https://www.strava.com';
 /** Where a user finds their app's Client ID and Secret, and how they get a refresh token. */
 const STRAVA_CREDENTIALS_HINT =
@@ -192,6 +198,19 @@ function statOrUndefined(file: string): fs.Stats | undefined {
   }
 }
 
+/** Whole months from 0 to MAX_LOOKBACK, digits only; empty means the default. */
+export function parseLookback(value: string | undefined, label: string): number {
+  const v = value?.trim() ?? '';
+  if (!v) return DEFAULT_LOOKBACK;
+  if (!/^\d{1,2}$/.test(v) || Number(v) > MAX_LOOKBACK) {
+    throw new ConfigError(
+      `${label} "${v}" is not a number of months from 0 to ${MAX_LOOKBACK}.`,
+      `Give a whole number of months before the run's month to re-check, e.g. ${DEFAULT_LOOKBACK}; 0 turns it off.`,
+    );
+  }
+  return Number(v);
+}
+
 export function parseEngine(value: string | undefined, label: string): Engine {
   const v = (value ?? 'embedded').trim() || 'embedded';
   if (!(ENGINES as readonly string[]).includes(v)) {
@@ -247,6 +266,7 @@ export function buildConfig(
   const now = opts.now ?? new Date();
   let from: Month;
   let to: Month;
+  let lookback = 0;
   if (raw.from !== undefined || raw.to !== undefined) {
     from = parseMonth(
       required(raw.from, labels.from, 'the first month, YYYY-MM'),
@@ -262,6 +282,7 @@ export function buildConfig(
     }
   } else {
     from = to = raw.month?.trim() ? parseMonth(raw.month, labels.month, now) : previousMonth(now);
+    lookback = parseLookback(raw.lookback, labels.lookback);
   }
   const engine = parseEngine(raw.engine, labels.engine);
   const warehouse = parseWarehouse(raw.warehouse?.trim() || DEFAULT_WAREHOUSE, labels.warehouse);
@@ -304,6 +325,7 @@ export function buildConfig(
     warehouse,
     engine,
     force: raw.force ?? false,
+    lookback,
     strava,
     s3: {
       region: raw.awsRegion?.trim() || undefined,

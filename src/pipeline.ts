@@ -16,7 +16,7 @@ import type { PipelineConfig } from './config.js';
 import { silentProgress, type Progress } from './progress.js';
 import { StravaAuth } from './strava/auth.js';
 import { StravaClient, streamMonths } from './strava/client.js';
-import { queryWindow, type Month } from './strava/months.js';
+import { addMonths, queryWindow, type Month } from './strava/months.js';
 import type { StravaActivity } from './strava/schema.js';
 import { openStore } from './landing/open.js';
 import { landCsv, landingKey, sha256Hex, type LandedFile } from './landing/land.js';
@@ -95,11 +95,13 @@ export async function runPipeline(
     const rows = new RowBudget(deps.rowsInMemory ?? ROWS_IN_MEMORY);
     const landed: LandedMonth[] = [];
     const pool = new TaskPool(STORAGE_CONCURRENCY);
+    // A run's lookback months come in the same sweep: one list, not one per month.
+    const sweepFrom = addMonths(config.from, -config.lookback);
     const sweep = await progress.group(
-      `Fetch ${describeRange(config)} from Strava and land CSV`,
+      `Fetch ${describeRange(sweepFrom, config.to)} from Strava and land CSV`,
       async () => {
         try {
-          return await streamMonths(client, config.from, config.to, (month, activities) =>
+          return await streamMonths(client, sweepFrom, config.to, (month, activities) =>
             pool.submit(async () => {
               const l = await landOne(store, month, activities, rows);
               landed.push(l);
@@ -150,6 +152,9 @@ export async function runPipeline(
       : { before: versions, after: versions, warnings: [], changedMonths: [] as Month[] };
 
     const finishedAt = now();
+    const rechecked = config.lookback
+      ? landed.map((l) => l.month).filter((m) => m < config.from)
+      : [];
     const records: RunRecord[] = landed.map((l) => {
       const month = l.month;
       const changed = result.changedMonths.includes(month) || config.force;
@@ -177,6 +182,7 @@ export async function runPipeline(
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         forced: config.force,
+        ...(month === config.to && rechecked.length ? { rechecked } : {}),
       };
     });
     await progress.group('Record', () =>
@@ -225,8 +231,8 @@ class RowBudget {
   }
 }
 
-function describeRange(config: PipelineConfig): string {
-  return config.from === config.to ? config.from : `${config.from}..${config.to}`;
+function describeRange(from: Month, to: Month): string {
+  return from === to ? from : `${from}..${to}`;
 }
 
 /**

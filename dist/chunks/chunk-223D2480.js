@@ -3258,13 +3258,14 @@ async function runPipeline(config, deps = {}) {
     const rows = new RowBudget(deps.rowsInMemory ?? ROWS_IN_MEMORY);
     const landed = [];
     const pool = new TaskPool(STORAGE_CONCURRENCY);
+    const sweepFrom = addMonths(config.from, -config.lookback);
     const sweep = await progress.group(
-      `Fetch ${describeRange(config)} from Strava and land CSV`,
+      `Fetch ${describeRange(sweepFrom, config.to)} from Strava and land CSV`,
       async () => {
         try {
           return await streamMonths(
             client,
-            config.from,
+            sweepFrom,
             config.to,
             (month, activities) => pool.submit(async () => {
               const l = await landOne(store, month, activities, rows);
@@ -3310,6 +3311,7 @@ async function runPipeline(config, deps = {}) {
       () => processInBatches(engine, store, todo, rows, { runId, force: config.force })
     ) : { before: versions, after: versions, warnings: [], changedMonths: [] };
     const finishedAt = now();
+    const rechecked = config.lookback ? landed.map((l) => l.month).filter((m) => m < config.from) : [];
     const records = landed.map((l) => {
       const month = l.month;
       const changed = result.changedMonths.includes(month) || config.force;
@@ -3336,7 +3338,8 @@ async function runPipeline(config, deps = {}) {
         startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
-        forced: config.force
+        forced: config.force,
+        ...month === config.to && rechecked.length ? { rechecked } : {}
       };
     });
     await progress.group(
@@ -3374,8 +3377,8 @@ var RowBudget = class {
     this.kept -= n;
   }
 };
-function describeRange(config) {
-  return config.from === config.to ? config.from : `${config.from}..${config.to}`;
+function describeRange(from, to) {
+  return from === to ? from : `${from}..${to}`;
 }
 async function landOne(store, month, activities, budget) {
   const cells = landingCells(activities);

@@ -84,6 +84,15 @@ var CLI_OPTIONS = [
     help: "The last month of the range."
   },
   {
+    flag: "lookback",
+    type: "string",
+    value: "N",
+    input: "lookback",
+    commands: ["run"],
+    help: "Also re-check the N months before it in the same sweep of Strava (0 to 24), so late edits and deletions land.",
+    default: "2"
+  },
+  {
     flag: "warehouse",
     type: "string",
     value: "PATH|s3://bucket/prefix",
@@ -353,6 +362,7 @@ var CLI_LABELS = {
   warehouse: "--warehouse",
   engine: "--engine",
   force: "--force",
+  lookback: "--lookback",
   clientId: "STRAVA_CLIENT_ID",
   clientSecret: "STRAVA_CLIENT_SECRET",
   refreshToken: "STRAVA_REFRESH_TOKEN",

@@ -46,6 +46,8 @@ var DATABRICKS_TABLE_LOCATIONS = [
   "managed"
 ];
 var DEFAULT_WAREHOUSE = "./lakehouse";
+var DEFAULT_LOOKBACK = 2;
+var MAX_LOOKBACK = 24;
 var DEFAULT_API_URL = "https://www.strava.com";
 var STRAVA_CREDENTIALS_HINT = "Copy the Client ID and Client Secret of your API application from https://www.strava.com/settings/api, then run `strava-lakehouse auth` once (it saves the refresh token; with --github-repo it also sets the repository secrets).";
 function defaultTokenFile(env = process.env) {
@@ -127,6 +129,17 @@ function statOrUndefined(file) {
     throw err;
   }
 }
+function parseLookback(value, label) {
+  const v = value?.trim() ?? "";
+  if (!v) return DEFAULT_LOOKBACK;
+  if (!/^\d{1,2}$/.test(v) || Number(v) > MAX_LOOKBACK) {
+    throw new ConfigError(
+      `${label} "${v}" is not a number of months from 0 to ${MAX_LOOKBACK}.`,
+      `Give a whole number of months before the run's month to re-check, e.g. ${DEFAULT_LOOKBACK}; 0 turns it off.`
+    );
+  }
+  return Number(v);
+}
 function parseEngine(value, label) {
   const v = (value ?? "embedded").trim() || "embedded";
   if (!ENGINES.includes(v)) {
@@ -170,6 +183,7 @@ function buildConfig(raw, labels, opts = {}) {
   const now = opts.now ?? /* @__PURE__ */ new Date();
   let from;
   let to;
+  let lookback = 0;
   if (raw.from !== void 0 || raw.to !== void 0) {
     from = parseMonth(
       required(raw.from, labels.from, "the first month, YYYY-MM"),
@@ -185,6 +199,7 @@ function buildConfig(raw, labels, opts = {}) {
     }
   } else {
     from = to = raw.month?.trim() ? parseMonth(raw.month, labels.month, now) : previousMonth(now);
+    lookback = parseLookback(raw.lookback, labels.lookback);
   }
   const engine = parseEngine(raw.engine, labels.engine);
   const warehouse = parseWarehouse(raw.warehouse?.trim() || DEFAULT_WAREHOUSE, labels.warehouse);
@@ -223,6 +238,7 @@ function buildConfig(raw, labels, opts = {}) {
     warehouse,
     engine,
     force: raw.force ?? false,
+    lookback,
     strava,
     s3: {
       region: raw.awsRegion?.trim() || void 0,

@@ -92,6 +92,15 @@ export const CLI_OPTIONS = [
     help: 'The last month of the range.',
   },
   {
+    flag: 'lookback',
+    type: 'string',
+    value: 'N',
+    input: 'lookback',
+    commands: ['run'],
+    help: 'Also re-check the N months before it in the same sweep of Strava (0 to 24), so late edits and deletions land.',
+    default: '2',
+  },
+  {
     flag: 'warehouse',
     type: 'string',
     value: 'PATH|s3://bucket/prefix',
@@ -371,6 +380,7 @@ export const CLI_LABELS: InputLabels = {
   warehouse: '--warehouse',
   engine: '--engine',
   force: '--force',
+  lookback: '--lookback',
   clientId: 'STRAVA_CLIENT_ID',
   clientSecret: 'STRAVA_CLIENT_SECRET',
   refreshToken: 'STRAVA_REFRESH_TOKEN',

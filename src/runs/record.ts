@@ -42,6 +42,8 @@ export interface RunRecord {
   finishedAt: string;
   durationMs: number;
   forced: boolean;
+  /** On a run's own month: the months before it re-checked in the same sweep (lookback). */
+  rechecked?: Month[];
 }
 
 export function runRecordKey(month: Month, runId: string): string {

@@ -87,18 +87,22 @@ export async function startAthlete(
 
 export type Range = { month: string } | { from: string; to: string };
 
-/** The config the CLI would build for `athlete` and `warehouse` (a folder or s3://). */
+/**
+ * The config the CLI would build for `athlete` and `warehouse` (a folder or s3://). A run of one
+ * month re-checks no earlier month unless `lookback` says so: most suites are about one month.
+ */
 export function pipelineConfig(
   athlete: Athlete,
   warehouse: string,
   range: Range,
-  opts: { force?: boolean; s3Endpoint?: string } = {},
+  opts: { force?: boolean; s3Endpoint?: string; lookback?: number } = {},
 ): PipelineConfig {
   return buildConfig(
     {
       ...range,
       warehouse,
       force: opts.force ?? false,
+      ...('month' in range ? { lookback: String(opts.lookback ?? 0) } : {}),
       ...CLIENT,
       apiUrl: athlete.sim.url,
       tokenFile: athlete.tokenFile,
@@ -113,7 +117,7 @@ export function runIn(
   athlete: Athlete,
   warehouse: string,
   range: Range,
-  opts: { force?: boolean; s3Endpoint?: string; deps?: PipelineDeps } = {},
+  opts: { force?: boolean; s3Endpoint?: string; lookback?: number; deps?: PipelineDeps } = {},
 ): Promise<PipelineResult> {
   return runPipeline(pipelineConfig(athlete, warehouse, range, opts), {
     fetch: athlete.fetch,
