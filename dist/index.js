@@ -77,7 +77,8 @@ var CHART_MONTHS = 12;
 function renderSummary(records, gold, opts = {}) {
   const months = records.map((r) => r.month);
   const last = months[months.length - 1];
-  const title = !last ? "no month done" : months[0] === last ? last : `${months[0]} to ${last}`;
+  const rechecked = records[records.length - 1]?.rechecked;
+  const title = !last ? "no month done" : rechecked?.length ? `${last} (re-checked ${rechecked.join(", ")})` : months[0] === last ? last : `${months[0]} to ${last}`;
   const out = [`## Strava lakehouse: ${title}`, ""];
   for (const w of opts.warnings ?? []) out.push("> [!WARNING]", `> ${escape(w)}`, "");
   if (!last) return out.join("\n");

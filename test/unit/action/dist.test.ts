@@ -192,6 +192,8 @@ describe('dist/index.js as the runner runs it', () => {
       status: 'ingested',
       activities: expected,
       forced: false,
+      // The default lookback: the two months before, in the same sweep.
+      rechecked: ['2025-07', '2025-08'],
     });
     expect(record.github).toMatchObject({
       repository: `${github.owner}/${github.repo}`,
@@ -203,7 +205,7 @@ describe('dist/index.js as the runner runs it', () => {
       true,
     );
 
-    expect(run.summary).toContain(`## Strava lakehouse: ${MONTH}`);
+    expect(run.summary).toContain(`## Strava lakehouse: ${MONTH} (re-checked 2025-07, 2025-08)`);
     expect(run.summary).toContain(`| ${MONTH} | ingested | ${expected} |`);
     expect(run.summary).toMatch(/```mermaid\nxychart-beta\n/);
     expect(run.stdout).toMatch(/^::group::.*Strava/m);
@@ -266,9 +268,13 @@ describe('dist/index.js as the runner runs it', () => {
     expect(recordOf(run).forced).toBe(true);
     expect(sim.state.requests.length).toBeGreaterThan(before);
     expect(run.stdout).not.toContain('::warning::');
+    // Each month of the sweep (the month and its lookback) has its own record artifact.
     const ofRun = github.artifacts.filter((a) => a.runBackendId === `run-${run.runId}`);
-    expect(ofRun.map((a) => a.name)).toEqual([`strava-lakehouse-${MONTH}`]);
-    expect(JSON.parse(readSingleFileZip(ofRun[0]!.zip).data.toString())).toEqual(recordOf(run));
+    expect(ofRun.map((a) => a.name).sort()).toEqual(
+      ['2025-07', '2025-08', MONTH].map((m) => `strava-lakehouse-${m}`),
+    );
+    const own = ofRun.find((a) => a.name === `strava-lakehouse-${MONTH}`)!;
+    expect(JSON.parse(readSingleFileZip(own.zip).data.toString())).toEqual(recordOf(run));
     secrets.add(sim.state.refreshToken);
     expectNoSecretLeaks(run);
   });

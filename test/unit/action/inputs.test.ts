@@ -18,6 +18,7 @@ const VALID: Record<string, string> = {
   [Inputs.Warehouse]: 's3://my-bucket/lake',
   [Inputs.Engine]: 'databricks',
   [Inputs.Force]: 'true',
+  [Inputs.Lookback]: '3',
   [Inputs.StravaClientId]: '12345',
   [Inputs.StravaClientSecret]: 'cs-0123456789abcdef',
   [Inputs.StravaRefreshToken]: 'rt-fedcba9876543210',
@@ -84,6 +85,7 @@ describe('readInputs', () => {
       warehouse: 's3://my-bucket/lake',
       engine: 'databricks',
       force: true,
+      lookback: '3',
       clientId: '12345',
       clientSecret: 'cs-0123456789abcdef',
       refreshToken: 'rt-fedcba9876543210',
@@ -160,6 +162,10 @@ describe('readInputs', () => {
     setInputs({ ...VALID, [Inputs.Month]: '2024-13' });
     expect(() => buildConfig(readInputs(), ACTION_LABELS)).toThrow(
       'Input "month" "2024-13" is not a real month.',
+    );
+    setInputs({ ...VALID, [Inputs.Lookback]: '25' });
+    expect(() => buildConfig(readInputs(), ACTION_LABELS)).toThrow(
+      'Input "lookback" "25" is not a number of months from 0 to 24.',
     );
     setInputs({ ...VALID, [Inputs.DatabricksTableLocation]: 'elsewhere' });
     expect(() => buildConfig(readInputs(), ACTION_LABELS)).toThrow(

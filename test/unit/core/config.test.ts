@@ -37,6 +37,23 @@ describe('buildConfig', () => {
     expect(c.strava.apiUrl).toBe('https://www.strava.com');
   });
 
+  it('re-checks 2 months before a run by default, from 0 to 24 when asked, none for a range', () => {
+    const lookback = (raw: RawInputs) => buildConfig({ ...BASE, ...raw }, CLI_LABELS, { now: NOW });
+    expect(lookback({}).lookback).toBe(2);
+    expect(lookback({ month: '2024-05', lookback: '0' }).lookback).toBe(0);
+    expect(lookback({ lookback: ' 24 ' }).lookback).toBe(24);
+    expect(lookback({ from: '2024-01', to: '2024-02' }).lookback).toBe(0);
+  });
+
+  it.each(['25', '-1', '1.5', 'x', '0x1', '1e1', '2 months', '007'])(
+    'refuses --lookback %s in one line naming the flag',
+    (value) => {
+      const e = fails({ ...BASE, lookback: value });
+      expect(e.message).toBe(`--lookback "${value}" is not a number of months from 0 to 24.`);
+      expect(e.message).not.toContain('\n');
+    },
+  );
+
   it('takes a range', () => {
     const c = buildConfig({ ...BASE, from: '2023-11', to: '2024-02' }, CLI_LABELS, { now: NOW });
     expect([c.from, c.to]).toEqual(['2023-11', '2024-02']);
