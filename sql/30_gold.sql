@@ -1,13 +1,12 @@
--- Recomputes gold for the touched months (:months, comma-separated YYYY-MM: the run's months
--- and the month after each, whose change depends on them) in one atomic MERGE: their rows are
--- replaced, and a touched month without silver rows loses its gold rows.
+-- Brings gold up to date with all of silver in one atomic MERGE: per month x sport_type totals and
+-- the change from the same sport's previous month, computed over the whole table, and only rows
+-- that differ are written. So a month this run did not name is corrected too: one an activity
+-- left when 20_merge_silver.sql (keyed on id across months) moved it, and the month after it.
+-- A month without silver rows loses its gold rows. Silver is one row per activity: small.
 -- The same rules as computeGold in src/lakehouse/gold.ts.
 MERGE INTO IDENTIFIER(:gold) AS t
 USING (
-  WITH touched AS (
-    SELECT explode(split(:months, ',')) AS `month`
-  ),
-  totals AS (
+  WITH totals AS (
     SELECT
       `month`,
       `sport_type`,
@@ -18,10 +17,6 @@ USING (
       coalesce(sum(`total_elevation_gain`), 0) AS `total_elevation_gain`,
       avg(`average_heartrate`) AS `average_heartrate`
     FROM IDENTIFIER(:silver)
-    -- A touched month and the month before it (for the change columns).
-    WHERE `month` IN (SELECT `month` FROM touched)
-      OR date_format(add_months(to_date(concat(`month`, '-01')), 1), 'yyyy-MM')
-        IN (SELECT `month` FROM touched)
     GROUP BY `month`, `sport_type`
   )
   SELECT
@@ -48,7 +43,6 @@ USING (
   LEFT JOIN totals AS p
     ON p.`sport_type` = c.`sport_type`
     AND p.`month` = date_format(add_months(to_date(concat(c.`month`, '-01')), -1), 'yyyy-MM')
-  WHERE c.`month` IN (SELECT `month` FROM touched)
 ) AS s
 ON t.`month` = s.`month` AND t.`sport_type` = s.`sport_type`
 -- Only rows that differ in some column (NULL-safe) are rewritten.
@@ -72,4 +66,4 @@ WHEN MATCHED AND NOT (
   AND t.`moving_time_change_pct` <=> s.`moving_time_change_pct`
 ) THEN UPDATE SET *
 WHEN NOT MATCHED THEN INSERT *
-WHEN NOT MATCHED BY SOURCE AND array_contains(split(:months, ','), t.`month`) THEN DELETE
+WHEN NOT MATCHED BY SOURCE THEN DELETE

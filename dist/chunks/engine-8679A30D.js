@@ -264,9 +264,7 @@ function planStatements(input, texts) {
     add(SQL_FILES.mergeSilver, `table ${values.silver}`, [month], landingParams);
   }
   if (input.goldMonths.length) {
-    add(SQL_FILES.gold, `table ${values.gold}`, input.goldMonths, {
-      months: input.goldMonths.join(",")
-    });
+    add(SQL_FILES.gold, `table ${values.gold}`, input.goldMonths, {});
   }
   return out;
 }

@@ -13,7 +13,8 @@
  * gold must equal A's.
  *
  * Runs: 2023-07..2023-09 as one backfill, then 2023-10; then 2023-10 unchanged, 2023-08 after a
- * deletion and an edit, and 2023-07 emptied. 2023-08 holds activity 9633741340, whose name is the
+ * deletion and an edit, and 2023-07 emptied; last an activity of 2023-09 moved into 2023-10 and
+ * back, each time running only the month it moved to. 2023-08 holds activity 9633741340, whose name is the
  * empty string; manual Yoga entries without distance or moving time are added to 2023-08/09.
  */
 import fs from 'node:fs';
@@ -383,5 +384,28 @@ describe('sql/ on Spark 4 + Delta 4 against the embedded engine', () => {
     expect(statementError(broken, err, []).message).toMatch(
       new RegExp(`^Databricks statement sql/30_gold.sql line ${line} failed: \\[UNRESOLVED_COLUMN`),
     );
+  });
+
+  it('moves an activity across months and back: one row, in its month, and gold corrected in the month it left', async () => {
+    const moved = activitiesIn(recorded, '2023-09').find(
+      (a) => a.sport_type === 'Run',
+    ) as StravaActivity;
+    const monthsOf = (silver: Row[]) =>
+      silver.filter((r) => r.id === String(moved.id)).map((r) => r.month);
+    const runs = (gold: Row[], month: string) =>
+      gold.find((r) => r.month === month && r.sport_type === 'Run')?.activity_count;
+    const before = await expectSparkEqualsEmbedded();
+
+    athlete.sim.moveActivity(moved.id, '2023-10-03T08:00:00');
+    const there = await runBoth({ month: '2023-10' });
+    expect(monthsOf(there.silver)).toEqual(['2023-10']);
+    // Gold of the month it left (not a month of the run) counts one Run fewer.
+    expect(Number(runs(there.gold, '2023-09'))).toBe(Number(runs(before.gold, '2023-09')) - 1);
+    expect(Number(runs(there.gold, '2023-10'))).toBe(Number(runs(before.gold, '2023-10')) + 1);
+
+    athlete.sim.moveActivity(moved.id, moved.start_date_local.slice(0, 19));
+    const back = await runBoth({ month: '2023-09' });
+    expect(monthsOf(back.silver)).toEqual(['2023-09']);
+    expect(back.gold).toEqual(before.gold);
   });
 });

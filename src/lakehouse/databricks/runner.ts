@@ -27,7 +27,7 @@ export interface DatabricksRunOptions {
   warehouseUri: (key: string) => string;
   /** This run's landing files, one per month. */
   landings: readonly { month: Month; key: string }[];
-  /** Months whose gold is recomputed: the run's months and the month after each. */
+  /** The months gold changes are reported for: the run's months and the month after each (the MERGE itself covers all of silver). */
   goldMonths: readonly Month[];
   runId: string;
   progress: Progress;

@@ -49,7 +49,7 @@ export interface PlanInput {
   warehouseUri: (key: string) => string;
   /** This run's landing files, one per month. */
   landings: readonly { month: Month; key: string }[];
-  /** Months whose gold is recomputed: the run's months and the month after each. */
+  /** The months gold changes are reported for: the run's months and the month after each (the MERGE itself covers all of silver). */
   goldMonths: readonly Month[];
   runId: string;
 }
@@ -115,9 +115,7 @@ export function planStatements(input: PlanInput, texts: SqlTexts): Statement[] {
     add(SQL_FILES.mergeSilver, `table ${values.silver}`, [month], landingParams);
   }
   if (input.goldMonths.length) {
-    add(SQL_FILES.gold, `table ${values.gold}`, input.goldMonths, {
-      months: input.goldMonths.join(','),
-    });
+    add(SQL_FILES.gold, `table ${values.gold}`, input.goldMonths, {});
   }
   return out;
 }

@@ -76,8 +76,10 @@ describe('DatabricksEngine', () => {
       'sql/30_gold.sql',
     ]);
     expect(result.changedMonths).toEqual(['2018-11', '2018-12']);
-    expect(driver.executed.at(-1)?.options?.namedParameters).toMatchObject({
-      months: '2018-11,2018-12',
+    // Gold is merged against all of silver: no months to name.
+    expect(driver.executed.at(-1)?.options?.namedParameters).toEqual({
+      gold: '`main`.`strava`.`gold_monthly_summary`',
+      silver: '`main`.`strava`.`silver_activities`',
     });
     expect(driver.executed[4]?.statement).toContain(
       `FROM '${root}/landing/activities/month=2018-11'`,

@@ -112,8 +112,9 @@ describe('runDatabricks', () => {
         month: '2024-05',
       },
     });
-    expect(sent(driver, SQL_FILES.gold)?.options?.namedParameters).toMatchObject({
-      months: '2024-05,2024-06',
+    expect(sent(driver, SQL_FILES.gold)?.options?.namedParameters).toEqual({
+      gold: '`main`.`strava`.`gold_monthly_summary`',
+      silver: '`main`.`strava`.`silver_activities`',
     });
     expect(sent(driver, SQL_FILES.copyIntoBronze)?.statement).toContain(
       "FROM 's3://lake/athlete/landing/activities/month=2024-05'",

@@ -81,7 +81,6 @@ describe('planStatements', () => {
     expect(gold30?.params).toEqual({
       gold: '`main`.`strava`.`gold_monthly_summary`',
       silver: '`main`.`strava`.`silver_activities`',
-      months: '2024-05,2024-06,2024-07',
     });
   });
 
