@@ -168,6 +168,21 @@ const CLI_CASES: CliCase[] = [
     names: '--month does not apply to `backfill`',
   },
   {
+    name: 'a lookback beyond 24 months',
+    args: ['run', '--month', '2024-05', '--lookback', '25'],
+    names: '--lookback "25" is not a number of months from 0 to 24',
+  },
+  {
+    name: 'a lookback that is not a whole number',
+    args: ['run', '--lookback', '1e1'],
+    names: '--lookback "1e1" is not a number of months from 0 to 24',
+  },
+  {
+    name: '--lookback given to backfill',
+    args: ['backfill', '--lookback', '1', '--from', '2024-01', '--to', '2024-02'],
+    names: '--lookback does not apply to `backfill`',
+  },
+  {
     name: '--month given to inspect',
     args: ['inspect', '--month', '2024-01'],
     names: '--month does not apply to `inspect`',

@@ -100,6 +100,8 @@ export async function startStrava(
         ...range,
         warehouse: wh.uri,
         force,
+        // Each fault is about the month it names: no earlier month re-checked.
+        ...('month' in range ? { lookback: '0' } : {}),
         ...CREDENTIALS,
         apiUrl: sim.url,
         tokenFile,
