@@ -567,7 +567,8 @@ describe('bad remote data', () => {
     const first = await runBundled(
       bundle,
       'cli.js',
-      ['run', '--month', MONTH, '--warehouse', warehouse, '--json'],
+      // One month alone, so --json prints its one record.
+      ['run', '--month', MONTH, '--lookback', '0', '--warehouse', warehouse, '--json'],
       env,
     );
     expect(first.code, first.stderr).toBe(0);
@@ -577,7 +578,7 @@ describe('bad remote data', () => {
     const out = await runBundled(
       bundle,
       'cli.js',
-      ['run', '--month', MONTH, '--warehouse', warehouse, ...(c.args ?? [])],
+      ['run', '--month', MONTH, '--lookback', '0', '--warehouse', warehouse, ...(c.args ?? [])],
       env,
     );
 
