@@ -143,7 +143,7 @@ async function trial(kind: WarehouseKind, months: string[], reference: Reference
       racers.athletes.map((a, i) =>
         runCli(
           bundle,
-          ['run', '--month', months[i]!, '--warehouse', wh.uri, '--json'],
+          ['run', '--month', months[i]!, '--lookback', '0', '--warehouse', wh.uri, '--json'],
           cliEnv(a, { ...wh.env, STRAVA_API_URL: racers.proxies[i]!.url }),
         ),
       ),
@@ -245,7 +245,7 @@ describe('runs sharing one Strava app and token file', () => {
         [1, 2, 3, 4].map(() =>
           runCli(
             bundle,
-            ['run', '--month', '2024-05', '--warehouse', wh.uri, '--json'],
+            ['run', '--month', '2024-05', '--lookback', '0', '--warehouse', wh.uri, '--json'],
             cliEnv(a, wh.env),
           ),
         ),

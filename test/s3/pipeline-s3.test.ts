@@ -163,7 +163,7 @@ describe('races on S3 conditional puts', () => {
       racers.map((a, i) =>
         runCli(
           bundle,
-          ['run', '--month', months[i]!, '--warehouse', uri, '--json'],
+          ['run', '--month', months[i]!, '--lookback', '0', '--warehouse', uri, '--json'],
           cliEnv(a, motoEnv()),
         ),
       ),
@@ -192,7 +192,7 @@ describe('a CLI killed between data files and commit on S3', () => {
     const a = await athlete();
     const { uri, store } = await s3Warehouse('crash');
     const env = cliEnv(a, motoEnv());
-    const args = ['run', '--month', '2024-05', '--warehouse', uri];
+    const args = ['run', '--month', '2024-05', '--lookback', '0', '--warehouse', uri];
 
     const killed = await runCli(bundle, args, env, { crashBeforeCommit: def.path });
 

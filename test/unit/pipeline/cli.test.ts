@@ -55,7 +55,9 @@ describe('inspect', () => {
       ),
     ]);
     // A second commit on each table, so versions and file counts differ.
-    expect((await cli(a, ['run', '--month', '2024-04', '--warehouse', dir])).code).toBe(0);
+    expect(
+      (await cli(a, ['run', '--month', '2024-04', '--lookback', '0', '--warehouse', dir])).code,
+    ).toBe(0);
     const state = await warehouseState(store);
 
     const text = await cli(a, ['inspect', '--warehouse', dir]);
@@ -116,11 +118,25 @@ describe('secrets', () => {
     ).toBe(0);
     a.sim.editActivity(11302441122, { name: 'Edited' });
     await runIn(a, dir, { month: '2024-04' });
-    expect((await step(['run', '--month', '2024-02', '--warehouse', dir, '--json'])).code).toBe(0);
-    expect((await step(['run', '--month', '2024-04', '--warehouse', dir, '--force'])).code).toBe(0);
+    expect(
+      (await step(['run', '--month', '2024-02', '--lookback', '0', '--warehouse', dir, '--json']))
+        .code,
+    ).toBe(0);
+    expect(
+      (await step(['run', '--month', '2024-04', '--lookback', '0', '--warehouse', dir, '--force']))
+        .code,
+    ).toBe(0);
     // Failures print the remote error: still no token in them.
     a.sim.setFaults({ revokedRefreshToken: true });
-    const refused = await step(['run', '--month', '2024-05', '--warehouse', dir]);
+    const refused = await step([
+      'run',
+      '--month',
+      '2024-05',
+      '--lookback',
+      '0',
+      '--warehouse',
+      dir,
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error: .*refresh token/im);
     a.sim.setFaults({ revokedRefreshToken: false });

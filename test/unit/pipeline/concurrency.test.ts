@@ -217,7 +217,11 @@ describe('concurrent CLI processes', () => {
     const { dir, store } = await warehouse();
     const results = await Promise.all(
       racers.map((a, i) =>
-        runCli(bundle, ['run', '--month', months[i]!, '--warehouse', dir, '--json'], cliEnv(a)),
+        runCli(
+          bundle,
+          ['run', '--month', months[i]!, '--lookback', '0', '--warehouse', dir, '--json'],
+          cliEnv(a),
+        ),
       ),
     );
     for (const r of results) expect(r.code, r.stderr).toBe(0);

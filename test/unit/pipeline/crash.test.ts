@@ -35,9 +35,14 @@ const NAMES: Record<string, 'bronze' | 'silver' | 'gold'> = {
 };
 
 const run = (a: Athlete, dir: string, month: string, crashBeforeCommit?: string) =>
-  runCli(bundle, ['run', '--month', month, '--warehouse', dir, '--json'], cliEnv(a), {
-    crashBeforeCommit,
-  });
+  runCli(
+    bundle,
+    ['run', '--month', month, '--lookback', '0', '--warehouse', dir, '--json'],
+    cliEnv(a),
+    {
+      crashBeforeCommit,
+    },
+  );
 
 describe('killed between data files and commit', () => {
   test.each([BRONZE, SILVER, GOLD])(

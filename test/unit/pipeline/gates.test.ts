@@ -153,7 +153,7 @@ describe('the protocol gate', () => {
 
       const result = await runCli(
         bundle,
-        ['run', '--month', '2024-04', '--warehouse', dir],
+        ['run', '--month', '2024-04', '--lookback', '0', '--warehouse', dir],
         cliEnv(a),
       );
 
