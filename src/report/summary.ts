@@ -196,12 +196,18 @@ function change(value: number | null, unit: '' | '%'): string {
   return `${value > 0 ? '+' : ''}${text}${unit}`;
 }
 
-/** Text from data (sport names, warnings) as inert Markdown: no HTML, no table breaks. */
+/**
+ * Text from data (activity names, sport types, warnings) as inert Markdown: no HTML, no table
+ * breaks, no links, images, emphasis or code spans, and no bare URL that GitHub would link
+ * (`https\://`, `www\.` keep their text and lose the link).
+ */
 function escape(text: string): string {
   return text
+    .replace(/[\\`*[\]|!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\$&')
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\b(www)\./gi, '$1\\.')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
     .replace(/\s*[\r\n]+\s*/g, ' ');
 }

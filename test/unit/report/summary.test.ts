@@ -153,6 +153,31 @@ describe('renderSummary', () => {
     expect(md).not.toContain('<script>');
   });
 
+  it('renders names and sport types with links, images, HTML and bare URLs inert', () => {
+    const hostile =
+      '[Run](https://evil.example/x) ![pixel](https://evil.example/p.png) <img src=x> **bold** `code` _em_ www.evil.example';
+    const md = renderSummary(
+      [record('2024-05', { qualityWarnings: [`2024-05: activity 42 "${hostile}" is odd`] })],
+      [gold('2024-05', hostile, 1, 10, 1)],
+    );
+    const lines = md.split('\n').filter((l) => l.includes('evil'));
+    // The quality warning (the activity's name) and the sport's row in the month's table.
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).not.toMatch(/(?<!\\)\[/);
+      expect(line).not.toMatch(/(?<!\\)!/);
+      expect(line).not.toMatch(/(?<!\\)[*`]/);
+      expect(line).not.toMatch(/(?<![\\\w])_/);
+      expect(line).not.toContain('<img');
+      expect(line).not.toContain('https://');
+      expect(line).not.toMatch(/www\.evil/);
+      // The text itself is all there, for a reader.
+      expect(line.replace(/\\/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>')).toContain(
+        hostile,
+      );
+    }
+  });
+
   it('shows only the fields it names: nothing else a record carries reaches the page', () => {
     const leaky = {
       ...record('2024-05'),
