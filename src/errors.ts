@@ -6,9 +6,9 @@
 export class AppError extends Error {
   readonly hint: string | undefined;
   constructor(message: string, hint?: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactUrlCredentials(message), options);
     this.name = new.target.name;
-    this.hint = hint;
+    this.hint = hint === undefined ? undefined : redactUrlCredentials(hint);
   }
 
   /** The one line a user sees. */
@@ -64,6 +64,10 @@ export class GitHubError extends AppError {}
 
 export function errorLine(err: unknown): string {
   if (err instanceof AppError) return err.line;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return redactUrlCredentials(err instanceof Error ? err.message : String(err));
+}
+
+/** `scheme://user:password@host` becomes `scheme://***@host`: a URL's credentials never reach a message. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1***@');
 }

@@ -4,9 +4,9 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 var AppError = class extends Error {
   hint;
   constructor(message, hint, options) {
-    super(message, options);
+    super(redactUrlCredentials(message), options);
     this.name = new.target.name;
-    this.hint = hint;
+    this.hint = hint === void 0 ? void 0 : redactUrlCredentials(hint);
   }
   /** The one line a user sees. */
   get line() {
@@ -47,8 +47,10 @@ var GitHubError = class extends AppError {
 };
 function errorLine(err) {
   if (err instanceof AppError) return err.line;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return redactUrlCredentials(err instanceof Error ? err.message : String(err));
+}
+function redactUrlCredentials(text) {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, "$1***@");
 }
 
 export {
