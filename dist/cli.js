@@ -14,8 +14,10 @@ import {
 import {
   DEFAULT_TIMEOUT_MS,
   TOKEN_CALL,
+  fetchWithinOrigin,
   postTokenForm,
   runPipeline,
+  sendWithRetry,
   streamProgress,
   tokenFailure
 } from "./chunks/chunk-223D2480.js";
@@ -41,6 +43,7 @@ import {
 } from "./chunks/chunk-D6111358.js";
 import "./chunks/chunk-2A3800A9.js";
 import {
+  readRefreshToken,
   writeRefreshToken
 } from "./chunks/chunk-8D30EC4A.js";
 import "./chunks/chunk-BA800F3B.js";
@@ -71,6 +74,13 @@ var require_main = __commonJS({
   }
 });
 
+// builtin-require:src/cli/auth.ts imports fs/promises
+var require_promises = __commonJS({
+  "builtin-require:src/cli/auth.ts imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
 // builtin-require:src/strava/authorize.ts imports crypto
 var require_authorize = __commonJS({
   "builtin-require:src/strava/authorize.ts imports crypto"(exports, module) {
@@ -93,7 +103,7 @@ var require_browser = __commonJS({
 });
 
 // builtin-require:src/cli/init.ts imports fs/promises
-var require_promises = __commonJS({
+var require_promises2 = __commonJS({
   "builtin-require:src/cli/init.ts imports fs/promises"(exports, module) {
     module.exports = __require("node:fs/promises");
   }
@@ -109,6 +119,9 @@ var require_init = __commonJS({
 // src/cli/main.ts
 var import_node_util = __toESM(require_main(), 1);
 
+// src/cli/auth.ts
+var import_promises = __toESM(require_promises(), 1);
+
 // src/strava/authorize.ts
 var import_node_crypto = __toESM(require_authorize(), 1);
 var import_node_http = __toESM(require_authorize2(), 1);
@@ -116,7 +129,7 @@ var REQUESTED_SCOPE = "read,activity:read,activity:read_all";
 var CALLBACK_PATH = "/callback";
 var EXCHANGE_RETRIES = 2;
 var newState = () => (0, import_node_crypto.randomBytes)(16).toString("hex");
-function authorizeUrl(apiUrl, clientId, redirectUri, state) {
+function authorizeUrl(oauthUrl, clientId, redirectUri, state) {
   const query = new URLSearchParams({
     client_id: clientId,
     redirect_uri: redirectUri,
@@ -125,7 +138,7 @@ function authorizeUrl(apiUrl, clientId, redirectUri, state) {
     scope: REQUESTED_SCOPE,
     state
   });
-  return `${apiUrl}/oauth/authorize?${query}`;
+  return `${oauthUrl}/oauth/authorize?${query}`;
 }
 var splitScope = (scope) => (scope ?? "").split(/[ ,]/).filter(Boolean);
 function sameState(given, expected) {
@@ -205,7 +218,7 @@ async function startCallbackServer(opts) {
 }
 async function exchangeCode(opts) {
   const res = await postTokenForm(
-    opts.apiUrl,
+    opts.oauthUrl,
     {
       client_id: opts.clientId,
       client_secret: opts.clientSecret,
@@ -225,13 +238,45 @@ async function exchangeCode(opts) {
   if (typeof body?.refresh_token !== "string" || typeof id !== "number") {
     throw new StravaApiError(
       `${TOKEN_CALL} answered 200 without a refresh_token and an athlete id.`,
-      "Check that STRAVA_API_URL points at Strava (https://www.strava.com).",
+      "Check that STRAVA_OAUTH_URL (or STRAVA_API_URL) points at Strava (https://www.strava.com).",
       { status: res.status }
     );
   }
   const { firstname, lastname, username } = body.athlete;
   const name = [firstname, lastname].filter((s) => typeof s === "string" && s).join(" ") || (typeof username === "string" ? username : "");
   return { refreshToken: body.refresh_token, athlete: { id, name } };
+}
+var REVOKE_CALL = "POST /oauth/revoke";
+async function revokeToken(opts) {
+  const form = new URLSearchParams({
+    client_id: opts.clientId,
+    client_secret: opts.clientSecret,
+    token: opts.token
+  });
+  const res = await sendWithRetry(
+    REVOKE_CALL,
+    (signal) => fetchWithinOrigin(
+      opts.fetch ?? globalThis.fetch,
+      REVOKE_CALL,
+      `${opts.oauthUrl}/oauth/revoke`,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json"
+        },
+        body: form,
+        signal
+      }
+    ),
+    {
+      maxRetries: EXCHANGE_RETRIES,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
+    }
+  );
+  if (res.status === 200) return;
+  throw tokenFailure(REVOKE_CALL, res.status, res.body);
 }
 
 // package.json
@@ -440,7 +485,7 @@ function authOptions(flags, env) {
     tokenFileDefault: defaultTokenFile(env)
   });
   const options = {
-    apiUrl: strava.apiUrl,
+    oauthUrl: strava.oauthUrl,
     clientId,
     clientSecret,
     tokenFile: strava.tokenFile,
@@ -489,7 +534,7 @@ async function runAuth(opts, io) {
   checkTokenFile(opts.tokenFile, CLI_LABELS.tokenFile);
   const state = newState();
   const server = await listen(opts.port, state, io.progress);
-  const url = authorizeUrl(opts.apiUrl, opts.clientId, server.redirectUri, state);
+  const url = authorizeUrl(opts.oauthUrl, opts.clientId, server.redirectUri, state);
   io.progress.info(
     `Open this URL in a browser, sign in to Strava and click Authorize (${TICK_PRIVATE}):
 
@@ -527,7 +572,7 @@ If Strava answers "redirect_uri invalid", ${CALLBACK_DOMAIN_HINT}.`
     );
   }
   const { refreshToken, athlete } = await exchangeCode({
-    apiUrl: opts.apiUrl,
+    oauthUrl: opts.oauthUrl,
     clientId: opts.clientId,
     clientSecret: opts.clientSecret,
     code: answer.code
@@ -566,6 +611,23 @@ The refresh token is saved in ${opts.tokenFile} (readable by you only); \`strava
 `
     );
   }
+  return 0;
+}
+async function runRevoke(opts, env, io) {
+  const saved = await readRefreshToken(opts.tokenFile);
+  const token = saved ?? env.STRAVA_REFRESH_TOKEN?.trim();
+  if (!token) {
+    throw new ConfigError(
+      `There is no token to revoke: ${opts.tokenFile} holds none and STRAVA_REFRESH_TOKEN is not set.`,
+      "Set STRAVA_TOKEN_FILE to the token file to revoke."
+    );
+  }
+  await revokeToken({ ...opts, token, ...io.fetch ? { fetch: io.fetch } : {} });
+  if (saved) await import_promises.default.rm(opts.tokenFile, { force: true });
+  io.out.write(
+    saved ? `Revoked the saved Strava token and deleted ${opts.tokenFile}.
+` : "Revoked the Strava token of STRAVA_REFRESH_TOKEN (no token file was saved).\n"
+  );
   return 0;
 }
 async function listen(port, state, progress) {
@@ -690,7 +752,7 @@ function renderHelp(command) {
 }
 
 // src/cli/init.ts
-var import_promises = __toESM(require_promises(), 1);
+var import_promises2 = __toESM(require_promises2(), 1);
 var import_node_path = __toESM(require_init(), 1);
 var ACTION_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+$/;
 var ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -768,7 +830,7 @@ function awsSettings(flags, env) {
 }
 async function runInit(opts, io) {
   try {
-    await import_promises.default.mkdir(opts.dir, { recursive: true });
+    await import_promises2.default.mkdir(opts.dir, { recursive: true });
   } catch (err) {
     const code = err.code;
     throw new ConfigError(
@@ -779,9 +841,9 @@ async function runInit(opts, io) {
   const file = import_node_path.default.join(opts.dir, WORKFLOW_PATH);
   const minute = pickMinute(import_node_path.default.basename(import_node_path.default.resolve(opts.dir)));
   const text = renderWorkflow({ ...opts.settings, minute });
-  await import_promises.default.mkdir(import_node_path.default.dirname(file), { recursive: true });
+  await import_promises2.default.mkdir(import_node_path.default.dirname(file), { recursive: true });
   try {
-    await import_promises.default.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
+    await import_promises2.default.writeFile(file, text, { flag: opts.force ? "w" : "wx" });
   } catch (err) {
     if (err.code === "EEXIST") {
       throw new ConfigError(`${file} already exists.`, "Add --force to replace it.");
@@ -948,6 +1010,18 @@ async function main(argv, env = process.env) {
       case "inspect":
         return await runInspect(rawInputs(flags, env), flags.json ?? false);
       case "auth": {
+        if (flags.revoke) {
+          const signIn = ["port", "timeout", "no-browser", "github-repo"].find(
+            (name) => flags[name] !== void 0
+          );
+          if (signIn) {
+            throw new ConfigError(
+              `--${signIn} does not apply to \`auth --revoke\`.`,
+              "Revoking needs only the client id and secret and the saved token."
+            );
+          }
+          return await runRevoke(authOptions(flags, env), env, { out: process.stdout });
+        }
         const interactive = Boolean(process.stderr.isTTY);
         return await runAuth(authOptions(flags, env), {
           out: process.stdout,

@@ -294,6 +294,8 @@ var Inputs = {
   StravaClientSecret: "strava-client-secret",
   StravaRefreshToken: "strava-refresh-token",
   StravaApiUrl: "strava-api-url",
+  StravaApiBase: "strava-api-base",
+  StravaOAuthUrl: "strava-oauth-url",
   GitHubToken: "github-token",
   RefreshTokenSecretName: "refresh-token-secret-name",
   AwsRegion: "aws-region",
@@ -338,6 +340,8 @@ var ACTION_LABELS = {
   clientSecret: label(Inputs.StravaClientSecret),
   refreshToken: label(Inputs.StravaRefreshToken),
   apiUrl: label(Inputs.StravaApiUrl),
+  apiBase: label(Inputs.StravaApiBase),
+  oauthUrl: label(Inputs.StravaOAuthUrl),
   tokenFile: "The refresh token file",
   awsRegion: label(Inputs.AwsRegion),
   s3Endpoint: label(Inputs.S3Endpoint),
@@ -366,6 +370,8 @@ function readInputs() {
     clientSecret: get(Inputs.StravaClientSecret),
     refreshToken: get(Inputs.StravaRefreshToken),
     apiUrl: get(Inputs.StravaApiUrl),
+    apiBase: get(Inputs.StravaApiBase),
+    oauthUrl: get(Inputs.StravaOAuthUrl),
     awsRegion: get(Inputs.AwsRegion),
     s3Endpoint: get(Inputs.S3Endpoint),
     databricksHost: get(Inputs.DatabricksHost),
@@ -409,6 +415,7 @@ function actionProgress() {
     info: (message) => info(message),
     warn: (message) => warning(message),
     update: (message) => info(message),
+    mask: (secret) => setSecret(secret),
     async group(name, fn) {
       if (depth > 0) {
         info(`-- ${name}`);

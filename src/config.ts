@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
 import { isSqlSafeLocation } from './lakehouse/databricks/sql-text.js';
+import { stravaUrls, type StravaUrls } from './strava/hosts.js';
 import { parseMonth, previousMonth, type Month } from './strava/months.js';
 
 export type Engine = 'embedded' | 'databricks';
@@ -25,7 +26,12 @@ export interface RawInputs {
   clientId?: string;
   clientSecret?: string;
   refreshToken?: string;
+  /** One origin serving both OAuth and `/api/v3` (the simulator). */
   apiUrl?: string;
+  /** The API base with its path; default by date (strava/hosts.ts). */
+  apiBase?: string;
+  /** The OAuth origin; default https://www.strava.com. */
+  oauthUrl?: string;
   tokenFile?: string;
   awsRegion?: string;
   s3Endpoint?: string;
@@ -43,8 +49,7 @@ export interface RawInputs {
 /** How each input is named to the user, e.g. `--month` (CLI) or `input "month"` (action). */
 export type InputLabels = Record<keyof RawInputs, string>;
 
-export interface StravaConfig {
-  apiUrl: string;
+export interface StravaConfig extends StravaUrls {
   clientId: string;
   clientSecret: string;
   /** The refresh token given as input; a newer one in `tokenFile` wins. */
@@ -87,7 +92,6 @@ export interface PipelineConfig {
 export const DEFAULT_WAREHOUSE = './lakehouse';
 export const DEFAULT_LOOKBACK = 2;
 export const MAX_LOOKBACK = 24;
-export const DEFAULT_API_URL = 'https://www.strava.com';
 /** Where a user finds their app's Client ID and Secret, and how they get a refresh token. */
 const STRAVA_CREDENTIALS_HINT =
   'Copy the Client ID and Client Secret of your API application from https://www.strava.com/settings/api, then run `strava-lakehouse auth` once (it saves the refresh token; with --github-repo it also sets the repository secrets).';
@@ -296,7 +300,7 @@ export function buildConfig(
   }
   const needStrava = opts.needStrava ?? true;
   const strava: StravaConfig = {
-    apiUrl: (raw.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, ''),
+    ...stravaUrls(raw, labels, now),
     clientId: needStrava ? stravaCredential(raw.clientId, labels.clientId) : (raw.clientId ?? ''),
     clientSecret: needStrava
       ? stravaCredential(raw.clientSecret, labels.clientSecret)
@@ -309,14 +313,6 @@ export function buildConfig(
     throw new ConfigError(
       `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
       'Run `strava-lakehouse auth` once: it saves a refresh token with the activity:read_all scope there.',
-    );
-  }
-  try {
-    new URL(strava.apiUrl);
-  } catch {
-    throw new ConfigError(
-      `${labels.apiUrl} "${strava.apiUrl}" is not a URL.`,
-      'Give an http(s) URL.',
     );
   }
   const config: PipelineConfig = {

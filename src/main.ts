@@ -39,6 +39,8 @@ export const Inputs = {
   StravaClientSecret: 'strava-client-secret',
   StravaRefreshToken: 'strava-refresh-token',
   StravaApiUrl: 'strava-api-url',
+  StravaApiBase: 'strava-api-base',
+  StravaOAuthUrl: 'strava-oauth-url',
   GitHubToken: 'github-token',
   RefreshTokenSecretName: 'refresh-token-secret-name',
   AwsRegion: 'aws-region',
@@ -104,6 +106,8 @@ export const ACTION_LABELS: InputLabels = {
   clientSecret: label(Inputs.StravaClientSecret),
   refreshToken: label(Inputs.StravaRefreshToken),
   apiUrl: label(Inputs.StravaApiUrl),
+  apiBase: label(Inputs.StravaApiBase),
+  oauthUrl: label(Inputs.StravaOAuthUrl),
   tokenFile: 'The refresh token file',
   awsRegion: label(Inputs.AwsRegion),
   s3Endpoint: label(Inputs.S3Endpoint),
@@ -134,6 +138,8 @@ export function readInputs(): ActionInputs {
     clientSecret: get(Inputs.StravaClientSecret),
     refreshToken: get(Inputs.StravaRefreshToken),
     apiUrl: get(Inputs.StravaApiUrl),
+    apiBase: get(Inputs.StravaApiBase),
+    oauthUrl: get(Inputs.StravaOAuthUrl),
     awsRegion: get(Inputs.AwsRegion),
     s3Endpoint: get(Inputs.S3Endpoint),
     databricksHost: get(Inputs.DatabricksHost),
@@ -185,6 +191,7 @@ export function actionProgress(): Progress {
     info: (message) => core.info(message),
     warn: (message) => core.warning(message),
     update: (message) => core.info(message),
+    mask: (secret) => core.setSecret(secret),
     async group(name, fn) {
       if (depth > 0) {
         core.info(`-- ${name}`);

@@ -11,7 +11,7 @@
  * one set of commits (or, past ROWS_IN_MEMORY rows, one set per batch of months).
  */
 import { randomBytes } from 'node:crypto';
-import { QualityError, StoreError } from './errors.js';
+import { QualityError, StoreError, StravaApiError } from './errors.js';
 import type { PipelineConfig } from './config.js';
 import { silentProgress, type Progress } from './progress.js';
 import { StravaAuth } from './strava/auth.js';
@@ -101,8 +101,11 @@ export async function runPipeline(
       `Fetch ${describeRange(sweepFrom, config.to)} from Strava and land CSV`,
       async () => {
         try {
-          return await streamMonths(client, sweepFrom, config.to, (month, activities) =>
+          return await streamMonths(client, sweepFrom, config.to, (month, activities, answer) =>
             pool.submit(async () => {
+              if (!activities.length && answer.redirectedTo) {
+                await refuseRedirectedEmpty(store, month, answer.redirectedTo, deps);
+              }
               const l = await landOne(store, month, activities, rows);
               landed.push(l);
               progress.update(
@@ -397,6 +400,24 @@ async function previousRecords(
   });
   return new Map(
     months.flatMap((m, i) => (newest[i] ? [[m, newest[i]] as [Month, RunRecord]] : [])),
+  );
+}
+
+/**
+ * A list that came through a redirect is not Strava's own word: it may not empty a month that
+ * held activities at its last run.
+ */
+async function refuseRedirectedEmpty(
+  store: ObjectStore,
+  month: Month,
+  redirectedTo: string,
+  deps: PipelineDeps,
+): Promise<void> {
+  const held = (await previousRecords(store, [month], deps)).get(month)?.activities ?? 0;
+  if (held === 0) return;
+  throw new StravaApiError(
+    `Strava's list was redirected to ${redirectedTo} and came back without the ${held} activities ${month} held: refused to empty the month.`,
+    'Nothing was written to the tables; run again later, and check STRAVA_API_BASE (or STRAVA_API_URL) if it persists.',
   );
 }
 

@@ -12,6 +12,8 @@ export interface Progress {
   update(message: string): void;
   /** Groups the lines of one stage (the action folds them). */
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** A secret just learned (a token from Strava): the action masks it in the log from now on. */
+  mask?(secret: string): void;
 }
 
 /** Discards everything: for tests and library use. */

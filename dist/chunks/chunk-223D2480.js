@@ -37,6 +37,7 @@ import {
   queryWindow
 } from "./chunk-328A68CB.js";
 import {
+  AppError,
   QualityError,
   RateLimitError,
   StoreError,
@@ -182,6 +183,56 @@ function unexpectedResponse(call, status, body) {
   );
 }
 
+// src/strava/redirects.ts
+var MAX_REDIRECTS = 5;
+var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+async function fetchWithinOrigin(fetchFn, call, url, init, opts = {}) {
+  let target = new URL(url);
+  let request = init;
+  for (let hops = 0; ; hops++) {
+    const res = await fetchFn(target.href, { ...request, redirect: "manual" });
+    const location = REDIRECTS.has(res.status) ? res.headers.get("location") : null;
+    if (location === null) return res;
+    await res.body?.cancel();
+    const next = new URL(location, target);
+    if (next.origin !== target.origin) {
+      throw new StravaApiError(
+        `${call}: ${target.host} redirected the request to ${next.host}; refused, so nothing was sent to ${next.host}.`,
+        "A proxy or a wrong Strava URL may be in the way; check STRAVA_API_BASE and STRAVA_OAUTH_URL (or STRAVA_API_URL).",
+        { status: res.status }
+      );
+    }
+    if (hops >= MAX_REDIRECTS) {
+      throw new StravaApiError(
+        `${call}: ${target.host} redirected the request more than ${MAX_REDIRECTS} times.`,
+        "Check STRAVA_API_BASE and STRAVA_OAUTH_URL (or STRAVA_API_URL).",
+        { status: res.status }
+      );
+    }
+    if (res.status === 303 || (res.status === 301 || res.status === 302) && init.method === "POST") {
+      const { body: _body, ...rest } = request;
+      request = { ...rest, method: "GET" };
+    }
+    opts.onRedirect?.(next);
+    target = next;
+  }
+}
+var CONNECT_CODES = /* @__PURE__ */ new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT"
+]);
+function isConnectFailure(err) {
+  const cause = err.cause;
+  if (!cause) return false;
+  if (CONNECT_CODES.has(String(cause.code))) return true;
+  return Array.isArray(cause.errors) && cause.errors.length > 0 && cause.errors.every((e) => CONNECT_CODES.has(String(e.code)));
+}
+
 // src/strava/retry.ts
 var DEFAULT_MAX_RETRIES = 4;
 var DEFAULT_TIMEOUT_MS = 3e4;
@@ -217,6 +268,7 @@ async function sendWithRetry(call, send, opts) {
       }
       return { status: res.status, headers: res.headers, body: body ?? null };
     } catch (err) {
+      if (err instanceof AppError) throw err;
       reason = describeFailure(err, opts.timeoutMs);
     }
   }
@@ -290,6 +342,7 @@ var StravaAuth = class {
     const { config } = this.opts;
     if (this.refreshToken === void 0) {
       this.refreshToken = await readRefreshToken(config.tokenFile) ?? config.refreshToken;
+      if (this.refreshToken) this.progress.mask?.(this.refreshToken);
     }
     if (!this.refreshToken) {
       throw new StravaAuthError(
@@ -314,6 +367,9 @@ var StravaAuth = class {
     }
     if (res.status === 400 && isRefreshTokenRejected(res.body)) await this.lostRace(sent);
     const body = tokenBody(res);
+    for (const token of [body.access_token, body.refresh_token]) {
+      if (typeof token === "string" && token) this.progress.mask?.(token);
+    }
     const next = typeof body.refresh_token === "string" ? body.refresh_token : this.refreshToken;
     this.refreshToken = next;
     try {
@@ -357,7 +413,7 @@ var StravaAuth = class {
   exchange(refreshToken) {
     const { config } = this.opts;
     return postTokenForm(
-      config.apiUrl,
+      config.oauthUrl,
       {
         client_id: config.clientId,
         client_secret: config.clientSecret,
@@ -374,13 +430,13 @@ var StravaAuth = class {
     );
   }
 };
-function postTokenForm(apiUrl, fields, opts) {
+function postTokenForm(oauthUrl, fields, opts) {
   const form = new URLSearchParams(fields);
   return sendWithRetry(
     TOKEN_CALL,
     (signal) => {
       opts.onSend?.();
-      return opts.fetch(`${apiUrl}/oauth/token`, {
+      return fetchWithinOrigin(opts.fetch, TOKEN_CALL, `${oauthUrl}/oauth/token`, {
         method: "POST",
         headers: {
           "content-type": "application/x-www-form-urlencoded",
@@ -401,7 +457,7 @@ function tokenBody(res) {
   if (!body || typeof body.access_token !== "string" || typeof body.expires_at !== "number") {
     throw new StravaApiError(
       `${TOKEN_CALL} answered 200 without an access_token and expires_at.`,
-      "Check that STRAVA_API_URL points at Strava (https://www.strava.com).",
+      "Check that STRAVA_OAUTH_URL (or STRAVA_API_URL) points at Strava (https://www.strava.com).",
       { status: res.status }
     );
   }
@@ -521,8 +577,12 @@ function clock(ms) {
 
 // src/strava/client.ts
 var PER_PAGE = 200;
-var ACTIVITIES_PATH = "/api/v3/athlete/activities";
-var LIST_CALL = `GET ${ACTIVITIES_PATH}`;
+var ACTIVITIES_PATH = "/athlete/activities";
+var PAGE_MARGIN = 3;
+function maxPages(window) {
+  const days = (window.before - window.after) / 86400;
+  return Math.ceil(days * 100 / PER_PAGE) + PAGE_MARGIN;
+}
 var StravaClient = class {
   constructor(opts) {
     this.opts = opts;
@@ -530,6 +590,8 @@ var StravaClient = class {
     this.progress = opts.progress ?? silentProgress;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = opts.now ?? (() => /* @__PURE__ */ new Date());
+    this.apiBase = opts.config.apiBase;
+    this.fallback = opts.config.apiBaseFallback;
     this.auth = opts.auth ?? new StravaAuth({
       config: opts.config,
       fetch: this.fetchFn,
@@ -554,6 +616,11 @@ var StravaClient = class {
   pacer;
   now;
   listRequests = 0;
+  /** The API base in use: the configured one, or its fallback once the new host failed to connect. */
+  apiBase;
+  fallback;
+  /** Set once a list request followed a redirect within the origin. */
+  redirectedTo;
   /** Token + list requests sent so far, retries included. */
   get requestCount() {
     return this.auth.requests + this.listRequests;
@@ -573,11 +640,19 @@ var StravaClient = class {
     const startRequests = this.requestCount;
     const byId = /* @__PURE__ */ new Map();
     const seen = /* @__PURE__ */ new Set();
+    const limit = maxPages(window);
+    let previousIds = "";
     let stoppedAt;
     try {
       for (let page = 1; ; page++) {
+        if (page > limit)
+          throw this.runawayPaging(page, `${limit} pages, more than the window can hold`);
         const records = await this.page(window, page);
         if (records.length === 0) break;
+        const ids = records.map((r) => String(r?.id)).join(",");
+        if (ids === previousIds)
+          throw this.runawayPaging(page, `the same activities as page ${page - 1}`);
+        previousIds = ids;
         const fresh = [];
         for (const record of records) {
           const activity = validateActivity(record);
@@ -587,7 +662,7 @@ var StravaClient = class {
             fresh.push(activity);
           }
         }
-        if (onPage) await onPage(fresh, `${LIST_CALL} page ${page}`);
+        if (onPage) await onPage(fresh, `${this.listCall()} page ${page}`);
         else for (const a of fresh) byId.set(a.id, a);
         this.progress.update(`Strava: ${page} page(s), ${seen.size} activities so far`);
       }
@@ -600,30 +675,66 @@ var StravaClient = class {
       activities: [...byId.values()].sort((a, b) => a.id - b.id),
       requests: this.requestCount - startRequests,
       complete: !stoppedAt,
+      ...this.redirectedTo ? { redirectedTo: this.redirectedTo } : {},
       ...stoppedAt ? { stoppedAt } : {}
     };
   }
+  /** Where a list request was redirected within the origin so far, if it was. */
+  get listRedirectedTo() {
+    return this.redirectedTo;
+  }
+  runawayPaging(page, what) {
+    return new StravaApiError(
+      `${this.listCall()} page ${page}: Strava's list answered ${what}; paging stopped so as not to spend the day's request budget.`,
+      "The server ignores the page parameter or is not Strava: check STRAVA_API_BASE (or STRAVA_API_URL). Nothing was written to the tables."
+    );
+  }
+  /** `GET /api/v3/athlete/activities` on the old base, `GET /athlete/activities` on the new one. */
+  listCall() {
+    return `GET ${new URL(this.apiBase).pathname.replace(/\/$/, "")}${ACTIVITIES_PATH}`;
+  }
+  /**
+   * One try of a list request. If the API base was chosen by date and its host cannot be resolved
+   * or connected to, the old base is used from then on, once, with a warning.
+   */
+  async sendList(call, query, init) {
+    const send = () => fetchWithinOrigin(this.fetchFn, call, `${this.apiBase}${ACTIVITIES_PATH}?${query}`, init, {
+      onRedirect: (to) => {
+        this.redirectedTo ??= `${to.host}${to.pathname}`;
+      }
+    });
+    try {
+      this.listRequests++;
+      return await send();
+    } catch (err) {
+      const fallback = this.fallback;
+      if (!fallback || !isConnectFailure(err)) throw err;
+      this.fallback = void 0;
+      this.progress.warn(
+        `Strava's new API host ${new URL(this.apiBase).host} could not be reached (${describeCause(err)}); using ${fallback} for this run.`
+      );
+      this.apiBase = fallback;
+      this.listRequests++;
+      return send();
+    }
+  }
   async page(window, page) {
-    const call = `${LIST_CALL} page ${page}`;
     const query = new URLSearchParams({
       after: String(window.after),
       before: String(window.before),
       page: String(page),
       per_page: String(PER_PAGE)
-    });
-    const url = `${this.opts.config.apiUrl}${ACTIVITIES_PATH}?${query}`;
+    }).toString();
     let refreshed = false;
     for (let limited = 0; ; ) {
       const token = await this.auth.getAccessToken();
+      const call = `${this.listCall()} page ${page}`;
       const res = await sendWithRetry(
         call,
-        (signal) => {
-          this.listRequests++;
-          return this.fetchFn(url, {
-            headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-            signal
-          });
-        },
+        (signal) => this.sendList(call, query, {
+          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+          signal
+        }),
         {
           maxRetries: this.opts.maxRetries ?? DEFAULT_MAX_RETRIES,
           timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -638,7 +749,7 @@ var StravaClient = class {
         if (!Array.isArray(res.body)) {
           throw new StravaApiError(
             `${call} answered 200 with something other than a list of activities.`,
-            "Check that STRAVA_API_URL points at Strava (https://www.strava.com).",
+            "Check that STRAVA_API_BASE (or STRAVA_API_URL) points at Strava.",
             { status: 200 }
           );
         }
@@ -681,7 +792,8 @@ async function streamMonths(client, from, to, onMonth) {
       const activities = pending.get(month).sort((a, b) => a.id - b.id);
       pending.delete(month);
       handed.push(month);
-      await onMonth(month, activities);
+      const redirectedTo = client.listRedirectedTo;
+      await onMonth(month, activities, redirectedTo ? { redirectedTo } : {});
     }
   };
   let oldest = Infinity;
@@ -706,6 +818,10 @@ async function streamMonths(client, from, to, onMonth) {
     complete: result.complete,
     ...result.stoppedAt ? { stoppedAt: result.stoppedAt } : {}
   };
+}
+function describeCause(err) {
+  const cause = err.cause;
+  return String(cause?.code ?? err.message);
 }
 
 // src/landing/land.ts
@@ -3267,7 +3383,10 @@ async function runPipeline(config, deps = {}) {
             client,
             sweepFrom,
             config.to,
-            (month, activities) => pool.submit(async () => {
+            (month, activities, answer) => pool.submit(async () => {
+              if (!activities.length && answer.redirectedTo) {
+                await refuseRedirectedEmpty(store, month, answer.redirectedTo, deps);
+              }
               const l = await landOne(store, month, activities, rows);
               landed.push(l);
               progress.update(
@@ -3488,6 +3607,14 @@ async function previousRecords(store, months, deps) {
     months.flatMap((m, i) => newest[i] ? [[m, newest[i]]] : [])
   );
 }
+async function refuseRedirectedEmpty(store, month, redirectedTo, deps) {
+  const held = (await previousRecords(store, [month], deps)).get(month)?.activities ?? 0;
+  if (held === 0) return;
+  throw new StravaApiError(
+    `Strava's list was redirected to ${redirectedTo} and came back without the ${held} activities ${month} held: refused to empty the month.`,
+    "Nothing was written to the tables; run again later, and check STRAVA_API_BASE (or STRAVA_API_URL) if it persists."
+  );
+}
 function sameVersions(a, b) {
   return a.bronze === b.bronze && a.silver === b.silver && a.gold === b.gold;
 }
@@ -3495,7 +3622,9 @@ function sameVersions(a, b) {
 export {
   streamProgress,
   tokenFailure,
+  fetchWithinOrigin,
   DEFAULT_TIMEOUT_MS,
+  sendWithRetry,
   TOKEN_CALL,
   postTokenForm,
   newRunId,

@@ -40,6 +40,51 @@ var require_config3 = __commonJS({
 var import_node_fs = __toESM(require_config(), 1);
 var import_node_os = __toESM(require_config2(), 1);
 var import_node_path = __toESM(require_config3(), 1);
+
+// src/strava/hosts.ts
+var OAUTH_ORIGIN = "https://www.strava.com";
+var OLD_API_BASE = "https://www.strava.com/api/v3";
+var NEW_API_BASE = "https://api-v3.strava.com";
+var NEW_API_FROM = Date.UTC(2027, 0, 4);
+function defaultApiBase(now) {
+  return now.getTime() >= NEW_API_FROM ? { apiBase: NEW_API_BASE, apiBaseFallback: OLD_API_BASE } : { apiBase: OLD_API_BASE };
+}
+function stravaUrls(raw, labels, now) {
+  const origin = httpUrl(raw.apiUrl, labels.apiUrl);
+  const apiBase = httpUrl(raw.apiBase, labels.apiBase);
+  const oauthUrl = httpUrl(raw.oauthUrl, labels.oauthUrl) ?? origin ?? OAUTH_ORIGIN;
+  if (apiBase) return { apiBase, oauthUrl };
+  if (origin) return { apiBase: `${origin}/api/v3`, oauthUrl };
+  return { ...defaultApiBase(now), oauthUrl };
+}
+function httpUrl(value, label) {
+  const v = value?.trim().replace(/\/+$/, "");
+  if (!v) return void 0;
+  let url;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError(`${label} "${v}" is not a URL.`, "Give an http(s) URL.");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(
+      `${label} "${v}" is not an http(s) URL (${url.protocol}).`,
+      "Give an https:// URL, or http:// for a local simulator."
+    );
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `${label} "${v}" carries a user name or password.`,
+      "Give the URL without user:password@; Strava is reached with the client id, secret and tokens."
+    );
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(`${label} "${v}" has a query or fragment.`, "Give the URL without them.");
+  }
+  return v;
+}
+
+// src/config.ts
 var ENGINES = ["embedded", "databricks"];
 var DATABRICKS_TABLE_LOCATIONS = [
   "external",
@@ -48,7 +93,6 @@ var DATABRICKS_TABLE_LOCATIONS = [
 var DEFAULT_WAREHOUSE = "./lakehouse";
 var DEFAULT_LOOKBACK = 2;
 var MAX_LOOKBACK = 24;
-var DEFAULT_API_URL = "https://www.strava.com";
 var STRAVA_CREDENTIALS_HINT = "Copy the Client ID and Client Secret of your API application from https://www.strava.com/settings/api, then run `strava-lakehouse auth` once (it saves the refresh token; with --github-repo it also sets the repository secrets).";
 function defaultTokenFile(env = process.env) {
   const base = env.XDG_CONFIG_HOME || import_node_path.default.join(import_node_os.default.homedir(), ".config");
@@ -211,7 +255,7 @@ function buildConfig(raw, labels, opts = {}) {
   }
   const needStrava = opts.needStrava ?? true;
   const strava = {
-    apiUrl: (raw.apiUrl?.trim() || DEFAULT_API_URL).replace(/\/+$/, ""),
+    ...stravaUrls(raw, labels, now),
     clientId: needStrava ? stravaCredential(raw.clientId, labels.clientId) : raw.clientId ?? "",
     clientSecret: needStrava ? stravaCredential(raw.clientSecret, labels.clientSecret) : raw.clientSecret ?? "",
     refreshToken: raw.refreshToken?.trim() ?? "",
@@ -222,14 +266,6 @@ function buildConfig(raw, labels, opts = {}) {
     throw new ConfigError(
       `${labels.refreshToken} is not set and there is no saved token at ${strava.tokenFile}.`,
       "Run `strava-lakehouse auth` once: it saves a refresh token with the activity:read_all scope there."
-    );
-  }
-  try {
-    new URL(strava.apiUrl);
-  } catch {
-    throw new ConfigError(
-      `${labels.apiUrl} "${strava.apiUrl}" is not a URL.`,
-      "Give an http(s) URL."
     );
   }
   const config = {
@@ -286,8 +322,11 @@ function buildConfig(raw, labels, opts = {}) {
 }
 
 export {
+  OAUTH_ORIGIN,
+  OLD_API_BASE,
+  NEW_API_BASE,
+  NEW_API_FROM,
   DEFAULT_WAREHOUSE,
-  DEFAULT_API_URL,
   defaultTokenFile,
   parseWarehouse,
   checkTokenFile,

@@ -348,6 +348,25 @@ var OAuth = class {
       }
     };
   }
+  /**
+   * `POST /oauth/revoke` (RFC 7009): the app's credentials and a refresh or access token; the
+   * athlete's tokens all stop working. An unknown token is not an error, as the RFC says.
+   */
+  revoke(form) {
+    if (form.get("client_id") !== this.settings.clientId) {
+      return { status: 400, body: BODIES.badClientId };
+    }
+    if (form.get("client_secret") !== this.settings.clientSecret) {
+      return { status: 401, body: BODIES.badClientSecret };
+    }
+    const token = form.get("token") ?? "";
+    if (token && (token === this.refreshToken || this.expiry.has(token))) {
+      this.refreshToken = newToken();
+      this.expiry.clear();
+      this.accessToken = "";
+    }
+    return { status: 200, body: {} };
+  }
   withinCallbackDomain(host) {
     const domain = this.settings.callbackDomain;
     return host === "localhost" || host === "127.0.0.1" || host === domain || host.endsWith(`.${domain}`);
@@ -63780,6 +63799,7 @@ var Usage = class {
 // src/simulator/server.ts
 var API_PREFIX = "/api/v3/";
 var TOKEN_PATHS = /* @__PURE__ */ new Set(["/oauth/token", "/api/v3/oauth/token"]);
+var REVOKE_PATH = "/oauth/revoke";
 var AUTHORIZE_PATHS = /* @__PURE__ */ new Set(["/oauth/authorize", "/api/v3/oauth/authorize"]);
 async function startSimulator(opts = {}) {
   const now = opts.now ?? (() => /* @__PURE__ */ new Date());
@@ -63820,7 +63840,7 @@ async function startSimulator(opts = {}) {
     faults[name] = left - 1;
     return true;
   };
-  const handleApi = (req, res, entry, url) => {
+  const handleApi = (req, res, entry, url, apiPath) => {
     if (takeFault("stalls")) return;
     if (takeFault("serverErrors")) {
       send(res, entry, faults.serverErrorStatus ?? 503, BODIES.serverError);
@@ -63843,7 +63863,7 @@ async function startSimulator(opts = {}) {
       send(res, entry, 429, BODIES.rateLimited, usage.headers());
       return;
     }
-    if (req.method !== "GET" || url.pathname !== "/api/v3/athlete/activities") {
+    if (req.method !== "GET" || apiPath !== "/athlete/activities") {
       send(res, entry, 404, BODIES.notFound, usage.headers());
       return;
     }
@@ -63852,6 +63872,7 @@ async function startSimulator(opts = {}) {
       send(res, entry, 400, BODIES.badParameter(query), usage.headers());
       return;
     }
+    if (faults.ignorePage) query.page = 1;
     const page = listPage(activities.values(), query, {
       includePrivate: scopes.includes("activity:read_all")
     });
@@ -63865,27 +63886,44 @@ async function startSimulator(opts = {}) {
     send(res, entry, 200, page, usage.headers());
   };
   const handleToken = async (req, res, entry, url) => {
-    const form = new URLSearchParams(url.searchParams);
-    const raw = await readBody(req);
-    const fields = req.headers["content-type"]?.includes("application/json") ? Object.entries(JSON.parse(raw || "{}")).map(
-      ([k, v]) => [k, String(v)]
-    ) : [...new URLSearchParams(raw)];
-    for (const [k, v] of fields) form.set(k, v);
+    const form = await readForm(req, url);
     entry.refreshToken = form.get("refresh_token") ?? void 0;
     oauth.revoked = faults.revokedRefreshToken ?? false;
     const answer = oauth.token(form);
     send(res, entry, answer.status, answer.body);
   };
-  const server = import_node_http.default.createServer((req, res) => {
+  const handleRevoke = async (req, res, entry, url) => {
+    const form = await readForm(req, url);
+    entry.refreshToken = form.get("token") ?? void 0;
+    const answer = oauth.revoke(form);
+    send(res, entry, answer.status, answer.body);
+  };
+  const takeRedirect = (path2) => {
+    const rule = faults.redirects?.find((r) => r.path === path2 && (r.times ?? 1) > 0);
+    if (rule?.times !== void 0) rule.times--;
+    return rule;
+  };
+  const handle = (req, res, prefixless) => {
     const url = new URL(req.url ?? "/", "http://simulator");
     const entry = {
       at: now().getTime(),
       method: req.method ?? "GET",
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams)
+      query: Object.fromEntries(url.searchParams),
+      ...prefixless ? { prefixless: true } : {}
     };
     requests.push(entry);
-    if (req.method === "GET" && AUTHORIZE_PATHS.has(url.pathname)) {
+    const redirect = takeRedirect(url.pathname);
+    if (redirect) {
+      entry.status = redirect.status ?? 302;
+      res.writeHead(entry.status, {
+        location: redirect.location + (redirect.keepQuery ? url.search : "")
+      });
+      res.end();
+    } else if (prefixless) {
+      if (url.pathname.startsWith("/oauth/")) send(res, entry, 404, BODIES.notFound);
+      else handleApi(req, res, entry, url, url.pathname);
+    } else if (req.method === "GET" && AUTHORIZE_PATHS.has(url.pathname)) {
       const answer = oauth.authorize(url.searchParams, {
         deny: faults.denyAuthorization,
         grantScope: faults.grantScope
@@ -63899,25 +63937,24 @@ async function startSimulator(opts = {}) {
       }
     } else if (req.method === "POST" && TOKEN_PATHS.has(url.pathname)) {
       handleToken(req, res, entry, url).catch(() => send(res, entry, 400, BODIES.badGrantType));
+    } else if (req.method === "POST" && url.pathname === REVOKE_PATH) {
+      handleRevoke(req, res, entry, url).catch(() => send(res, entry, 400, BODIES.badGrantType));
     } else if (url.pathname.startsWith(API_PREFIX)) {
-      handleApi(req, res, entry, url);
+      handleApi(req, res, entry, url, url.pathname.slice(API_PREFIX.length - 1));
     } else {
       send(res, entry, 404, BODIES.notFound);
     }
-  });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address();
+  };
+  const server = await listen((req, res) => handle(req, res, false), opts.port ?? 0);
+  const second = opts.prefixlessOrigin ? await listen((req, res) => handle(req, res, true), 0) : void 0;
   let closing;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: originOf(server),
+    ...second ? { prefixlessUrl: originOf(second) } : {},
     close: () => {
-      closing ??= new Promise((resolve, reject) => {
-        server.close((err) => err ? reject(err) : resolve());
-        server.closeAllConnections();
-      });
+      closing ??= Promise.all([server, ...second ? [second] : []].map(closeServer)).then(
+        () => void 0
+      );
       return closing;
     },
     state: {
@@ -63952,6 +63989,30 @@ async function startSimulator(opts = {}) {
       Object.assign(faults, f);
     }
   };
+}
+async function listen(handler, port) {
+  const server = import_node_http.default.createServer(handler);
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  return server;
+}
+var originOf = (server) => `http://127.0.0.1:${server.address().port}`;
+function closeServer(server) {
+  return new Promise((resolve, reject) => {
+    server.close((err) => err ? reject(err) : resolve());
+    server.closeAllConnections();
+  });
+}
+async function readForm(req, url) {
+  const form = new URLSearchParams(url.searchParams);
+  const raw = await readBody(req);
+  const fields = req.headers["content-type"]?.includes("application/json") ? Object.entries(JSON.parse(raw || "{}")).map(
+    ([k, v]) => [k, String(v)]
+  ) : [...new URLSearchParams(raw)];
+  for (const [k, v] of fields) form.set(k, v);
+  return form;
 }
 function readBody(req) {
   return new Promise((resolve, reject) => {

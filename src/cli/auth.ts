@@ -6,6 +6,7 @@
  * workflow reads, sealed the way the action writes a rotated token back. The athlete is named on
  * stdout; no token or secret is ever printed.
  */
+import fs from 'node:fs/promises';
 import { buildConfig, checkTokenFile, defaultTokenFile } from '../config.js';
 import { AppError, ConfigError, GitHubError, StravaAuthError } from '../errors.js';
 import type { Progress } from '../progress.js';
@@ -15,10 +16,11 @@ import {
   authorizeUrl,
   exchangeCode,
   newState,
+  revokeToken,
   startCallbackServer,
   type CallbackServer,
 } from '../strava/authorize.js';
-import { writeRefreshToken } from '../strava/token-store.js';
+import { readRefreshToken, writeRefreshToken } from '../strava/token-store.js';
 import { CLI_LABELS, DEFAULT_TIMEOUT_S, rawInputs } from './inputs.js';
 import { REPO_SECRETS } from './workflow-template.js';
 
@@ -29,10 +31,11 @@ export interface AuthFlags {
   timeout?: string;
   'github-repo'?: string;
   'github-token'?: string;
+  revoke?: boolean;
 }
 
 export interface AuthOptions {
-  apiUrl: string;
+  oauthUrl: string;
   clientId: string;
   clientSecret: string;
   tokenFile: string;
@@ -63,7 +66,7 @@ export function authOptions(flags: AuthFlags, env: NodeJS.ProcessEnv): AuthOptio
     tokenFileDefault: defaultTokenFile(env),
   });
   const options: AuthOptions = {
-    apiUrl: strava.apiUrl,
+    oauthUrl: strava.oauthUrl,
     clientId,
     clientSecret,
     tokenFile: strava.tokenFile,
@@ -125,7 +128,7 @@ export async function runAuth(
   checkTokenFile(opts.tokenFile, CLI_LABELS.tokenFile);
   const state = newState();
   const server = await listen(opts.port, state, io.progress);
-  const url = authorizeUrl(opts.apiUrl, opts.clientId, server.redirectUri, state);
+  const url = authorizeUrl(opts.oauthUrl, opts.clientId, server.redirectUri, state);
   io.progress.info(
     `Open this URL in a browser, sign in to Strava and click Authorize (${TICK_PRIVATE}):\n\n  ${url}\n\nIf Strava answers "redirect_uri invalid", ${CALLBACK_DOMAIN_HINT}.`,
   );
@@ -163,7 +166,7 @@ export async function runAuth(
   }
 
   const { refreshToken, athlete } = await exchangeCode({
-    apiUrl: opts.apiUrl,
+    oauthUrl: opts.oauthUrl,
     clientId: opts.clientId,
     clientSecret: opts.clientSecret,
     code: answer.code,
@@ -201,6 +204,33 @@ export async function runAuth(
       `Set the secrets ${Object.values(REPO_SECRETS).join(', ')} of ${owner}/${repo}.\n`,
     );
   }
+  return 0;
+}
+
+/**
+ * `auth --revoke`: the saved refresh token (or, with none saved, STRAVA_REFRESH_TOKEN) is revoked
+ * at Strava, then the token file is deleted. A failed revocation keeps the file.
+ */
+export async function runRevoke(
+  opts: AuthOptions,
+  env: NodeJS.ProcessEnv,
+  io: { out: NodeJS.WritableStream; fetch?: typeof fetch },
+): Promise<number> {
+  const saved = await readRefreshToken(opts.tokenFile);
+  const token = saved ?? env.STRAVA_REFRESH_TOKEN?.trim();
+  if (!token) {
+    throw new ConfigError(
+      `There is no token to revoke: ${opts.tokenFile} holds none and STRAVA_REFRESH_TOKEN is not set.`,
+      'Set STRAVA_TOKEN_FILE to the token file to revoke.',
+    );
+  }
+  await revokeToken({ ...opts, token, ...(io.fetch ? { fetch: io.fetch } : {}) });
+  if (saved) await fs.rm(opts.tokenFile, { force: true });
+  io.out.write(
+    saved
+      ? `Revoked the saved Strava token and deleted ${opts.tokenFile}.\n`
+      : 'Revoked the Strava token of STRAVA_REFRESH_TOKEN (no token file was saved).\n',
+  );
   return 0;
 }
 

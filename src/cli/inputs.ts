@@ -4,7 +4,8 @@
  * refusal of another command's flags, `help [COMMAND]`, how flags and environment become raw
  * inputs, and the README's Reference (`npm run docs`).
  */
-import { DEFAULT_API_URL, DEFAULT_WAREHOUSE, type InputLabels, type RawInputs } from '../config.js';
+import { DEFAULT_WAREHOUSE, type InputLabels, type RawInputs } from '../config.js';
+import { NEW_API_BASE, NEW_API_FROM, OAUTH_ORIGIN, OLD_API_BASE } from '../strava/hosts.js';
 
 export const COMMANDS = ['run', 'backfill', 'demo', 'inspect', 'auth', 'init'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -205,11 +206,24 @@ export const CLI_OPTIONS = [
     default: '$XDG_CONFIG_HOME or ~/.config, then strava-lakehouse/refresh-token',
   },
   {
+    env: 'STRAVA_API_BASE',
+    input: 'apiBase',
+    commands: PIPELINE,
+    help: "Strava's API base, with its path.",
+    default: `${OLD_API_BASE}, from ${new Date(NEW_API_FROM).toISOString().slice(0, 10)} ${NEW_API_BASE} (falling back once to the old base if the new host cannot be reached)`,
+  },
+  {
+    env: 'STRAVA_OAUTH_URL',
+    input: 'oauthUrl',
+    commands: [...PIPELINE, 'auth'],
+    help: "Strava's OAuth origin (/oauth/token, /oauth/authorize, /oauth/revoke).",
+    default: OAUTH_ORIGIN,
+  },
+  {
     env: 'STRAVA_API_URL',
     input: 'apiUrl',
     commands: [...PIPELINE, 'auth'],
-    help: "Strava's base URL (/oauth/... and /api/v3/...). Change it only to point at a Strava simulator.",
-    default: DEFAULT_API_URL,
+    help: 'One origin serving both /oauth/... and /api/v3/..., as the Strava simulator does; STRAVA_API_BASE and STRAVA_OAUTH_URL win over it.',
   },
   {
     env: 'DATABRICKS_HOST',
@@ -301,6 +315,12 @@ export const CLI_OPTIONS = [
     help: 'Only print the URL to open, without opening a browser.',
   },
   {
+    flag: 'revoke',
+    type: 'boolean',
+    commands: ['auth'],
+    help: 'Revoke the saved refresh token at Strava (/oauth/revoke) and delete its file.',
+  },
+  {
     flag: 'github-repo',
     type: 'string',
     value: 'OWNER/NAME',
@@ -385,6 +405,8 @@ export const CLI_LABELS: InputLabels = {
   clientSecret: 'STRAVA_CLIENT_SECRET',
   refreshToken: 'STRAVA_REFRESH_TOKEN',
   apiUrl: 'STRAVA_API_URL',
+  apiBase: 'STRAVA_API_BASE',
+  oauthUrl: 'STRAVA_OAUTH_URL',
   tokenFile: 'STRAVA_TOKEN_FILE',
   awsRegion: '--aws-region',
   s3Endpoint: '--s3-endpoint',

@@ -9,7 +9,7 @@ import { ConfigError, errorLine } from '../errors.js';
 import { streamProgress } from '../progress.js';
 import { runPipeline } from '../pipeline.js';
 import { VERSION } from '../version.js';
-import { authOptions, runAuth } from './auth.js';
+import { authOptions, runAuth, runRevoke } from './auth.js';
 import { browserOpener, openBrowser } from './browser.js';
 import { renderHelp, renderUsage } from './help.js';
 import { initOptions, runInit } from './init.js';
@@ -130,6 +130,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'inspect':
         return await runInspect(rawInputs(flags, env), flags.json ?? false);
       case 'auth': {
+        if (flags.revoke) {
+          const signIn = (['port', 'timeout', 'no-browser', 'github-repo'] as const).find(
+            (name) => flags[name] !== undefined,
+          );
+          if (signIn) {
+            throw new ConfigError(
+              `--${signIn} does not apply to \`auth --revoke\`.`,
+              'Revoking needs only the client id and secret and the saved token.',
+            );
+          }
+          return await runRevoke(authOptions(flags, env), env, { out: process.stdout });
+        }
         const interactive = Boolean(process.stderr.isTTY);
         return await runAuth(authOptions(flags, env), {
           out: process.stdout,

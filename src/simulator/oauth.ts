@@ -157,6 +157,27 @@ export class OAuth {
     };
   }
 
+  /**
+   * `POST /oauth/revoke` (RFC 7009): the app's credentials and a refresh or access token; the
+   * athlete's tokens all stop working. An unknown token is not an error, as the RFC says.
+   */
+  revoke(form: URLSearchParams): TokenAnswer {
+    if (form.get('client_id') !== this.settings.clientId) {
+      return { status: 400, body: BODIES.badClientId };
+    }
+    if (form.get('client_secret') !== this.settings.clientSecret) {
+      return { status: 401, body: BODIES.badClientSecret };
+    }
+    const token = form.get('token') ?? '';
+    if (token && (token === this.refreshToken || this.expiry.has(token))) {
+      // A fresh random value nobody holds: the old refresh token is refused from now on.
+      this.refreshToken = newToken();
+      this.expiry.clear();
+      this.accessToken = '';
+    }
+    return { status: 200, body: {} };
+  }
+
   private withinCallbackDomain(host: string): boolean {
     const domain = this.settings.callbackDomain;
     return (

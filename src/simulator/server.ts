@@ -1,11 +1,13 @@
 /**
  * A Strava stand-in on loopback (node:http, no framework) for the demo, the tests and the
  * benchmarks. It serves `GET /oauth/authorize` (the athlete answers at once, as the faults say),
- * `POST /oauth/token` (the authorization code and refresh grants, strict rotation) and
- * `GET /api/v3/athlete/activities` with Strava's semantics: paging, ordering, scopes, rate-limit
- * headers on every counted response, 429 over budget, and real-shaped error bodies. Faults
- * (5xx bursts, stalls, cut-off JSON, a revoked access token, an inactive app, a revoked refresh
- * token) can be switched on to exercise the client's recovery.
+ * `POST /oauth/token` (the authorization code and refresh grants, strict rotation),
+ * `POST /oauth/revoke` and `GET /api/v3/athlete/activities` with Strava's semantics: paging,
+ * ordering, scopes, rate-limit headers on every counted response, 429 over budget, and
+ * real-shaped error bodies. Asked to, it also serves the API without the prefix on a second
+ * origin, as Strava's 2027 host does (`GET /athlete/activities`). Faults (5xx bursts, stalls,
+ * cut-off JSON, a revoked access token, an inactive app, a revoked refresh token, redirects of
+ * any path, a list that ignores `page`) can be switched on to exercise the client's recovery.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -37,6 +39,23 @@ export interface SimulatorFaults {
   denyAuthorization?: boolean;
   /** The boxes the athlete leaves ticked on the authorize page, e.g. "read"; default: all asked. */
   grantScope?: string;
+  /** Requests to these paths (on either origin) are redirected, each rule the next `times` times. */
+  redirects?: SimulatorRedirect[];
+  /** The activity list answers page 1 whatever `page` asks for, as a broken proxy might. */
+  ignorePage?: boolean;
+}
+
+export interface SimulatorRedirect {
+  /** The path as requested, e.g. `/oauth/token` or `/api/v3/athlete/activities`. */
+  path: string;
+  /** An absolute URL (another origin) or a path (this one). */
+  location: string;
+  /** Default 302. */
+  status?: number;
+  /** Append the request's query to `location`. */
+  keepQuery?: boolean;
+  /** How many requests to redirect; default every one. */
+  times?: number;
 }
 
 export interface SimulatorOptions {
@@ -65,6 +84,8 @@ export interface SimulatorOptions {
   faults?: SimulatorFaults;
   /** Default: a free port. */
   port?: number;
+  /** Also serve the API without `/api/v3` on a second origin (`prefixlessUrl`), like api-v3.strava.com. */
+  prefixlessOrigin?: boolean;
 }
 
 export interface SimulatorRequest {
@@ -75,8 +96,10 @@ export interface SimulatorRequest {
   query: Record<string, string>;
   /** The answer's status; absent while (or when) the request is left hanging. */
   status?: number;
-  /** The refresh token a token request presented. */
+  /** The refresh token a token request presented (or the token a revoke request named). */
   refreshToken?: string;
+  /** Arrived on the second, prefix-less origin. */
+  prefixless?: boolean;
 }
 
 export interface SimulatorState {
@@ -91,6 +114,8 @@ export interface SimulatorState {
 export interface Simulator {
   /** Base URL, e.g. http://127.0.0.1:41234: token at /oauth/token, API under /api/v3. */
   url: string;
+  /** With `prefixlessOrigin`: the second origin, serving the API at its root (`/athlete/activities`). */
+  prefixlessUrl?: string;
   /** Stops the server and ends any request left hanging; safe to call twice. */
   close(): Promise<void>;
   state: SimulatorState;
@@ -107,6 +132,7 @@ export interface Simulator {
 
 const API_PREFIX = '/api/v3/';
 const TOKEN_PATHS = new Set(['/oauth/token', '/api/v3/oauth/token']);
+const REVOKE_PATH = '/oauth/revoke';
 const AUTHORIZE_PATHS = new Set(['/oauth/authorize', '/api/v3/oauth/authorize']);
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -157,11 +183,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     return true;
   };
 
+  /** `apiPath`: the path below the API base, e.g. `/athlete/activities`. */
   const handleApi = (
     req: http.IncomingMessage,
     res: http.ServerResponse,
     entry: SimulatorRequest,
     url: URL,
+    apiPath: string,
   ) => {
     if (takeFault('stalls')) return;
     if (takeFault('serverErrors')) {
@@ -185,7 +213,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       send(res, entry, 429, BODIES.rateLimited, usage.headers());
       return;
     }
-    if (req.method !== 'GET' || url.pathname !== '/api/v3/athlete/activities') {
+    if (req.method !== 'GET' || apiPath !== '/athlete/activities') {
       send(res, entry, 404, BODIES.notFound, usage.headers());
       return;
     }
@@ -194,6 +222,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       send(res, entry, 400, BODIES.badParameter(query), usage.headers());
       return;
     }
+    if (faults.ignorePage) query.page = 1;
     const page = listPage(activities.values(), query, {
       includePrivate: scopes.includes('activity:read_all'),
     });
@@ -213,30 +242,54 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     entry: SimulatorRequest,
     url: URL,
   ) => {
-    const form = new URLSearchParams(url.searchParams);
-    const raw = await readBody(req);
-    const fields = req.headers['content-type']?.includes('application/json')
-      ? Object.entries(JSON.parse(raw || '{}') as Record<string, unknown>).map(
-          ([k, v]) => [k, String(v)] as [string, string],
-        )
-      : [...new URLSearchParams(raw)];
-    for (const [k, v] of fields) form.set(k, v);
+    const form = await readForm(req, url);
     entry.refreshToken = form.get('refresh_token') ?? undefined;
     oauth.revoked = faults.revokedRefreshToken ?? false;
     const answer = oauth.token(form);
     send(res, entry, answer.status, answer.body);
   };
 
-  const server = http.createServer((req, res) => {
+  const handleRevoke = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    entry: SimulatorRequest,
+    url: URL,
+  ) => {
+    const form = await readForm(req, url);
+    entry.refreshToken = form.get('token') ?? undefined;
+    const answer = oauth.revoke(form);
+    send(res, entry, answer.status, answer.body);
+  };
+
+  /** The first redirect rule with requests left for this path, counted down. */
+  const takeRedirect = (path: string): SimulatorRedirect | undefined => {
+    const rule = faults.redirects?.find((r) => r.path === path && (r.times ?? 1) > 0);
+    if (rule?.times !== undefined) rule.times--;
+    return rule;
+  };
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse, prefixless: boolean) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const entry: SimulatorRequest = {
       at: now().getTime(),
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
+      ...(prefixless ? { prefixless: true } : {}),
     };
     requests.push(entry);
-    if (req.method === 'GET' && AUTHORIZE_PATHS.has(url.pathname)) {
+    const redirect = takeRedirect(url.pathname);
+    if (redirect) {
+      entry.status = redirect.status ?? 302;
+      res.writeHead(entry.status, {
+        location: redirect.location + (redirect.keepQuery ? url.search : ''),
+      });
+      res.end();
+    } else if (prefixless) {
+      // OAuth stays on the main origin; the API is at the root here.
+      if (url.pathname.startsWith('/oauth/')) send(res, entry, 404, BODIES.notFound);
+      else handleApi(req, res, entry, url, url.pathname);
+    } else if (req.method === 'GET' && AUTHORIZE_PATHS.has(url.pathname)) {
       const answer = oauth.authorize(url.searchParams, {
         deny: faults.denyAuthorization,
         grantScope: faults.grantScope,
@@ -250,28 +303,28 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       }
     } else if (req.method === 'POST' && TOKEN_PATHS.has(url.pathname)) {
       handleToken(req, res, entry, url).catch(() => send(res, entry, 400, BODIES.badGrantType));
+    } else if (req.method === 'POST' && url.pathname === REVOKE_PATH) {
+      handleRevoke(req, res, entry, url).catch(() => send(res, entry, 400, BODIES.badGrantType));
     } else if (url.pathname.startsWith(API_PREFIX)) {
-      handleApi(req, res, entry, url);
+      handleApi(req, res, entry, url, url.pathname.slice(API_PREFIX.length - 1));
     } else {
       send(res, entry, 404, BODIES.notFound);
     }
-  });
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await listen((req, res) => handle(req, res, false), opts.port ?? 0);
+  const second = opts.prefixlessOrigin
+    ? await listen((req, res) => handle(req, res, true), 0)
+    : undefined;
   let closing: Promise<void> | undefined;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: originOf(server),
+    ...(second ? { prefixlessUrl: originOf(second) } : {}),
     close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // Stalled requests hold their sockets open; end them so close() finishes.
-        server.closeAllConnections();
-      });
+      closing ??= Promise.all([server, ...(second ? [second] : [])].map(closeServer)).then(
+        () => undefined,
+      );
       return closing;
     },
     state: {
@@ -306,6 +359,39 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       Object.assign(faults, f);
     },
   };
+}
+
+async function listen(handler: http.RequestListener, port: number): Promise<http.Server> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
+
+const originOf = (server: http.Server) =>
+  `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    // Stalled requests hold their sockets open; end them so close() finishes.
+    server.closeAllConnections();
+  });
+}
+
+/** A POST's form (or JSON) fields over its query's. */
+async function readForm(req: http.IncomingMessage, url: URL): Promise<URLSearchParams> {
+  const form = new URLSearchParams(url.searchParams);
+  const raw = await readBody(req);
+  const fields = req.headers['content-type']?.includes('application/json')
+    ? Object.entries(JSON.parse(raw || '{}') as Record<string, unknown>).map(
+        ([k, v]) => [k, String(v)] as [string, string],
+      )
+    : [...new URLSearchParams(raw)];
+  for (const [k, v] of fields) form.set(k, v);
+  return form;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -1,6 +1,6 @@
 /**
  * Strava OAuth: trades the refresh token for a short-lived access token
- * (`POST {apiUrl}/oauth/token`, grant_type=refresh_token). Strava may answer with a new refresh
+ * (`POST {oauthUrl}/oauth/token`, grant_type=refresh_token). Strava may answer with a new refresh
  * token and the old one is dead at once, so the new one is saved to the token file before
  * anything else happens, and the saved token wins over the configured one on the next run.
  */
@@ -8,6 +8,7 @@ import type { StravaConfig } from '../config.js';
 import { StravaApiError, StravaAuthError } from '../errors.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { isRefreshTokenRejected, tokenFailure } from './error-bodies.js';
+import { fetchWithinOrigin } from './redirects.js';
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
@@ -85,6 +86,7 @@ export class StravaAuth {
     const { config } = this.opts;
     if (this.refreshToken === undefined) {
       this.refreshToken = (await readRefreshToken(config.tokenFile)) ?? config.refreshToken;
+      if (this.refreshToken) this.progress.mask?.(this.refreshToken);
     }
     if (!this.refreshToken) {
       throw new StravaAuthError(
@@ -115,6 +117,10 @@ export class StravaAuth {
     }
     if (res.status === 400 && isRefreshTokenRejected(res.body)) await this.lostRace(sent);
     const body = tokenBody(res);
+    // Masked before anything else can log them.
+    for (const token of [body.access_token, body.refresh_token]) {
+      if (typeof token === 'string' && token) this.progress.mask?.(token);
+    }
     const next = typeof body.refresh_token === 'string' ? body.refresh_token : this.refreshToken;
     this.refreshToken = next;
     try {
@@ -164,7 +170,7 @@ export class StravaAuth {
   private exchange(refreshToken: string): Promise<StravaResponse> {
     const { config } = this.opts;
     return postTokenForm(
-      config.apiUrl,
+      config.oauthUrl,
       {
         client_id: config.clientId,
         client_secret: config.clientSecret,
@@ -183,11 +189,12 @@ export class StravaAuth {
 }
 
 /**
- * `POST {apiUrl}/oauth/token` with a grant's fields, retried while the failure is transient: the
- * refresh here and the code exchange of `auth` (authorize.ts). `onSend` sees every try.
+ * `POST {oauthUrl}/oauth/token` with a grant's fields, retried while the failure is transient:
+ * the refresh here and the code exchange of `auth` (authorize.ts). `onSend` sees every try.
+ * The form holds the client secret: a redirect off the origin is refused, never followed.
  */
 export function postTokenForm(
-  apiUrl: string,
+  oauthUrl: string,
   fields: Record<string, string>,
   opts: Pick<RetryOptions, 'maxRetries' | 'timeoutMs' | 'sleep'> & {
     fetch: typeof fetch;
@@ -199,7 +206,7 @@ export function postTokenForm(
     TOKEN_CALL,
     (signal) => {
       opts.onSend?.();
-      return opts.fetch(`${apiUrl}/oauth/token`, {
+      return fetchWithinOrigin(opts.fetch, TOKEN_CALL, `${oauthUrl}/oauth/token`, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
@@ -221,7 +228,7 @@ function tokenBody(res: StravaResponse): Record<string, unknown> {
   if (!body || typeof body.access_token !== 'string' || typeof body.expires_at !== 'number') {
     throw new StravaApiError(
       `${TOKEN_CALL} answered 200 without an access_token and expires_at.`,
-      'Check that STRAVA_API_URL points at Strava (https://www.strava.com).',
+      'Check that STRAVA_OAUTH_URL (or STRAVA_API_URL) points at Strava (https://www.strava.com).',
       { status: res.status },
     );
   }

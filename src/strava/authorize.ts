@@ -15,7 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { StravaApiError } from '../errors.js';
 import { postTokenForm, TOKEN_CALL } from './auth.js';
 import { tokenFailure } from './error-bodies.js';
-import { DEFAULT_TIMEOUT_MS } from './retry.js';
+import { fetchWithinOrigin } from './redirects.js';
+import { DEFAULT_TIMEOUT_MS, sendWithRetry } from './retry.js';
 
 /**
  * Listing activities, private ones included, is all this project needs. activity:read is asked
@@ -49,7 +50,7 @@ export interface Authorization {
 export const newState = () => randomBytes(16).toString('hex');
 
 export function authorizeUrl(
-  apiUrl: string,
+  oauthUrl: string,
   clientId: string,
   redirectUri: string,
   state: string,
@@ -62,7 +63,7 @@ export function authorizeUrl(
     scope: REQUESTED_SCOPE,
     state,
   });
-  return `${apiUrl}/oauth/authorize?${query}`;
+  return `${oauthUrl}/oauth/authorize?${query}`;
 }
 
 const splitScope = (scope: string | null) => (scope ?? '').split(/[ ,]/).filter(Boolean);
@@ -160,7 +161,7 @@ export async function startCallbackServer(opts: {
 
 /** Trades the code for the athlete's first refresh token and who they are. */
 export async function exchangeCode(opts: {
-  apiUrl: string;
+  oauthUrl: string;
   clientId: string;
   clientSecret: string;
   code: string;
@@ -168,7 +169,7 @@ export async function exchangeCode(opts: {
   sleep?: (ms: number) => Promise<void>;
 }): Promise<Authorization> {
   const res = await postTokenForm(
-    opts.apiUrl,
+    opts.oauthUrl,
     {
       client_id: opts.clientId,
       client_secret: opts.clientSecret,
@@ -191,7 +192,7 @@ export async function exchangeCode(opts: {
   if (typeof body?.refresh_token !== 'string' || typeof id !== 'number') {
     throw new StravaApiError(
       `${TOKEN_CALL} answered 200 without a refresh_token and an athlete id.`,
-      'Check that STRAVA_API_URL points at Strava (https://www.strava.com).',
+      'Check that STRAVA_OAUTH_URL (or STRAVA_API_URL) points at Strava (https://www.strava.com).',
       { status: res.status },
     );
   }
@@ -200,4 +201,51 @@ export async function exchangeCode(opts: {
     [firstname, lastname].filter((s) => typeof s === 'string' && s).join(' ') ||
     (typeof username === 'string' ? username : '');
   return { refreshToken: body.refresh_token, athlete: { id, name } };
+}
+
+export const REVOKE_CALL = 'POST /oauth/revoke';
+
+/**
+ * Revokes a token (`POST {oauthUrl}/oauth/revoke`, RFC 7009's form: the token in the body with
+ * the client's credentials, never in the URL): the token, and every token issued with it, stop
+ * working. Throws unless Strava answers 200.
+ */
+export async function revokeToken(opts: {
+  oauthUrl: string;
+  clientId: string;
+  clientSecret: string;
+  token: string;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}): Promise<void> {
+  const form = new URLSearchParams({
+    client_id: opts.clientId,
+    client_secret: opts.clientSecret,
+    token: opts.token,
+  });
+  const res = await sendWithRetry(
+    REVOKE_CALL,
+    (signal) =>
+      fetchWithinOrigin(
+        opts.fetch ?? globalThis.fetch,
+        REVOKE_CALL,
+        `${opts.oauthUrl}/oauth/revoke`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
+          body: form,
+          signal,
+        },
+      ),
+    {
+      maxRetries: EXCHANGE_RETRIES,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    },
+  );
+  if (res.status === 200) return;
+  throw tokenFailure(REVOKE_CALL, res.status, res.body);
 }

@@ -1,23 +1,32 @@
 /**
- * Where Strava is called: `GET {apiUrl}/api/v3/athlete/activities?after&before&page&per_page`.
+ * Where Strava is called: `GET {apiBase}/athlete/activities?after&before&page&per_page`.
  * A window is swept page by page (200 a page) until an EMPTY page, because Strava's pages can be
  * short before the last. Every record is schema-checked; the result is de-duplicated and sorted by
  * id here, since paging over a changing list can repeat a record. Pacing, retries and a single
- * token refresh on a rejected access token happen per request.
+ * token refresh on a rejected access token happen per request. The access token travels in the
+ * Authorization header only, and a redirect off the API's origin is refused (redirects.ts).
  */
 import type { StravaConfig } from '../config.js';
 import { RateLimitError, StravaApiError, StravaAuthError } from '../errors.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { StravaAuth } from './auth.js';
 import { knownFailure, unexpectedResponse } from './error-bodies.js';
+import { fetchWithinOrigin, isConnectFailure } from './redirects.js';
 import { monthOf, monthRange, queryWindow, type Month } from './months.js';
 import { RatePacer, nextWindowStart } from './ratelimit.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, sendWithRetry } from './retry.js';
 import { validateActivity, type StravaActivity } from './schema.js';
 
 export const PER_PAGE = 200;
-const ACTIVITIES_PATH = '/api/v3/athlete/activities';
-const LIST_CALL = `GET ${ACTIVITIES_PATH}`;
+const ACTIVITIES_PATH = '/athlete/activities';
+/** Pages a window may take beyond 100 activities a day at 200 a page, before paging is runaway. */
+const PAGE_MARGIN = 3;
+
+/** The most pages a window can need: 100 activities a day, 200 a page, plus a margin. */
+export function maxPages(window: ActivityWindow): number {
+  const days = (window.before - window.after) / 86_400;
+  return Math.ceil((days * 100) / PER_PAGE) + PAGE_MARGIN;
+}
 
 /** Epoch seconds, both exclusive. */
 export interface ActivityWindow {
@@ -31,6 +40,8 @@ export interface FetchResult {
   requests: number;
   /** False when Strava's daily budget ran out part-way. */
   complete: boolean;
+  /** Where a list page was redirected (within the origin), if any: such an answer is not Strava's own word. */
+  redirectedTo?: string;
   stoppedAt?: RateLimitError;
 }
 
@@ -58,12 +69,19 @@ export class StravaClient {
   private readonly pacer: RatePacer;
   private readonly now: () => Date;
   private listRequests = 0;
+  /** The API base in use: the configured one, or its fallback once the new host failed to connect. */
+  private apiBase: string;
+  private fallback: string | undefined;
+  /** Set once a list request followed a redirect within the origin. */
+  private redirectedTo: string | undefined;
 
   constructor(private readonly opts: StravaClientOptions) {
     this.fetchFn = opts.fetch ?? globalThis.fetch;
     this.progress = opts.progress ?? silentProgress;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = opts.now ?? (() => new Date());
+    this.apiBase = opts.config.apiBase;
+    this.fallback = opts.config.apiBaseFallback;
     this.auth =
       opts.auth ??
       new StravaAuth({
@@ -107,11 +125,20 @@ export class StravaClient {
     const startRequests = this.requestCount;
     const byId = new Map<number, StravaActivity>();
     const seen = new Set<number>();
+    const limit = maxPages(window);
+    let previousIds = '';
     let stoppedAt: RateLimitError | undefined;
     try {
       for (let page = 1; ; page++) {
+        if (page > limit)
+          throw this.runawayPaging(page, `${limit} pages, more than the window can hold`);
         const records = await this.page(window, page);
         if (records.length === 0) break;
+        // A server that ignores `page` answers page 1 again and again: stop at the first repeat.
+        const ids = records.map((r) => String((r as { id?: unknown } | null)?.id)).join(',');
+        if (ids === previousIds)
+          throw this.runawayPaging(page, `the same activities as page ${page - 1}`);
+        previousIds = ids;
         const fresh: StravaActivity[] = [];
         for (const record of records) {
           const activity = validateActivity(record);
@@ -121,7 +148,7 @@ export class StravaClient {
             fresh.push(activity);
           }
         }
-        if (onPage) await onPage(fresh, `${LIST_CALL} page ${page}`);
+        if (onPage) await onPage(fresh, `${this.listCall()} page ${page}`);
         else for (const a of fresh) byId.set(a.id, a);
         this.progress.update(`Strava: ${page} page(s), ${seen.size} activities so far`);
       }
@@ -134,31 +161,73 @@ export class StravaClient {
       activities: [...byId.values()].sort((a, b) => a.id - b.id),
       requests: this.requestCount - startRequests,
       complete: !stoppedAt,
+      ...(this.redirectedTo ? { redirectedTo: this.redirectedTo } : {}),
       ...(stoppedAt ? { stoppedAt } : {}),
     };
   }
 
+  /** Where a list request was redirected within the origin so far, if it was. */
+  get listRedirectedTo(): string | undefined {
+    return this.redirectedTo;
+  }
+
+  private runawayPaging(page: number, what: string): StravaApiError {
+    return new StravaApiError(
+      `${this.listCall()} page ${page}: Strava's list answered ${what}; paging stopped so as not to spend the day's request budget.`,
+      'The server ignores the page parameter or is not Strava: check STRAVA_API_BASE (or STRAVA_API_URL). Nothing was written to the tables.',
+    );
+  }
+
+  /** `GET /api/v3/athlete/activities` on the old base, `GET /athlete/activities` on the new one. */
+  private listCall(): string {
+    return `GET ${new URL(this.apiBase).pathname.replace(/\/$/, '')}${ACTIVITIES_PATH}`;
+  }
+
+  /**
+   * One try of a list request. If the API base was chosen by date and its host cannot be resolved
+   * or connected to, the old base is used from then on, once, with a warning.
+   */
+  private async sendList(call: string, query: string, init: RequestInit): Promise<Response> {
+    const send = () =>
+      fetchWithinOrigin(this.fetchFn, call, `${this.apiBase}${ACTIVITIES_PATH}?${query}`, init, {
+        onRedirect: (to) => {
+          this.redirectedTo ??= `${to.host}${to.pathname}`;
+        },
+      });
+    try {
+      this.listRequests++;
+      return await send();
+    } catch (err) {
+      const fallback = this.fallback;
+      if (!fallback || !isConnectFailure(err)) throw err;
+      this.fallback = undefined;
+      this.progress.warn(
+        `Strava's new API host ${new URL(this.apiBase).host} could not be reached (${describeCause(err)}); using ${fallback} for this run.`,
+      );
+      this.apiBase = fallback;
+      this.listRequests++;
+      return send();
+    }
+  }
+
   private async page(window: ActivityWindow, page: number): Promise<unknown[]> {
-    const call = `${LIST_CALL} page ${page}`;
     const query = new URLSearchParams({
       after: String(window.after),
       before: String(window.before),
       page: String(page),
       per_page: String(PER_PAGE),
-    });
-    const url = `${this.opts.config.apiUrl}${ACTIVITIES_PATH}?${query}`;
+    }).toString();
     let refreshed = false;
     for (let limited = 0; ;) {
       const token = await this.auth.getAccessToken();
+      const call = `${this.listCall()} page ${page}`;
       const res = await sendWithRetry(
         call,
-        (signal) => {
-          this.listRequests++;
-          return this.fetchFn(url, {
+        (signal) =>
+          this.sendList(call, query, {
             headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
             signal,
-          });
-        },
+          }),
         {
           maxRetries: this.opts.maxRetries ?? DEFAULT_MAX_RETRIES,
           timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -174,7 +243,7 @@ export class StravaClient {
         if (!Array.isArray(res.body)) {
           throw new StravaApiError(
             `${call} answered 200 with something other than a list of activities.`,
-            'Check that STRAVA_API_URL points at Strava (https://www.strava.com).',
+            'Check that STRAVA_API_BASE (or STRAVA_API_URL) points at Strava.',
             { status: 200 },
           );
         }
@@ -217,6 +286,11 @@ export interface MonthsSweep {
   stoppedAt?: RateLimitError;
 }
 
+/** How a month's list was answered: `redirectedTo` when a page came through a redirect. */
+export interface MonthAnswer {
+  redirectedTo?: string;
+}
+
 export interface StreamedSweep {
   /** The months handed to `onMonth`, newest first: all of them unless the budget ran out. */
   months: Month[];
@@ -237,7 +311,11 @@ export async function streamMonths(
   client: StravaClient,
   from: Month,
   to: Month,
-  onMonth: (month: Month, activities: StravaActivity[]) => Promise<void> | void,
+  onMonth: (
+    month: Month,
+    activities: StravaActivity[],
+    answer: MonthAnswer,
+  ) => Promise<void> | void,
 ): Promise<StreamedSweep> {
   const pending = new Map<Month, StravaActivity[]>(monthRange(from, to).map((m) => [m, []]));
   const handed: Month[] = [];
@@ -247,7 +325,8 @@ export async function streamMonths(
       const activities = pending.get(month)!.sort((a, b) => a.id - b.id);
       pending.delete(month);
       handed.push(month);
-      await onMonth(month, activities);
+      const redirectedTo = client.listRedirectedTo;
+      await onMonth(month, activities, redirectedTo ? { redirectedTo } : {});
     }
   };
   let oldest = Infinity;
@@ -304,4 +383,9 @@ export async function fetchMonths(
   const sweep = await sweepMonths(client, from, to);
   if (sweep.stoppedAt) throw sweep.stoppedAt;
   return sweep.months;
+}
+
+function describeCause(err: unknown): string {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  return String(cause?.code ?? (err as Error).message);
 }

@@ -5,7 +5,7 @@
  * so that many clients failing together do not retry together. Everything else (4xx, 429) is
  * returned for the caller to judge.
  */
-import { StravaApiError } from '../errors.js';
+import { AppError, StravaApiError } from '../errors.js';
 
 export interface StravaResponse {
   status: number;
@@ -72,6 +72,8 @@ export async function sendWithRetry(
       }
       return { status: res.status, headers: res.headers, body: body ?? null };
     } catch (err) {
+      // A refusal of ours (a redirect off the origin) is final, not network trouble.
+      if (err instanceof AppError) throw err;
       reason = describeFailure(err, opts.timeoutMs);
     }
   }

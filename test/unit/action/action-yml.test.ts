@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_API_URL, DEFAULT_WAREHOUSE } from '../../../src/config.js';
+import { DEFAULT_WAREHOUSE } from '../../../src/config.js';
 import { DEFAULT_REFRESH_TOKEN_SECRET, Inputs, Outputs, SECRET_INPUTS } from '../../../src/main.js';
 
 const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
@@ -52,7 +52,10 @@ describe('action.yml', () => {
 
   it('has the defaults the code falls back to', () => {
     expect(action.inputs[Inputs.Warehouse]!.default).toBe(DEFAULT_WAREHOUSE);
-    expect(action.inputs[Inputs.StravaApiUrl]!.default).toBe(DEFAULT_API_URL);
+    // Empty Strava URLs leave the hosts to the run's date (src/strava/hosts.ts).
+    for (const name of [Inputs.StravaApiUrl, Inputs.StravaApiBase, Inputs.StravaOAuthUrl]) {
+      expect(action.inputs[name]!.default, name).toBe('');
+    }
     expect(action.inputs[Inputs.RefreshTokenSecretName]!.default).toBe(
       DEFAULT_REFRESH_TOKEN_SECRET,
     );

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sodium from 'libsodium-wrappers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authOptions, runAuth, type AuthOptions } from '../../../src/cli/auth.js';
+import { authOptions, runAuth, runRevoke, type AuthOptions } from '../../../src/cli/auth.js';
 import { AppError, ConfigError, GitHubError, StravaAuthError } from '../../../src/errors.js';
 import type { Simulator } from '../../../src/simulator/index.js';
 import { StravaAuth } from '../../../src/strava/auth.js';
@@ -35,7 +35,7 @@ interface Outcome {
 async function startAuth(sim: Simulator, overrides: Partial<AuthOptions> = {}) {
   const tokenFile = path.join(await tempDir(), 'config', 'strava-lakehouse', 'refresh-token');
   const opts: AuthOptions = {
-    apiUrl: sim.url,
+    oauthUrl: sim.url,
     clientId: CLIENT.clientId,
     clientSecret: CLIENT.clientSecret,
     tokenFile,
@@ -117,7 +117,7 @@ describe('auth', () => {
 
     // The saved token is the one the pipeline's refresh reads next, and Strava takes it.
     const auth = new StravaAuth({
-      config: { ...run.opts, refreshToken: '' },
+      config: { ...run.opts, apiBase: `${sim.url}/api/v3`, refreshToken: '' },
     });
     const accessToken = await auth.getAccessToken();
     expect(accessToken).toBe(sim.state.accessToken);
@@ -182,7 +182,7 @@ describe('auth', () => {
     const tokenFile = path.join(dir, 'a-file', 'strava-lakehouse', 'refresh-token');
     const log = captureProgress();
     const outcome = runAuth(
-      { apiUrl: sim.url, ...CLIENT, tokenFile, port: 0, timeoutMs: 20_000 },
+      { oauthUrl: sim.url, ...CLIENT, tokenFile, port: 0, timeoutMs: 20_000 },
       { out: captureOutput().stream, progress: log.progress },
     );
     await expect(outcome).rejects.toThrow(
@@ -232,7 +232,7 @@ describe('auth', () => {
     const port = (busy.address() as AddressInfo).port;
     const err = await runAuth(
       {
-        apiUrl: sim.url,
+        oauthUrl: sim.url,
         ...CLIENT,
         tokenFile: path.join(await tempDir(), 'refresh-token'),
         port,
@@ -335,6 +335,84 @@ describe('auth --github-repo', () => {
   });
 });
 
+describe('auth --revoke', () => {
+  it('revokes the saved token at POST /oauth/revoke (in the body, never the URL) and deletes the token file', async () => {
+    const sim = await simulator();
+    const tokenFile = path.join(await tempDir(), 'refresh-token');
+    const config = {
+      apiBase: `${sim.url}/api/v3`,
+      oauthUrl: sim.url,
+      ...CLIENT,
+      tokenFile,
+    };
+    // A run refreshed once: the file holds the rotated token, which Strava accepts.
+    await new StravaAuth({ config }).getAccessToken();
+    const saved = (await fs.readFile(tokenFile, 'utf8')).trim();
+    expect(saved).toBe(sim.state.refreshToken);
+    const out = captureOutput();
+
+    const code = await runRevoke(
+      { oauthUrl: sim.url, ...CLIENT, tokenFile, port: 0, timeoutMs: 1000 },
+      {},
+      { out: out.stream },
+    );
+
+    expect(code).toBe(0);
+    expect(out.text()).toBe(`Revoked the saved Strava token and deleted ${tokenFile}.\n`);
+    await expect(fs.access(tokenFile)).rejects.toThrow();
+    const revoke = sim.state.requests.filter((r) => r.path === '/oauth/revoke');
+    expect(revoke.map((r) => [r.method, r.status, r.refreshToken])).toEqual([['POST', 200, saved]]);
+    expect(Object.values(revoke[0]!.query)).toEqual([]);
+    expect(out.text()).not.toContain(saved);
+    // Revoked: Strava refuses it from now on.
+    const err = await new StravaAuth({ config: { ...config, refreshToken: saved } })
+      .getAccessToken()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StravaAuthError);
+    expect(tokenRequests(sim).map((r) => r.status)).toEqual([200, 400]);
+  });
+
+  it('keeps the file when Strava refuses the revocation, and says why', async () => {
+    const sim = await simulator();
+    const tokenFile = path.join(await tempDir(), 'refresh-token');
+    await fs.writeFile(tokenFile, `${CLIENT.refreshToken}\n`, { mode: 0o600 });
+
+    const err = await runRevoke(
+      {
+        oauthUrl: sim.url,
+        ...CLIENT,
+        clientSecret: 'not-the-secret',
+        tokenFile,
+        port: 0,
+        timeoutMs: 1000,
+      },
+      {},
+      { out: captureOutput().stream },
+    ).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(StravaAuthError);
+    expect((err as AppError).message).toMatch(
+      /^Strava rejected the client id or secret at POST \/oauth\/revoke/,
+    );
+    expect((await fs.readFile(tokenFile, 'utf8')).trim()).toBe(CLIENT.refreshToken);
+  });
+
+  it('with no token saved or given: one line, no request', async () => {
+    const sim = await simulator();
+    const tokenFile = path.join(await tempDir(), 'refresh-token');
+    const err = await runRevoke(
+      { oauthUrl: sim.url, ...CLIENT, tokenFile, port: 0, timeoutMs: 1000 },
+      {},
+      { out: captureOutput().stream },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as AppError).line).toBe(
+      `There is no token to revoke: ${tokenFile} holds none and STRAVA_REFRESH_TOKEN is not set. Set STRAVA_TOKEN_FILE to the token file to revoke.`,
+    );
+    expect(sim.state.requests).toEqual([]);
+  });
+});
+
 describe('authOptions', () => {
   const env = {
     STRAVA_CLIENT_ID: '111',
@@ -346,7 +424,7 @@ describe('authOptions', () => {
     expect(
       authOptions({ 'client-id': '222' }, { ...env, STRAVA_API_URL: 'http://127.0.0.1:9/' }),
     ).toEqual({
-      apiUrl: 'http://127.0.0.1:9',
+      oauthUrl: 'http://127.0.0.1:9',
       clientId: '222',
       clientSecret: 'env-secret',
       tokenFile: '/tmp/x/refresh-token',
@@ -354,7 +432,7 @@ describe('authOptions', () => {
       timeoutMs: 300_000,
     });
     expect(authOptions({ port: '8723', timeout: '2.5' }, env)).toMatchObject({
-      apiUrl: 'https://www.strava.com',
+      oauthUrl: 'https://www.strava.com',
       port: 8723,
       timeoutMs: 2500,
     });

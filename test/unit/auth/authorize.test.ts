@@ -91,12 +91,14 @@ describe('exchangeCode', () => {
   it('trades a code once for a refresh token and the athlete', async () => {
     const sim = await simulator();
     const code = await codeFrom(sim.url);
-    const auth = await exchangeCode({ apiUrl: sim.url, ...CLIENT, code });
+    const auth = await exchangeCode({ oauthUrl: sim.url, ...CLIENT, code });
     expect(auth).toEqual({
       refreshToken: sim.state.refreshToken,
       athlete: { id: 26462176, name: 'Daniel Doubrovkine' },
     });
-    const again = await exchangeCode({ apiUrl: sim.url, ...CLIENT, code }).catch((e: unknown) => e);
+    const again = await exchangeCode({ oauthUrl: sim.url, ...CLIENT, code }).catch(
+      (e: unknown) => e,
+    );
     expect(again).toBeInstanceOf(StravaAuthError);
     expect((again as StravaAuthError).line).toBe(
       'Strava rejected the authorization code at POST /oauth/token (400 Bad Request (AuthorizationCode code invalid)): it has expired or was already used. Run `strava-lakehouse auth` again and finish it within a few minutes.',
@@ -107,7 +109,7 @@ describe('exchangeCode', () => {
     const sim = await simulator();
     const code = await codeFrom(sim.url);
     const err = (await exchangeCode({
-      apiUrl: sim.url,
+      oauthUrl: sim.url,
       clientId: CLIENT.clientId,
       clientSecret: 'wrong-secret-value-123',
       code,
@@ -119,7 +121,11 @@ describe('exchangeCode', () => {
 
   it('names the athlete the simulator is given', async () => {
     const sim = await simulator({ athlete: { id: 7, firstname: 'Ada', lastname: '' } });
-    const auth = await exchangeCode({ apiUrl: sim.url, ...CLIENT, code: await codeFrom(sim.url) });
+    const auth = await exchangeCode({
+      oauthUrl: sim.url,
+      ...CLIENT,
+      code: await codeFrom(sim.url),
+    });
     expect(auth.athlete).toEqual({ id: 7, name: 'Ada' });
   });
 });

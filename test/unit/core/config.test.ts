@@ -34,7 +34,10 @@ describe('buildConfig', () => {
       engine: 'embedded',
       warehouse: './lakehouse',
     });
-    expect(c.strava.apiUrl).toBe('https://www.strava.com');
+    expect(c.strava).toMatchObject({
+      apiBase: 'https://www.strava.com/api/v3',
+      oauthUrl: 'https://www.strava.com',
+    });
   });
 
   it('re-checks 2 months before a run by default, from 0 to 24 when asked, none for a range', () => {

@@ -99,7 +99,7 @@ describe('auth, init, push: the first scheduled run', () => {
     const log = captureProgress();
     const authDone = runAuth(
       {
-        apiUrl: sim.url,
+        oauthUrl: sim.url,
         clientId: CLIENT.clientId,
         clientSecret: CLIENT.clientSecret,
         tokenFile: path.join(tmp, 'config', 'refresh-token'),

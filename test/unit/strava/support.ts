@@ -43,7 +43,8 @@ export async function stravaConfig(
   overrides: Partial<StravaConfig> = {},
 ): Promise<StravaConfig> {
   return {
-    apiUrl: sim.url,
+    apiBase: `${sim.url}/api/v3`,
+    oauthUrl: sim.url,
     ...CLIENT,
     tokenFile: path.join(await tempDir(), 'config', 'strava-lakehouse', 'refresh-token'),
     ...overrides,
