@@ -1,7 +1,9 @@
 /**
  * Strava misbehaving, end to end through runPipeline against the simulator: rate limits (the
  * 15-minute window and the daily budget), bursts of 5xx, a stalled response, cut-off JSON, an
- * access token revoked mid-backfill, a revoked refresh token and an inactive application. The
+ * access token revoked mid-backfill, a revoked refresh token and an inactive application;
+ * redirects to other hosts and within Strava's, a list that ignores `page`, and the prefix-less
+ * API of Strava's 2027 host on its own origin. The
  * simulator and the run share a fake clock, so waiting for a window or for midnight is free.
  * Each run either finishes with the tables a clean run writes, or stops with one clear message
  * and writes nothing it should not; no secret reaches a message, a progress line or a file.
@@ -20,7 +22,13 @@ import {
 import { LeakScan } from '../support/faults.js';
 import { activitiesIn, contentOf, idsOf, warehouseState, type Range } from '../support/pipeline.js';
 import { warehouse, type Warehouse } from './support/harness.js';
-import { afterListRequest, spendBudget, startStrava, type Strava } from './support/strava.js';
+import {
+  afterListRequest,
+  spendBudget,
+  startStrava,
+  stranger,
+  type Strava,
+} from './support/strava.js';
 
 const ALL = recordedActivities();
 
@@ -336,5 +344,146 @@ describe('permanent failures stop the run with one message and write nothing', (
     expect(await wh.store.list('landing/activities/month=2024-04/')).toEqual([]);
     expect(await wh.store.list('_runs/month=2024-04/')).toEqual([]);
     await expectNoLeaks(expect, strava, wh, err.line);
+  });
+});
+
+describe('untrusted answers: redirects, runaway paging, the 2027 host', () => {
+  const may = { month: '2024-05' };
+
+  test('a 302 of the list to another host answering []: refused, naming both hosts; the stranger gets nothing and the month keeps its activities', async ({
+    expect,
+  }) => {
+    const strava = await startStrava();
+    const wh = await warehouse('folder');
+    await strava.run(wh, may);
+    const before = contentOf(await warehouseState(wh.store));
+    const evil = await stranger([]);
+    strava.sim.setFaults({
+      redirects: [
+        {
+          path: '/api/v3/athlete/activities',
+          location: `${evil.url}/api/v3/athlete/activities`,
+          keepQuery: true,
+        },
+      ],
+    });
+
+    const err = await failure(strava.run(wh, may, { force: true }));
+
+    expect(err).toBeInstanceOf(StravaApiError);
+    expect(err.line).toMatch(
+      new RegExp(
+        `^GET /api/v3/athlete/activities page 1: ${new URL(strava.sim.url).host} redirected the request to ${evil.host}; refused, so nothing was sent to ${evil.host}\\.`,
+      ),
+    );
+    expect(evil.received).toEqual([]);
+    expect(contentOf(await warehouseState(wh.store))).toEqual(before);
+    await expectSilverOf(expect, wh, ['2024-05']);
+    await expectNoLeaks(expect, strava, wh, err.line);
+  });
+
+  test('a 307 of the token request to another host: the client secret and refresh token are not re-posted there, and nothing is saved', async ({
+    expect,
+  }) => {
+    const evil = await stranger({
+      token_type: 'Bearer',
+      access_token: 'e'.repeat(40),
+      expires_at: 4_000_000_000,
+      refresh_token: 'f'.repeat(40),
+    });
+    const strava = await startStrava({
+      faults: {
+        redirects: [{ path: '/oauth/token', location: `${evil.url}/oauth/token`, status: 307 }],
+      },
+    });
+    const wh = await warehouse('folder');
+
+    const err = await failure(strava.run(wh, may));
+
+    expect(err.line).toMatch(
+      new RegExp(
+        `^POST /oauth/token: ${new URL(strava.sim.url).host} redirected the request to ${evil.host}; refused`,
+      ),
+    );
+    expect(evil.received).toEqual([]);
+    expect(strava.tokenCalls().map((r) => r.status)).toEqual([307]);
+    await expect(fs.access(strava.tokenFile)).rejects.toThrow();
+    expect(strava.lists()).toEqual([]);
+    await expectNothingWritten(expect, wh);
+    await expectNoLeaks(expect, strava, wh, err.line);
+  });
+
+  test('a redirect within Strava to an empty list cannot empty a month that held activities', async ({
+    expect,
+  }) => {
+    const strava = await startStrava();
+    const wh = await warehouse('folder');
+    const first = await strava.run(wh, may);
+    expect(first.records[0]!.activities).toBeGreaterThan(0);
+    const before = contentOf(await warehouseState(wh.store));
+    // Same origin, an empty window: a valid, empty list.
+    strava.sim.setFaults({
+      redirects: [
+        {
+          path: '/api/v3/athlete/activities',
+          location: '/api/v3/athlete/activities?after=0&before=1&per_page=200',
+          times: 1,
+        },
+      ],
+    });
+
+    const err = await failure(strava.run(wh, may, { force: true }));
+
+    expect(err.line).toBe(
+      `Strava's list was redirected to ${new URL(strava.sim.url).host}/api/v3/athlete/activities and came back without the ${first.records[0]!.activities} activities 2024-05 held: refused to empty the month. Nothing was written to the tables; run again later, and check STRAVA_API_BASE (or STRAVA_API_URL) if it persists.`,
+    );
+    expect(contentOf(await warehouseState(wh.store))).toEqual(before);
+    expect(await wh.store.list('_runs/month=2024-05/')).toHaveLength(1);
+
+    // Without the redirect, the same list is Strava's word: a month emptied on Strava is emptied.
+    for (const a of activitiesIn(ALL, '2024-05')) strava.sim.deleteActivity(a.id);
+    const emptied = await strava.run(wh, may);
+    expect(emptied.records.map((r) => [r.status, r.activities])).toEqual([['ingested', 0]]);
+    const state = await warehouseState(wh.store);
+    expect(state.silver.rows.filter((r) => r.month === '2024-05')).toEqual([]);
+  });
+
+  test('a server that ignores page: 2 list requests, one error line, nothing written', async ({
+    expect,
+  }) => {
+    const strava = await startStrava({ faults: { ignorePage: true } });
+    const wh = await warehouse('folder');
+
+    const err = await failure(strava.run(wh, { from: '2023-01', to: '2024-12' }));
+
+    expect(err.line).toMatch(
+      /^GET \/api\/v3\/athlete\/activities page 2: Strava's list answered the same activities as page 1; paging stopped/,
+    );
+    expect(strava.lists().map((r) => r.query.page)).toEqual(['1', '2']);
+    expect(await wh.store.list('_runs/')).toEqual([]);
+    expect(await wh.store.list('bronze/')).toEqual([]);
+    await expectNoLeaks(expect, strava, wh, err.line);
+  });
+
+  test('the prefix-less API on its own origin (api-v3.strava.com from 2027), OAuth on the other: the same tables as one origin', async ({
+    expect,
+  }) => {
+    const range = { from: '2024-04', to: '2024-06' };
+    const strava = await startStrava({ prefixlessOrigin: true });
+    const wh = await warehouse('folder');
+
+    await strava.run(wh, range, {
+      inputs: { apiUrl: '', apiBase: strava.sim.prefixlessUrl, oauthUrl: strava.sim.url },
+    });
+
+    const lists = strava.sim.state.requests.filter((r) => r.path === '/athlete/activities');
+    expect(lists.map((r) => [r.prefixless, r.query.page, r.status])).toEqual([
+      [true, '1', 200],
+      [true, '2', 200],
+    ]);
+    expect(strava.lists()).toEqual([]);
+    expect(strava.tokenCalls().map((r) => [r.prefixless, r.status])).toEqual([[undefined, 200]]);
+    expect(contentOf(await warehouseState(wh.store))).toEqual(await cleanContent(range));
+    await expectNoLeaks(expect, strava, wh);
   });
 });

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildConfig, type PipelineConfig } from '../../../src/config.js';
+import { buildConfig, type PipelineConfig, type RawInputs } from '../../../src/config.js';
 import { CLI_LABELS } from '../../../src/cli/inputs.js';
 import { runPipeline, type PipelineDeps, type PipelineResult } from '../../../src/pipeline.js';
 import type { Progress } from '../../../src/progress.js';
@@ -18,6 +18,7 @@ import {
   type SimulatorRequest,
 } from '../../../src/simulator/index.js';
 import type { Range } from '../../support/pipeline.js';
+import { startStranger, type Stranger } from '../../support/stranger.js';
 import { cleanUpLater, type Warehouse } from './harness.js';
 import { FORWARD, startProxy } from './proxy.js';
 import { tokenNotingFetch, tokensIn } from './tokens.js';
@@ -63,12 +64,18 @@ export interface Strava {
   /** The run's list requests (200 a page; spendBudget's ask for 1), in order. */
   lists(): SimulatorRequest[];
   tokenCalls(): SimulatorRequest[];
-  config(wh: Warehouse, range: Range, force?: boolean): PipelineConfig;
+  config(wh: Warehouse, range: Range, force?: boolean, inputs?: RawInputs): PipelineConfig;
   /** runPipeline on the fake clock; `fetch` wraps the recording fetch if given. */
   run(
     wh: Warehouse,
     range: Range,
-    opts?: { force?: boolean; wrapFetch?: (f: typeof fetch) => typeof fetch; deps?: PipelineDeps },
+    opts?: {
+      force?: boolean;
+      wrapFetch?: (f: typeof fetch) => typeof fetch;
+      deps?: PipelineDeps;
+      /** Raw inputs over the defaults (e.g. apiBase and oauthUrl instead of the one origin). */
+      inputs?: RawInputs;
+    },
   ): Promise<PipelineResult>;
 }
 
@@ -94,7 +101,7 @@ export async function startStrava(
     group: (_name, fn) => fn(),
   };
   const tokenFile = path.join(dir, 'refresh-token');
-  const config = (wh: Warehouse, range: Range, force = false) =>
+  const config = (wh: Warehouse, range: Range, force = false, inputs: RawInputs = {}) =>
     buildConfig(
       {
         ...range,
@@ -106,6 +113,7 @@ export async function startStrava(
         apiUrl: sim.url,
         tokenFile,
         s3Endpoint: wh.s3Endpoint,
+        ...inputs,
       },
       CLI_LABELS,
     );
@@ -126,7 +134,7 @@ export async function startStrava(
     tokenCalls: () => sim.state.requests.filter((r) => r.path === '/oauth/token'),
     config,
     run: (wh, range, o = {}) =>
-      runPipeline(config(wh, range, o.force), {
+      runPipeline(config(wh, range, o.force, o.inputs), {
         fetch: o.wrapFetch ? o.wrapFetch(recordingFetch) : recordingFetch,
         now: clock.now,
         sleep: clock.sleep,
@@ -183,4 +191,11 @@ export async function recordTokens(
         .filter((e) => e.path === '/oauth/token' && e.status === 200 && e.answer)
         .flatMap((e) => tokensIn(JSON.parse(e.answer!.toString('utf8')))),
   };
+}
+
+/** A stranger host (test/support/stranger.ts), closed after the test. */
+export async function stranger(body: unknown): Promise<Stranger> {
+  const host = await startStranger(body);
+  cleanUpLater(() => host.close());
+  return host;
 }

@@ -15,6 +15,7 @@ import { activityAt, recordedActivities } from '../../../src/simulator/index.js'
 import { fetchMonths, maxPages } from '../../../src/strava/client.js';
 import { NEW_API_BASE, OLD_API_BASE } from '../../../src/strava/hosts.js';
 import { queryWindow } from '../../../src/strava/months.js';
+import { startStranger } from '../../support/stranger.js';
 import {
   CLIENT,
   client,
@@ -46,33 +47,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
-}
-
-/** A host that is not Strava: it answers everything with `body` and logs what it received. */
-async function stranger(body: unknown) {
-  const received: { method: string; url: string; body: string; authorization?: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      received.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        body: text,
-        authorization: req.headers.authorization,
-      });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    host: new URL(url).host,
-    received,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
 }
 
 describe('the default hosts follow the run clock', () => {
@@ -277,7 +251,7 @@ describe('tokens travel in headers only', () => {
 
 describe('redirects of requests that carry secrets', () => {
   it('a 307 of the token request to another host: refused in one line naming both hosts; the stranger receives nothing, nothing is saved', async () => {
-    const evil = await stranger({
+    const evil = await startStranger({
       access_token: 'a'.repeat(40),
       expires_at: 9e9,
       refresh_token: 'r'.repeat(40),
@@ -308,7 +282,7 @@ describe('redirects of requests that carry secrets', () => {
   });
 
   it('a 302 of the list to another host: refused; the stranger never sees the access token', async () => {
-    const evil = await stranger([]);
+    const evil = await startStranger([]);
     try {
       const sim = await simulator({
         activities: MAY_2024,
