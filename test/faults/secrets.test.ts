@@ -7,7 +7,9 @@
  * (the masked `refresh-token` output aside, which exists to hand the token on), the summary,
  * run records, the uploaded artifacts, every request body GitHub received, the token file's
  * folder aside, and every object of the warehouse, Parquet decoded. A positive control shows
- * the scan finds a token where one belongs.
+ * the scan finds a token where one belongs. Every token Strava issues is masked as it arrives; a
+ * token request redirected to another host sends that host nothing and leaves the repository
+ * secret as it was; `auth --revoke` revokes the saved token and deletes its file.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -21,7 +23,7 @@ import { motoEndpoint, motoEnv } from '../support/moto.js';
 import { cliEnv, warehouseState, type Athlete } from '../support/pipeline.js';
 import { bundleDoors, runBundled } from './support/doors.js';
 import { athlete, SPRING_2024, warehouse } from './support/harness.js';
-import { CREDENTIALS, recordTokens, startStrava } from './support/strava.js';
+import { CREDENTIALS, recordTokens, startStrava, stranger } from './support/strava.js';
 
 const WRITER = 'ghp_FaultsSecretsWriter0123456789abcdef';
 const SECRET = 'STRAVA_REFRESH_TOKEN';
@@ -135,6 +137,14 @@ describe('the action on S3, with Strava failing part of the time', () => {
     expect(secrets.length).toBe(2 + 2 * 4);
     scan.secret(...secrets, WRITER);
     expect(scan.hits()).toEqual([]);
+    // Every token Strava issued was masked as soon as it was known, before any line could log it.
+    const masked = [ok, again, refused]
+      .flatMap((step) => step.stdout.split('\n'))
+      .filter((l) => l.startsWith('::add-mask::'))
+      .map((l) => l.slice('::add-mask::'.length).trim());
+    const issued = strava.tokens();
+    expect(issued.length).toBe(2 * 4);
+    for (const token of issued) expect(masked).toContain(token);
 
     // Positive control: where the token belongs, the same scan finds it.
     const control = new LeakScan();
@@ -143,6 +153,98 @@ describe('the action on S3, with Strava failing part of the time', () => {
     expect(control.hits()).toHaveLength(1);
     const state = await warehouseState(wh.store);
     expect(state.silver.rows.some((r) => r.name === 'Edited for the scan')).toBe(true);
+  });
+});
+
+describe('the action with the token request redirected to another host', () => {
+  test('the stranger receives nothing, nothing is saved, and the repository secret is unchanged', async () => {
+    const a = await athlete(SPRING_2024);
+    const evil = await stranger({
+      token_type: 'Bearer',
+      access_token: 'e'.repeat(40),
+      expires_at: 4_000_000_000,
+      refresh_token: 'f'.repeat(40),
+    });
+    const wh = await warehouse('s3');
+    const scan = new LeakScan();
+    const env = cliEnv(a);
+    github.secrets.set(SECRET, env.STRAVA_REFRESH_TOKEN!);
+    const putsBefore = github.requests.filter((r) => r.method === 'PUT').length;
+    a.sim.setFaults({
+      redirects: [{ path: '/oauth/token', location: `${evil.url}/oauth/token`, status: 307 }],
+    });
+
+    const step = await actionStep(
+      a,
+      {
+        month: '2024-05',
+        warehouse: wh.uri,
+        's3-endpoint': motoEndpoint(),
+        'aws-region': 'us-east-1',
+        'strava-client-id': env.STRAVA_CLIENT_ID!,
+        'strava-client-secret': env.STRAVA_CLIENT_SECRET!,
+        'strava-refresh-token': env.STRAVA_REFRESH_TOKEN!,
+        'strava-api-url': a.sim.url,
+        'github-token': WRITER,
+      },
+      scan,
+    );
+
+    expect(step.code).toBe(1);
+    const errors = step.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(
+      `POST /oauth/token: ${new URL(a.sim.url).host} redirected the request to ${evil.host}; refused`,
+    );
+    expect(evil.received).toEqual([]);
+    expect(github.secrets.get(SECRET)).toBe(env.STRAVA_REFRESH_TOKEN);
+    expect(github.requests.filter((r) => r.method === 'PUT').length).toBe(putsBefore);
+    await expect(
+      fs.access(path.join(step.runnerTemp, 'strava-lakehouse', 'refresh-token')),
+    ).rejects.toThrow();
+    expect(await wh.store.list('')).toEqual([]);
+    scan.secret(...a.secrets(), WRITER);
+    expect(scan.hits()).toEqual([]);
+  });
+});
+
+describe('auth --revoke through the CLI', () => {
+  test('revokes the saved token at Strava, deletes the file, prints no secret', async () => {
+    const strava = await startStrava();
+    await fs.writeFile(strava.tokenFile, `${CREDENTIALS.refreshToken}\n`, { mode: 0o600 });
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: scratch,
+      STRAVA_CLIENT_ID: CREDENTIALS.clientId,
+      STRAVA_CLIENT_SECRET: CREDENTIALS.clientSecret,
+      STRAVA_API_URL: strava.sim.url,
+      STRAVA_TOKEN_FILE: strava.tokenFile,
+    };
+
+    const out = await runBundled(bundle, 'cli.js', ['auth', '--revoke'], env);
+
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toBe(`Revoked the saved Strava token and deleted ${strava.tokenFile}.\n`);
+    await expect(fs.access(strava.tokenFile)).rejects.toThrow();
+    const revoke = strava.sim.state.requests.filter((r) => r.path === '/oauth/revoke');
+    expect(revoke.map((r) => [r.method, r.status])).toEqual([['POST', 200]]);
+    expect(revoke[0]!.query).toEqual({});
+    const scan = new LeakScan();
+    scan.secret(...strava.secrets());
+    scan.text('auth --revoke stdout', out.stdout);
+    scan.text('auth --revoke stderr', out.stderr);
+    expect(scan.hits()).toEqual([]);
+
+    // The token is dead: a run with it is refused at the refresh.
+    const after = await runBundled(bundle, 'cli.js', ['run', '--month', '2024-05'], {
+      ...env,
+      STRAVA_REFRESH_TOKEN: CREDENTIALS.refreshToken,
+      CI: 'true',
+    });
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(
+      /^error: Strava rejected the refresh token at POST \/oauth\/token/m,
+    );
   });
 });
 
