@@ -178,7 +178,7 @@ var isRefreshTokenRejected = (body) => has(body, (e) => e.resource === "RefreshT
 function unexpectedResponse(call, status, body) {
   return new StravaApiError(
     `${call} failed: Strava answered ${summarize(status, body)}.`,
-    status >= 400 && status < 500 ? "This request should not fail this way; check STRAVA_API_URL and report the message if it persists." : "Re-run later.",
+    status >= 400 && status < 500 ? "This request should not fail this way; check STRAVA_API_BASE and STRAVA_OAUTH_URL (or STRAVA_API_URL) and report the message if it persists." : "Re-run later.",
     { status }
   );
 }

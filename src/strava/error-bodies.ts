@@ -104,7 +104,7 @@ export function unexpectedResponse(call: string, status: number, body: unknown):
   return new StravaApiError(
     `${call} failed: Strava answered ${summarize(status, body)}.`,
     status >= 400 && status < 500
-      ? 'This request should not fail this way; check STRAVA_API_URL and report the message if it persists.'
+      ? 'This request should not fail this way; check STRAVA_API_BASE and STRAVA_OAUTH_URL (or STRAVA_API_URL) and report the message if it persists.'
       : 'Re-run later.',
     { status },
   );
