@@ -484,6 +484,7 @@ function authOptions(flags, env) {
     needStrava: false,
     tokenFileDefault: defaultTokenFile(env)
   });
+  checkTokenFile(strava.tokenFile, CLI_LABELS.tokenFile);
   const options = {
     oauthUrl: strava.oauthUrl,
     clientId,
@@ -531,7 +532,6 @@ function parseTimeout(value) {
   return seconds;
 }
 async function runAuth(opts, io) {
-  checkTokenFile(opts.tokenFile, CLI_LABELS.tokenFile);
   const state = newState();
   const server = await listen(opts.port, state, io.progress);
   const url = authorizeUrl(opts.oauthUrl, opts.clientId, server.redirectUri, state);

@@ -65,6 +65,8 @@ export function authOptions(flags: AuthFlags, env: NodeJS.ProcessEnv): AuthOptio
     needStrava: false,
     tokenFileDefault: defaultTokenFile(env),
   });
+  // Before the browser round trip: an authorization whose token cannot be saved is wasted.
+  checkTokenFile(strava.tokenFile, CLI_LABELS.tokenFile);
   const options: AuthOptions = {
     oauthUrl: strava.oauthUrl,
     clientId,
@@ -124,8 +126,6 @@ export async function runAuth(
     openUrl?: (url: string) => void;
   },
 ): Promise<number> {
-  // Before the browser round trip: an authorization whose token cannot be saved is wasted.
-  checkTokenFile(opts.tokenFile, CLI_LABELS.tokenFile);
   const state = newState();
   const server = await listen(opts.port, state, io.progress);
   const url = authorizeUrl(opts.oauthUrl, opts.clientId, server.redirectUri, state);

@@ -175,22 +175,6 @@ describe('auth', () => {
     expect(tokenRequests(sim)).toHaveLength(0);
   });
 
-  it('refuses a token file whose folder cannot be made before anything is asked', async () => {
-    const sim = await simulator();
-    const dir = await tempDir();
-    await fs.writeFile(path.join(dir, 'a-file'), '');
-    const tokenFile = path.join(dir, 'a-file', 'strava-lakehouse', 'refresh-token');
-    const log = captureProgress();
-    const outcome = runAuth(
-      { oauthUrl: sim.url, ...CLIENT, tokenFile, port: 0, timeoutMs: 20_000 },
-      { out: captureOutput().stream, progress: log.progress },
-    );
-    await expect(outcome).rejects.toThrow(
-      `STRAVA_TOKEN_FILE "${tokenFile}" cannot be written: ${path.join(dir, 'a-file')} is not a folder.`,
-    );
-    expect(log.lines.join('\n')).not.toMatch(AUTHORIZE_URL);
-  });
-
   it('reports a denial on the authorize page clearly, saving nothing', async () => {
     const sim = await simulator();
     sim.setFaults({ denyAuthorization: true });
