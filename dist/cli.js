@@ -14,10 +14,9 @@ import {
 import {
   DEFAULT_TIMEOUT_MS,
   TOKEN_CALL,
-  fetchWithinOrigin,
+  postOAuthForm,
   postTokenForm,
   runPipeline,
-  sendWithRetry,
   streamProgress,
   tokenFailure
 } from "./chunks/chunk-223D2480.js";
@@ -248,28 +247,12 @@ async function exchangeCode(opts) {
 }
 var REVOKE_CALL = "POST /oauth/revoke";
 async function revokeToken(opts) {
-  const form = new URLSearchParams({
-    client_id: opts.clientId,
-    client_secret: opts.clientSecret,
-    token: opts.token
-  });
-  const res = await sendWithRetry(
+  const res = await postOAuthForm(
     REVOKE_CALL,
-    (signal) => fetchWithinOrigin(
-      opts.fetch ?? globalThis.fetch,
-      REVOKE_CALL,
-      `${opts.oauthUrl}/oauth/revoke`,
-      {
-        method: "POST",
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json"
-        },
-        body: form,
-        signal
-      }
-    ),
+    `${opts.oauthUrl}/oauth/revoke`,
+    { client_id: opts.clientId, client_secret: opts.clientSecret, token: opts.token },
     {
+      fetch: opts.fetch ?? globalThis.fetch,
       maxRetries: EXCHANGE_RETRIES,
       timeoutMs: DEFAULT_TIMEOUT_MS,
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))

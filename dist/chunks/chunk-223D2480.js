@@ -431,12 +431,15 @@ var StravaAuth = class {
   }
 };
 function postTokenForm(oauthUrl, fields, opts) {
+  return postOAuthForm(TOKEN_CALL, `${oauthUrl}/oauth/token`, fields, opts);
+}
+function postOAuthForm(call, url, fields, opts) {
   const form = new URLSearchParams(fields);
   return sendWithRetry(
-    TOKEN_CALL,
+    call,
     (signal) => {
       opts.onSend?.();
-      return fetchWithinOrigin(opts.fetch, TOKEN_CALL, `${oauthUrl}/oauth/token`, {
+      return fetchWithinOrigin(opts.fetch, call, url, {
         method: "POST",
         headers: {
           "content-type": "application/x-www-form-urlencoded",
@@ -3622,11 +3625,10 @@ function sameVersions(a, b) {
 export {
   streamProgress,
   tokenFailure,
-  fetchWithinOrigin,
   DEFAULT_TIMEOUT_MS,
-  sendWithRetry,
   TOKEN_CALL,
   postTokenForm,
+  postOAuthForm,
   newRunId,
   runPipeline,
   ROWS_IN_MEMORY,

@@ -196,17 +196,29 @@ export class StravaAuth {
 export function postTokenForm(
   oauthUrl: string,
   fields: Record<string, string>,
-  opts: Pick<RetryOptions, 'maxRetries' | 'timeoutMs' | 'sleep'> & {
-    fetch: typeof fetch;
-    onSend?: () => void;
-  },
+  opts: OAuthFormOptions,
+): Promise<StravaResponse> {
+  return postOAuthForm(TOKEN_CALL, `${oauthUrl}/oauth/token`, fields, opts);
+}
+
+export type OAuthFormOptions = Pick<RetryOptions, 'maxRetries' | 'timeoutMs' | 'sleep'> & {
+  fetch: typeof fetch;
+  onSend?: () => void;
+};
+
+/** POSTs a form of credentials to an OAuth endpoint, within its origin, with retries. */
+export function postOAuthForm(
+  call: string,
+  url: string,
+  fields: Record<string, string>,
+  opts: OAuthFormOptions,
 ): Promise<StravaResponse> {
   const form = new URLSearchParams(fields);
   return sendWithRetry(
-    TOKEN_CALL,
+    call,
     (signal) => {
       opts.onSend?.();
-      return fetchWithinOrigin(opts.fetch, TOKEN_CALL, `${oauthUrl}/oauth/token`, {
+      return fetchWithinOrigin(opts.fetch, call, url, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',

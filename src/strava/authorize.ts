@@ -13,10 +13,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StravaApiError } from '../errors.js';
-import { postTokenForm, TOKEN_CALL } from './auth.js';
+import { postOAuthForm, postTokenForm, TOKEN_CALL } from './auth.js';
 import { tokenFailure } from './error-bodies.js';
-import { fetchWithinOrigin } from './redirects.js';
-import { DEFAULT_TIMEOUT_MS, sendWithRetry } from './retry.js';
+import { DEFAULT_TIMEOUT_MS } from './retry.js';
 
 /**
  * Listing activities, private ones included, is all this project needs. activity:read is asked
@@ -218,29 +217,12 @@ export async function revokeToken(opts: {
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
 }): Promise<void> {
-  const form = new URLSearchParams({
-    client_id: opts.clientId,
-    client_secret: opts.clientSecret,
-    token: opts.token,
-  });
-  const res = await sendWithRetry(
+  const res = await postOAuthForm(
     REVOKE_CALL,
-    (signal) =>
-      fetchWithinOrigin(
-        opts.fetch ?? globalThis.fetch,
-        REVOKE_CALL,
-        `${opts.oauthUrl}/oauth/revoke`,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-          },
-          body: form,
-          signal,
-        },
-      ),
+    `${opts.oauthUrl}/oauth/revoke`,
+    { client_id: opts.clientId, client_secret: opts.clientSecret, token: opts.token },
     {
+      fetch: opts.fetch ?? globalThis.fetch,
       maxRetries: EXCHANGE_RETRIES,
       timeoutMs: DEFAULT_TIMEOUT_MS,
       sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
