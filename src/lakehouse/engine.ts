@@ -4,6 +4,13 @@
  */
 import type { Month } from '../strava/months.js';
 import type { StatementRecord, TableVersions } from '../runs/record.js';
+import type {
+  ActivityDetailRows,
+  DetailState,
+  DetailWriteResult,
+  SilverSummary,
+} from '../details/types.js';
+import type { Row } from './delta/table.js';
 
 /** One month's landing file, parsed: every CSV cell as text, keyed by column. */
 export interface MonthLanding {
@@ -42,4 +49,33 @@ export interface Engine {
   preflight(): Promise<TableVersions>;
   process(landings: MonthLanding[], ctx: ProcessContext): Promise<EngineResult>;
   close?(): Promise<void>;
+}
+
+/**
+ * The detail tables (detail-tables.ts), written in chunks by the detail phase
+ * (src/details/phase.ts). Every method is idempotent: writing the same chunk twice, or two runs
+ * writing it at once, ends with the same tables as writing it once.
+ */
+export interface DetailEngine {
+  /** Silver's activities and what the detail tables already hold. */
+  detailState(): Promise<DetailState>;
+  /**
+   * Takes out of activity_details, laps and streams every activity that is no longer in silver
+   * (deleted on Strava) and the rows of an activity held under another month than its silver
+   * row's; returns the months changed.
+   */
+  reconcileDetails(activities: readonly SilverSummary[]): Promise<Month[]>;
+  /**
+   * Writes one chunk: for each activity, its rows replace whatever the per-activity tables
+   * held for its id (in any month), one commit per table; gear rows are upserted by id; zone
+   * rows, when given, replace the zones table.
+   */
+  writeDetails(
+    chunk: { activities: ActivityDetailRows[]; gear: Row[]; zones?: Row[] },
+    ctx: ProcessContext,
+  ): Promise<DetailWriteResult>;
+  /** Recomputes the detail gold tables for the given months (all months with `undefined`). */
+  refreshDetailGold(months: readonly Month[] | undefined, ctx: ProcessContext): Promise<Month[]>;
+  /** Delta versions of the detail tables, by table path (null: no table or not known). */
+  detailVersions(): Promise<Record<string, number | null>>;
 }
