@@ -101,7 +101,7 @@ describe('renderWorkflow', () => {
     const text = renderWorkflow(S3);
     expect(lintWorkflow(text)).toEqual([]);
     const wf = parseWorkflow(text) as unknown as Workflow;
-    expect(wf.on.schedule).toEqual([{ cron: '23 6 2 * *' }]);
+    expect(wf.on.schedule).toEqual([{ cron: '23 6 2 * *' }, { cron: '23 6 3-9 * *' }]);
     expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(['month', 'force']);
     expect(wf.concurrency).toEqual({
       group: "strava-lakehouse-${{ inputs.month || 'previous-month' }}",

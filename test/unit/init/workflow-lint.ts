@@ -134,8 +134,10 @@ export function lintWorkflow(text: string): string[] {
       fields.forEach((f, j) => {
         const range = CRON_RANGES[j];
         if (!range || f === '*') return;
-        const n = Number(f);
-        if (!Number.isInteger(n) || n < range[0] || n > range[1]) {
+        // A number or a range of numbers (`3-9`), each within the field's range.
+        const parts = /^\d+-\d+$/.test(f) ? f.split('-').map(Number) : [Number(f)];
+        const inRange = (n: number) => Number.isInteger(n) && n >= range[0] && n <= range[1];
+        if (!parts.every(inRange) || (parts.length === 2 && parts[0]! > parts[1]!)) {
           problems.push(`on.schedule[${i}]: field ${j + 1} "${f}" is out of range`);
         }
       });
