@@ -22,7 +22,7 @@ import {
 } from "./chunks/chunk-223D2480.js";
 import {
   inspectWarehouse
-} from "./chunks/chunk-9A370967.js";
+} from "./chunks/chunk-503E40DD.js";
 import {
   openStore
 } from "./chunks/chunk-4A68497C.js";
@@ -46,7 +46,7 @@ import {
   writeRefreshToken
 } from "./chunks/chunk-8D30EC4A.js";
 import "./chunks/chunk-BA800F3B.js";
-import "./chunks/chunk-2FC2833A.js";
+import "./chunks/chunk-C23D1F1B.js";
 import {
   VERSION
 } from "./chunks/chunk-99BC1E63.js";

@@ -308,7 +308,12 @@ var Inputs = {
   DatabricksCatalog: "databricks-catalog",
   DatabricksSchema: "databricks-schema",
   DatabricksTableLocation: "databricks-table-location",
-  RetentionDays: "retention-days"
+  RetentionDays: "retention-days",
+  MaxRequests: "max-requests",
+  NoDetails: "no-details",
+  PrivacyRadius: "privacy-radius",
+  NoCoordinates: "no-coordinates",
+  IncludePrivate: "include-private"
 };
 var Outputs = {
   Month: "month",
@@ -352,7 +357,12 @@ var ACTION_LABELS = {
   databricksClientSecret: label(Inputs.DatabricksClientSecret),
   databricksCatalog: label(Inputs.DatabricksCatalog),
   databricksSchema: label(Inputs.DatabricksSchema),
-  databricksTableLocation: label(Inputs.DatabricksTableLocation)
+  databricksTableLocation: label(Inputs.DatabricksTableLocation),
+  maxRequests: label(Inputs.MaxRequests),
+  noDetails: label(Inputs.NoDetails),
+  privacyRadius: label(Inputs.PrivacyRadius),
+  noCoordinates: label(Inputs.NoCoordinates),
+  includePrivate: label(Inputs.IncludePrivate)
 };
 function readInputs() {
   const get = (name) => getInput(name);
@@ -382,6 +392,11 @@ function readInputs() {
     databricksCatalog: get(Inputs.DatabricksCatalog),
     databricksSchema: get(Inputs.DatabricksSchema),
     databricksTableLocation: get(Inputs.DatabricksTableLocation),
+    maxRequests: get(Inputs.MaxRequests),
+    noDetails: parseBoolean(get(Inputs.NoDetails), Inputs.NoDetails),
+    privacyRadius: get(Inputs.PrivacyRadius),
+    noCoordinates: parseBoolean(get(Inputs.NoCoordinates), Inputs.NoCoordinates),
+    includePrivate: parseBoolean(get(Inputs.IncludePrivate), Inputs.IncludePrivate),
     githubToken: get(Inputs.GitHubToken),
     refreshTokenSecretName: checkSecretName(
       get(Inputs.RefreshTokenSecretName) || DEFAULT_REFRESH_TOKEN_SECRET,
@@ -563,8 +578,14 @@ async function writeSummary(records, config, warnings) {
   let gold = [];
   if (month) {
     try {
-      const { readGoldSummary } = await import("./chunks/inspect-2C339D61.js");
-      gold = await readGoldSummary(config.warehouse, config.s3, month, CHART_MONTHS);
+      const { readPublishedSummary } = await import("./chunks/inspect-2C339D61.js");
+      gold = await readPublishedSummary(
+        config.warehouse,
+        config.s3,
+        month,
+        CHART_MONTHS,
+        config.privacy
+      );
     } catch (err) {
       warning(`The job summary shows no gold table: ${errorLine(err)}`);
     }

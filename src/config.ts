@@ -10,6 +10,11 @@ import { ConfigError } from './errors.js';
 import { isSqlSafeLocation } from './lakehouse/databricks/sql-text.js';
 import { stravaUrls, type StravaUrls } from './strava/hosts.js';
 import { parseMonth, previousMonth, type Month } from './strava/months.js';
+import {
+  DEFAULT_PRIVACY_RADIUS_M,
+  MAX_PRIVACY_RADIUS_M,
+  type PrivacyConfig,
+} from './details/privacy.js';
 
 export type Engine = 'embedded' | 'databricks';
 export const ENGINES: readonly Engine[] = ['embedded', 'databricks'];
@@ -44,6 +49,16 @@ export interface RawInputs {
   databricksSchema?: string;
   /** `external` (default): tables at LOCATION under the warehouse; `managed`: Unity Catalog's. */
   databricksTableLocation?: string;
+  /** A cap on the run's Strava requests, list and details together; empty: no cap. */
+  maxRequests?: string;
+  /** Skip the detail phase (laps, streams, gear, zones). */
+  noDetails?: boolean;
+  /** Metres around start and end kept out of published outputs; empty: 200. */
+  privacyRadius?: string;
+  /** Keep coordinates out of the tables altogether. */
+  noCoordinates?: boolean;
+  /** Show private activities in published outputs. */
+  includePrivate?: boolean;
 }
 
 /** How each input is named to the user, e.g. `--month` (CLI) or `input "month"` (action). */
@@ -87,6 +102,11 @@ export interface PipelineConfig {
   /** `names`: how the door names the region and endpoint, for the S3 store's hints. */
   s3: { region?: string; endpoint?: string; names?: { region: string; endpoint: string } };
   databricks?: DatabricksConfig;
+  /** The most Strava requests the run may send (list, details and token refresh together). */
+  maxRequests?: number;
+  /** Whether the run fetches details (laps, streams, gear, zones) after the list. */
+  details: boolean;
+  privacy: PrivacyConfig;
 }
 
 export const DEFAULT_WAREHOUSE = './lakehouse';
@@ -215,6 +235,35 @@ export function parseLookback(value: string | undefined, label: string): number 
   return Number(v);
 }
 
+/** Smallest cap: a token refresh, one list page and the empty page that ends the list. */
+export const MIN_MAX_REQUESTS = 3;
+
+/** A whole number of requests, at least MIN_MAX_REQUESTS; empty means no cap. */
+export function parseMaxRequests(value: string | undefined, label: string): number | undefined {
+  const v = value?.trim() ?? '';
+  if (!v) return undefined;
+  if (!/^\d{1,9}$/.test(v) || Number(v) < MIN_MAX_REQUESTS) {
+    throw new ConfigError(
+      `${label} "${v}" is not a number of requests of at least ${MIN_MAX_REQUESTS}.`,
+      `Give a whole number, e.g. 300 (a token refresh and the list take ${MIN_MAX_REQUESTS} or more; each activity's details take 2); leave it empty for no cap.`,
+    );
+  }
+  return Number(v);
+}
+
+/** Whole metres from 0 to MAX_PRIVACY_RADIUS_M; empty means the default. */
+export function parsePrivacyRadius(value: string | undefined, label: string): number {
+  const v = value?.trim() ?? '';
+  if (!v) return DEFAULT_PRIVACY_RADIUS_M;
+  if (!/^\d{1,6}$/.test(v) || Number(v) > MAX_PRIVACY_RADIUS_M) {
+    throw new ConfigError(
+      `${label} "${v}" is not a number of metres from 0 to ${MAX_PRIVACY_RADIUS_M}.`,
+      `Give whole metres around each activity's start and end to keep out of published outputs, e.g. ${DEFAULT_PRIVACY_RADIUS_M}.`,
+    );
+  }
+  return Number(v);
+}
+
 export function parseEngine(value: string | undefined, label: string): Engine {
   const v = (value ?? 'embedded').trim() || 'embedded';
   if (!(ENGINES as readonly string[]).includes(v)) {
@@ -323,6 +372,13 @@ export function buildConfig(
     force: raw.force ?? false,
     lookback,
     strava,
+    maxRequests: parseMaxRequests(raw.maxRequests, labels.maxRequests),
+    details: !(raw.noDetails ?? false),
+    privacy: {
+      radiusM: parsePrivacyRadius(raw.privacyRadius, labels.privacyRadius),
+      noCoordinates: raw.noCoordinates ?? false,
+      includePrivate: raw.includePrivate ?? false,
+    },
     s3: {
       region: raw.awsRegion?.trim() || undefined,
       endpoint: raw.s3Endpoint?.trim() || undefined,

@@ -54,6 +54,11 @@ export const Inputs = {
   DatabricksSchema: 'databricks-schema',
   DatabricksTableLocation: 'databricks-table-location',
   RetentionDays: 'retention-days',
+  MaxRequests: 'max-requests',
+  NoDetails: 'no-details',
+  PrivacyRadius: 'privacy-radius',
+  NoCoordinates: 'no-coordinates',
+  IncludePrivate: 'include-private',
 } as const;
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
@@ -119,6 +124,11 @@ export const ACTION_LABELS: InputLabels = {
   databricksCatalog: label(Inputs.DatabricksCatalog),
   databricksSchema: label(Inputs.DatabricksSchema),
   databricksTableLocation: label(Inputs.DatabricksTableLocation),
+  maxRequests: label(Inputs.MaxRequests),
+  noDetails: label(Inputs.NoDetails),
+  privacyRadius: label(Inputs.PrivacyRadius),
+  noCoordinates: label(Inputs.NoCoordinates),
+  includePrivate: label(Inputs.IncludePrivate),
 };
 
 /** Reads every input (INPUT_<NAME>), masking secrets first; checks those buildConfig does not. */
@@ -150,6 +160,11 @@ export function readInputs(): ActionInputs {
     databricksCatalog: get(Inputs.DatabricksCatalog),
     databricksSchema: get(Inputs.DatabricksSchema),
     databricksTableLocation: get(Inputs.DatabricksTableLocation),
+    maxRequests: get(Inputs.MaxRequests),
+    noDetails: parseBoolean(get(Inputs.NoDetails), Inputs.NoDetails),
+    privacyRadius: get(Inputs.PrivacyRadius),
+    noCoordinates: parseBoolean(get(Inputs.NoCoordinates), Inputs.NoCoordinates),
+    includePrivate: parseBoolean(get(Inputs.IncludePrivate), Inputs.IncludePrivate),
     githubToken: get(Inputs.GitHubToken),
     refreshTokenSecretName: checkSecretName(
       get(Inputs.RefreshTokenSecretName) || DEFAULT_REFRESH_TOKEN_SECRET,
@@ -384,8 +399,15 @@ async function writeSummary(
   let gold: GoldRow[] = [];
   if (month) {
     try {
-      const { readGoldSummary } = await import('./lakehouse/inspect.js');
-      gold = await readGoldSummary(config.warehouse, config.s3, month, CHART_MONTHS);
+      // Figures as they may be published: private activities left out unless asked.
+      const { readPublishedSummary } = await import('./lakehouse/inspect.js');
+      gold = await readPublishedSummary(
+        config.warehouse,
+        config.s3,
+        month,
+        CHART_MONTHS,
+        config.privacy,
+      );
     } catch (err) {
       core.warning(`The job summary shows no gold table: ${errorLine(err)}`);
     }

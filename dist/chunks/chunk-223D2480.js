@@ -15,10 +15,8 @@ import {
   writeRefreshToken
 } from "./chunk-8D30EC4A.js";
 import {
-  checkQuality,
-  computeGold,
-  goldMonthsFor
-} from "./chunk-2FC2833A.js";
+  checkQuality
+} from "./chunk-C23D1F1B.js";
 import {
   ACTIVITY_FIELDS,
   BRONZE,
@@ -26,7 +24,9 @@ import {
   GOLD,
   SILVER,
   VERSION,
+  computeGold,
   csvCell,
+  goldMonthsFor,
   parseCell,
   validateActivity
 } from "./chunk-99BC1E63.js";

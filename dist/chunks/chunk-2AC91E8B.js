@@ -96,6 +96,45 @@ var CLI_OPTIONS = [
     default: "2"
   },
   {
+    flag: "max-requests",
+    type: "string",
+    value: "N",
+    input: "maxRequests",
+    commands: PIPELINE,
+    help: "Send at most N Strava requests in this run (the list first, then details newest month first); details not fetched are queued in the warehouse and the next run continues. Without it, a run spends what Strava's rate-limit headers say is left, keeping 100 of the day's read requests in reserve.",
+    default: "no cap"
+  },
+  {
+    flag: "no-details",
+    type: "boolean",
+    input: "noDetails",
+    commands: PIPELINE,
+    help: "Skip the detail phase (laps, streams, gear, zones): only the activity list is fetched."
+  },
+  {
+    flag: "privacy-radius",
+    type: "string",
+    value: "METRES",
+    input: "privacyRadius",
+    commands: PIPELINE,
+    help: "Published outputs (the job summary, a report) show no coordinate within this distance of an activity's start or end.",
+    default: "200"
+  },
+  {
+    flag: "no-coordinates",
+    type: "boolean",
+    input: "noCoordinates",
+    commands: PIPELINE,
+    help: "Keep positions out of the tables altogether: no lat/lng in streams, no start_latlng, end_latlng or polylines in landing, bronze or silver."
+  },
+  {
+    flag: "include-private",
+    type: "boolean",
+    input: "includePrivate",
+    commands: PIPELINE,
+    help: "Show private activities in published outputs (they are always stored, and marked)."
+  },
+  {
     flag: "warehouse",
     type: "string",
     value: "PATH|s3://bucket/prefix",
@@ -401,7 +440,12 @@ var CLI_LABELS = {
   databricksClientSecret: "DATABRICKS_CLIENT_SECRET",
   databricksCatalog: "DATABRICKS_CATALOG",
   databricksSchema: "DATABRICKS_SCHEMA",
-  databricksTableLocation: "DATABRICKS_TABLE_LOCATION"
+  databricksTableLocation: "DATABRICKS_TABLE_LOCATION",
+  maxRequests: "--max-requests",
+  noDetails: "--no-details",
+  privacyRadius: "--privacy-radius",
+  noCoordinates: "--no-coordinates",
+  includePrivate: "--include-private"
 };
 function rawInputs(flags, env) {
   const given = flags;

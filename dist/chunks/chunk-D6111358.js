@@ -84,6 +84,10 @@ function httpUrl(value, label) {
   return v;
 }
 
+// src/details/privacy.ts
+var DEFAULT_PRIVACY_RADIUS_M = 200;
+var MAX_PRIVACY_RADIUS_M = 1e5;
+
 // src/config.ts
 var ENGINES = ["embedded", "databricks"];
 var DATABRICKS_TABLE_LOCATIONS = [
@@ -184,6 +188,29 @@ function parseLookback(value, label) {
   }
   return Number(v);
 }
+var MIN_MAX_REQUESTS = 3;
+function parseMaxRequests(value, label) {
+  const v = value?.trim() ?? "";
+  if (!v) return void 0;
+  if (!/^\d{1,9}$/.test(v) || Number(v) < MIN_MAX_REQUESTS) {
+    throw new ConfigError(
+      `${label} "${v}" is not a number of requests of at least ${MIN_MAX_REQUESTS}.`,
+      `Give a whole number, e.g. 300 (a token refresh and the list take ${MIN_MAX_REQUESTS} or more; each activity's details take 2); leave it empty for no cap.`
+    );
+  }
+  return Number(v);
+}
+function parsePrivacyRadius(value, label) {
+  const v = value?.trim() ?? "";
+  if (!v) return DEFAULT_PRIVACY_RADIUS_M;
+  if (!/^\d{1,6}$/.test(v) || Number(v) > MAX_PRIVACY_RADIUS_M) {
+    throw new ConfigError(
+      `${label} "${v}" is not a number of metres from 0 to ${MAX_PRIVACY_RADIUS_M}.`,
+      `Give whole metres around each activity's start and end to keep out of published outputs, e.g. ${DEFAULT_PRIVACY_RADIUS_M}.`
+    );
+  }
+  return Number(v);
+}
 function parseEngine(value, label) {
   const v = (value ?? "embedded").trim() || "embedded";
   if (!ENGINES.includes(v)) {
@@ -276,6 +303,13 @@ function buildConfig(raw, labels, opts = {}) {
     force: raw.force ?? false,
     lookback,
     strava,
+    maxRequests: parseMaxRequests(raw.maxRequests, labels.maxRequests),
+    details: !(raw.noDetails ?? false),
+    privacy: {
+      radiusM: parsePrivacyRadius(raw.privacyRadius, labels.privacyRadius),
+      noCoordinates: raw.noCoordinates ?? false,
+      includePrivate: raw.includePrivate ?? false
+    },
     s3: {
       region: raw.awsRegion?.trim() || void 0,
       endpoint: raw.s3Endpoint?.trim() || void 0,

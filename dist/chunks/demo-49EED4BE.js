@@ -10,7 +10,7 @@ import {
 } from "./chunk-223D2480.js";
 import {
   readGoldSummary
-} from "./chunk-9A370967.js";
+} from "./chunk-503E40DD.js";
 import "./chunk-4A68497C.js";
 import {
   buildConfig
@@ -18,7 +18,7 @@ import {
 import "./chunk-2A3800A9.js";
 import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
-import "./chunk-2FC2833A.js";
+import "./chunk-C23D1F1B.js";
 import "./chunk-99BC1E63.js";
 import "./chunk-97653D37.js";
 import {
@@ -64026,6 +64026,7 @@ function readBody(req) {
 // src/cli/demo.ts
 var DEMO_CLIENT = { clientId: "demo", clientSecret: "demo-secret", refreshToken: "demo-refresh" };
 var TABLE_MONTHS = 12;
+var DEMO_MAX_REQUESTS = 100;
 async function runDemo(opts) {
   const activities = recordedActivities();
   const months = activities.map((a) => monthOf(a.start_date_local)).sort();
@@ -64043,6 +64044,7 @@ async function runDemo(opts) {
       s3Endpoint: opts.s3.endpoint,
       apiUrl: sim.url,
       tokenFile: import_node_path.default.join(tokenDir, "refresh-token"),
+      maxRequests: String(DEMO_MAX_REQUESTS),
       ...DEMO_CLIENT
     };
     const config = buildConfig(raw, CLI_LABELS);
@@ -64094,6 +64096,7 @@ function renderMonthTable(gold, last, months) {
 `;
 }
 export {
+  DEMO_MAX_REQUESTS,
   renderMonthTable,
   runDemo
 };

@@ -1,13 +1,13 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
-  checkQuality,
-  goldMonthsFor
-} from "./chunk-2FC2833A.js";
+  checkQuality
+} from "./chunk-C23D1F1B.js";
 import {
   BRONZE,
   GOLD,
   SILVER,
   VERSION,
+  goldMonthsFor,
   listLog
 } from "./chunk-99BC1E63.js";
 import {

@@ -1,8 +1,9 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
   inspectWarehouse,
-  readGoldSummary
-} from "./chunk-9A370967.js";
+  readGoldSummary,
+  readPublishedSummary
+} from "./chunk-503E40DD.js";
 import "./chunk-4A68497C.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-99BC1E63.js";
@@ -11,5 +12,6 @@ import "./chunk-06F01416.js";
 import "./chunk-B9CF76D1.js";
 export {
   inspectWarehouse,
-  readGoldSummary
+  readGoldSummary,
+  readPublishedSummary
 };

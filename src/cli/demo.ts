@@ -21,6 +21,12 @@ import type { GoldRow } from '../lakehouse/gold.js';
 const DEMO_CLIENT = { clientId: 'demo', clientSecret: 'demo-secret', refreshToken: 'demo-refresh' };
 
 const TABLE_MONTHS = 12;
+/**
+ * The demo's request cap: the list and the details of the newest activities, within one of
+ * Strava's 15-minute windows (100 read requests), so the demo never waits. Each further demo
+ * run continues the details where the last one stopped.
+ */
+export const DEMO_MAX_REQUESTS = 100;
 
 export async function runDemo(opts: {
   warehouse?: string;
@@ -45,6 +51,7 @@ export async function runDemo(opts: {
       s3Endpoint: opts.s3.endpoint,
       apiUrl: sim.url,
       tokenFile: path.join(tokenDir, 'refresh-token'),
+      maxRequests: String(DEMO_MAX_REQUESTS),
       ...DEMO_CLIENT,
     };
     const config = buildConfig(raw, CLI_LABELS);

@@ -7,8 +7,10 @@ import { openStore } from '../landing/open.js';
 import type { ObjectStore } from '../landing/store.js';
 import { addMonths, type Month } from '../strava/months.js';
 import { DeltaTable, type AddFile } from './delta/table.js';
-import type { GoldRow } from './gold.js';
-import { GOLD, TABLES } from './tables.js';
+import type { PrivacyConfig } from '../details/privacy.js';
+import { DETAIL_TABLES } from './detail-tables.js';
+import { computeGold, type GoldRow, type SilverForGold } from './gold.js';
+import { GOLD, SILVER, TABLES } from './tables.js';
 
 export interface TableInfo {
   table: string;
@@ -30,7 +32,7 @@ export async function inspectWarehouse(
   store: ObjectStore,
 ): Promise<{ tables: TableInfo[]; runs: number }> {
   const tables: TableInfo[] = [];
-  for (const def of TABLES) {
+  for (const def of [...TABLES, ...DETAIL_TABLES]) {
     const snap = await new DeltaTable(store, def).snapshot();
     const files = snap?.files ?? [];
     tables.push({
@@ -66,4 +68,55 @@ export async function readGoldSummary(
   return rows.sort((a, b) =>
     a.month === b.month ? (a.sport_type < b.sport_type ? -1 : 1) : a.month < b.month ? -1 : 1,
   );
+}
+
+/** The silver columns the published summary is computed from. */
+const PUBLISHED_COLUMNS = [
+  'id',
+  'month',
+  'sport_type',
+  'distance',
+  'moving_time',
+  'elapsed_time',
+  'total_elevation_gain',
+  'average_heartrate',
+  'private',
+] as const;
+
+/**
+ * Gold rows as the job summary may publish them: computed like gold from silver for the `n`
+ * months ending at `month`, leaving out private activities unless `includePrivate` is set
+ * (gold itself counts every activity: it is the athlete's own table).
+ */
+export async function readPublishedSummary(
+  warehouse: string,
+  s3: PipelineConfig['s3'],
+  month: Month,
+  n: number,
+  privacy: Pick<PrivacyConfig, 'includePrivate'>,
+): Promise<GoldRow[]> {
+  const first = addMonths(month, -(n - 1));
+  const before = addMonths(first, -1);
+  const table = new DeltaTable(await openStore(warehouse, s3), SILVER);
+  const snap = await table.snapshot();
+  if (!snap) return [];
+  const files = snap.files.filter((f) => {
+    const m = f.partitionValues.month ?? '';
+    return m >= before && m <= month;
+  });
+  const rows = (await table.readRows(files, PUBLISHED_COLUMNS)) as unknown as (SilverForGold & {
+    id: bigint;
+    private: boolean | null;
+  })[];
+  const published = rows
+    .filter((r) => privacy.includePrivate || r.private !== true)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const months: Month[] = [];
+  for (let m = first; m <= month; m = addMonths(m, 1)) months.push(m);
+  const held = new Set(rows.map((r) => r.month));
+  return computeGold(published, months)
+    .filter((r) => held.has(r.month))
+    .sort((a, b) =>
+      a.month === b.month ? (a.sport_type < b.sport_type ? -1 : 1) : a.month < b.month ? -1 : 1,
+    );
 }

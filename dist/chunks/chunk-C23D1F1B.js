@@ -1,79 +1,7 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
-  addMonths
-} from "./chunk-328A68CB.js";
-import {
   QualityError
 } from "./chunk-06F01416.js";
-
-// src/lakehouse/gold.ts
-var key = (month, sport) => `${month}\0${sport}`;
-function totalsByMonthSport(rows) {
-  const out = /* @__PURE__ */ new Map();
-  for (const r of rows) {
-    const k = key(r.month, r.sport_type);
-    let t = out.get(k);
-    if (!t) {
-      t = { count: 0n, distance: 0, moving: 0n, elapsed: 0n, elevation: 0, hrSum: 0, hrCount: 0 };
-      out.set(k, t);
-    }
-    t.count += 1n;
-    t.distance += r.distance;
-    t.moving += r.moving_time;
-    t.elapsed += r.elapsed_time;
-    t.elevation += r.total_elevation_gain ?? 0;
-    if (r.average_heartrate !== null) {
-      t.hrSum += r.average_heartrate;
-      t.hrCount += 1;
-    }
-  }
-  return out;
-}
-var pct = (now, prev) => prev === null || prev === 0 ? null : 100 * (now - prev) / prev;
-function computeGold(silver, months) {
-  const totals = totalsByMonthSport(silver);
-  const wanted = new Set(months);
-  const out = [];
-  for (const [k, t] of totals) {
-    const [month, sport] = k.split("\0");
-    if (!wanted.has(month)) continue;
-    const prev = totals.get(key(addMonths(month, -1), sport));
-    const prevMoving = prev ? prev.moving : null;
-    out.push({
-      month,
-      sport_type: sport,
-      activity_count: t.count,
-      distance: t.distance,
-      moving_time: t.moving,
-      elapsed_time: t.elapsed,
-      total_elevation_gain: t.elevation,
-      average_speed: t.moving > 0n ? t.distance / Number(t.moving) : null,
-      average_heartrate: t.hrCount ? t.hrSum / t.hrCount : null,
-      prev_activity_count: prev ? prev.count : null,
-      prev_distance: prev ? prev.distance : null,
-      prev_moving_time: prevMoving,
-      activity_count_change: prev ? t.count - prev.count : null,
-      distance_change: prev ? t.distance - prev.distance : null,
-      distance_change_pct: pct(t.distance, prev ? prev.distance : null),
-      moving_time_change: prevMoving === null ? null : t.moving - prevMoving,
-      moving_time_change_pct: pct(
-        Number(t.moving),
-        prevMoving === null ? null : Number(prevMoving)
-      )
-    });
-  }
-  return out.sort(
-    (a, b) => a.month === b.month ? a.sport_type < b.sport_type ? -1 : 1 : a.month < b.month ? -1 : 1
-  );
-}
-function goldMonthsFor(months) {
-  const out = /* @__PURE__ */ new Set();
-  for (const m of months) {
-    out.add(m);
-    out.add(addMonths(m, 1));
-  }
-  return [...out].sort();
-}
 
 // src/lakehouse/quality.ts
 var KNOWN_SPORT_TYPES = /* @__PURE__ */ new Set([
@@ -199,7 +127,5 @@ function checkQuality(rows, month, source) {
 }
 
 export {
-  computeGold,
-  goldMonthsFor,
   checkQuality
 };
