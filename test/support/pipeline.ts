@@ -88,6 +88,21 @@ export async function startAthlete(
 export type Range = { month: string } | { from: string; to: string };
 
 /**
+ * Options of a run in the suites. Details are off unless `details` is set: most suites are
+ * about the list and the three tables, and the detail phase has suites of its own.
+ */
+export interface RunOptions {
+  force?: boolean;
+  s3Endpoint?: string;
+  lookback?: number;
+  details?: boolean;
+  maxRequests?: number;
+  privacyRadius?: number;
+  noCoordinates?: boolean;
+  includePrivate?: boolean;
+}
+
+/**
  * The config the CLI would build for `athlete` and `warehouse` (a folder or s3://). A run of one
  * month re-checks no earlier month unless `lookback` says so: most suites are about one month.
  */
@@ -95,7 +110,7 @@ export function pipelineConfig(
   athlete: Athlete,
   warehouse: string,
   range: Range,
-  opts: { force?: boolean; s3Endpoint?: string; lookback?: number } = {},
+  opts: RunOptions = {},
 ): PipelineConfig {
   return buildConfig(
     {
@@ -107,6 +122,11 @@ export function pipelineConfig(
       apiUrl: athlete.sim.url,
       tokenFile: athlete.tokenFile,
       s3Endpoint: opts.s3Endpoint,
+      noDetails: !opts.details,
+      ...(opts.maxRequests !== undefined ? { maxRequests: String(opts.maxRequests) } : {}),
+      ...(opts.privacyRadius !== undefined ? { privacyRadius: String(opts.privacyRadius) } : {}),
+      noCoordinates: opts.noCoordinates ?? false,
+      includePrivate: opts.includePrivate ?? false,
     },
     CLI_LABELS,
   );
@@ -117,7 +137,7 @@ export function runIn(
   athlete: Athlete,
   warehouse: string,
   range: Range,
-  opts: { force?: boolean; s3Endpoint?: string; lookback?: number; deps?: PipelineDeps } = {},
+  opts: RunOptions & { deps?: PipelineDeps } = {},
 ): Promise<PipelineResult> {
   return runPipeline(pipelineConfig(athlete, warehouse, range, opts), {
     fetch: athlete.fetch,
@@ -161,7 +181,7 @@ export interface CliResult {
 const CRASH_PRELOAD = fileURLToPath(new URL('./crash-before-commit.mjs', import.meta.url));
 
 /**
- * Runs the bundled CLI. With `crashBeforeCommit` (a table path such as 'silver/activities'),
+ * Runs the bundled CLI (`run` and `backfill` with --no-details unless `details`). With `crashBeforeCommit` (a table path such as 'silver/activities'),
  * the process is killed with SIGKILL at the moment it would write that table's next log entry:
  * after the transaction's data files are on storage, before its commit exists.
  */
@@ -169,8 +189,12 @@ export function runCli(
   bundle: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  opts: { crashBeforeCommit?: string } = {},
+  opts: { crashBeforeCommit?: string; details?: boolean } = {},
 ): Promise<CliResult> {
+  // As with runIn: `run` and `backfill` skip details unless the test is about them.
+  if ((args[0] === 'run' || args[0] === 'backfill') && !opts.details) {
+    args = [...args, '--no-details'];
+  }
   const nodeArgs = opts.crashBeforeCommit ? ['--import', CRASH_PRELOAD] : [];
   const childEnv = opts.crashBeforeCommit
     ? { ...env, CRASH_BEFORE_COMMIT: `${opts.crashBeforeCommit}/_delta_log/` }

@@ -22,7 +22,8 @@ export interface Output {
 
 /**
  * Runs `<bundle>/<script>` with `args`, in exactly the environment `env` (nothing inherited),
- * in the folder `cwd` (default: this process's).
+ * in the folder `cwd` (default: this process's). `run` and `backfill` (and the action) skip
+ * details unless `opts.details`.
  */
 export function runBundled(
   bundle: string,
@@ -30,7 +31,17 @@ export function runBundled(
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd?: string,
+  opts: { details?: boolean } = {},
 ): Promise<Output> {
+  // Details have their own suite: other runs through either door skip them unless asked.
+  if (!opts.details) {
+    if (script === 'cli.js' && (args[0] === 'run' || args[0] === 'backfill')) {
+      args = [...args, '--no-details'];
+    }
+    if (script === 'index.js' && env['INPUT_NO-DETAILS'] === undefined) {
+      env = { ...env, 'INPUT_NO-DETAILS': 'true' };
+    }
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(bundle, script), ...args], { env, cwd });
     let stdout = '';

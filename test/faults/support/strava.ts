@@ -113,6 +113,8 @@ export async function startStrava(
         apiUrl: sim.url,
         tokenFile,
         s3Endpoint: wh.s3Endpoint,
+        // Details have their own fault suite (details.test.ts); the others are about the list.
+        noDetails: true,
         ...inputs,
       },
       CLI_LABELS,
