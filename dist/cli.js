@@ -22,7 +22,7 @@ import {
 } from "./chunks/chunk-223D2480.js";
 import {
   inspectWarehouse
-} from "./chunks/chunk-503E40DD.js";
+} from "./chunks/chunk-9A370967.js";
 import {
   openStore
 } from "./chunks/chunk-4A68497C.js";

@@ -41,6 +41,23 @@ export class RateLimitError extends AppError {
   }
 }
 
+/**
+ * The run's `--max-requests` cap would be crossed by the next request: nothing more is sent.
+ * A RateLimitError, so the run stops early as it does on a spent daily budget, keeping what it
+ * fetched; it may resume at once (`resumeAt` is when the cap was reached).
+ */
+export class RequestCapError extends RateLimitError {
+  readonly cap: number;
+  constructor(cap: number, call: string, resumeAt: Date) {
+    super(
+      `${call} was not sent: the run has made its ${cap} Strava request${cap === 1 ? '' : 's'} allowed by --max-requests (max-requests).`,
+      resumeAt,
+      'What was fetched is kept; run again (or raise --max-requests) to continue.',
+    );
+    this.cap = cap;
+  }
+}
+
 /** A record from Strava does not match the activity schema. */
 export class SchemaError extends AppError {}
 

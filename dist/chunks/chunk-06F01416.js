@@ -31,6 +31,17 @@ var RateLimitError = class extends AppError {
     this.resumeAt = resumeAt;
   }
 };
+var RequestCapError = class extends RateLimitError {
+  cap;
+  constructor(cap, call, resumeAt) {
+    super(
+      `${call} was not sent: the run has made its ${cap} Strava request${cap === 1 ? "" : "s"} allowed by --max-requests (max-requests).`,
+      resumeAt,
+      "What was fetched is kept; run again (or raise --max-requests) to continue."
+    );
+    this.cap = cap;
+  }
+};
 var SchemaError = class extends AppError {
 };
 var StoreError = class extends AppError {
@@ -59,6 +70,7 @@ export {
   StravaAuthError,
   StravaApiError,
   RateLimitError,
+  RequestCapError,
   SchemaError,
   StoreError,
   DeltaConflictError,

@@ -2,6 +2,7 @@ import { createRequire as __slCreateRequire } from 'node:module'; const require 
 import {
   DeltaTable,
   STORAGE_CONCURRENCY,
+  STREAM_KEYS,
   TaskPool,
   mapConcurrently,
   openStore
@@ -40,6 +41,8 @@ import {
   AppError,
   QualityError,
   RateLimitError,
+  RequestCapError,
+  SchemaError,
   StoreError,
   StravaApiError,
   StravaAuthError
@@ -318,6 +321,11 @@ var StravaAuth = class {
   fetchFn;
   progress;
   now;
+  /**
+   * Runs before every token request is sent (each try): the client's request cap throws here,
+   * so a refresh is never sent past `--max-requests`.
+   */
+  beforeSend;
   /** Token requests sent, retries included. */
   get requests() {
     return this.tokenRequests;
@@ -425,7 +433,10 @@ var StravaAuth = class {
         maxRetries: this.opts.maxRetries ?? DEFAULT_MAX_RETRIES,
         timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         sleep: this.opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-        onSend: () => this.tokenRequests++
+        onSend: () => {
+          this.beforeSend?.();
+          this.tokenRequests++;
+        }
       }
     );
   }
@@ -506,12 +517,16 @@ var RatePacer = class {
   windowMs;
   budgets = [];
   seenAt = 0;
+  /** The daily read limit last reported. */
+  readLimit;
   /** Records the usage a response reports, as of now. */
   observe(headers) {
     const seen = budgetsOf(headers);
     if (seen.length === 0) return;
     this.budgets = seen;
     this.seenAt = this.nowMs();
+    const read = seen.find((b) => b.name === "read");
+    if (read) this.readLimit = read.budget.limit[1];
   }
   /**
    * Waits until one more request fits the 15-minute budgets, or throws RateLimitError when a
@@ -525,6 +540,24 @@ var RatePacer = class {
     for (const { budget } of this.current()) {
       budget.usage = [budget.usage[0] + 1, budget.usage[1] + 1];
     }
+  }
+  /**
+   * The daily read budget left by the last headers seen (limit - usage, this client's requests
+   * since then counted), the full limit once the day has turned; undefined before any response.
+   */
+  remainingToday() {
+    if (!this.readLimit) return void 0;
+    const read = this.current().find((b) => b.name === "read");
+    if (!read) return this.readLimit;
+    return Math.max(0, read.budget.limit[1] - read.budget.usage[1]);
+  }
+  /** True when the next request would first have to wait for a new 15-minute window. */
+  wouldWait() {
+    return this.current().some((b) => b.budget.usage[0] + 1 > b.budget.limit[0]);
+  }
+  /** True when the daily budget is spent: the next request would throw RateLimitError. */
+  daySpent() {
+    return this.current().some((b) => b.budget.usage[1] >= b.budget.limit[1]);
   }
   /** A 429: the 15-minute budget is spent (and the request counted against the day). */
   async afterTooManyRequests(headers) {
@@ -604,6 +637,7 @@ var StravaClient = class {
       maxRetries: opts.maxRetries,
       timeoutMs: opts.timeoutMs
     });
+    this.auth.beforeSend = () => this.checkCap(TOKEN_CALL);
     this.pacer = new RatePacer({
       now: this.now,
       sleep: this.sleep,
@@ -618,15 +652,67 @@ var StravaClient = class {
   sleep;
   pacer;
   now;
-  listRequests = 0;
+  /** API requests sent (list and details), retries, fallbacks and redirect hops included. */
+  apiRequests = 0;
   /** The API base in use: the configured one, or its fallback once the new host failed to connect. */
   apiBase;
   fallback;
   /** Set once a list request followed a redirect within the origin. */
   redirectedTo;
-  /** Token + list requests sent so far, retries included. */
+  /** Every request sent so far (token, list, details), retries included. */
   get requestCount() {
-    return this.auth.requests + this.listRequests;
+    return this.auth.requests + this.apiRequests;
+  }
+  /** The daily read budget left by the last rate-limit headers seen; undefined before any. */
+  remainingToday() {
+    return this.pacer.remainingToday();
+  }
+  /** True when the next request would first have to wait for a new 15-minute window. */
+  wouldWait() {
+    return this.pacer.wouldWait();
+  }
+  /**
+   * `GET /activities/{id}?include_all_efforts=false`: the detailed activity, with laps and
+   * splits_metric; undefined when Strava answers 404 (deleted, or not this athlete's).
+   */
+  async getActivity(id, opts = {}) {
+    const body = await this.request(`/activities/${id}`, "include_all_efforts=false", {
+      ...opts,
+      allowNotFound: true
+    });
+    return body === void 0 ? void 0 : this.objectBody(`/activities/${id}`, body);
+  }
+  /**
+   * `GET /activities/{id}/streams?keys=...&key_by_type=true` for every STREAM_KEYS key: the
+   * streams Strava has, keyed by type; undefined on 404 (a manual activity has no streams).
+   */
+  async getStreams(id, opts = {}) {
+    const path = `/activities/${id}/streams`;
+    const query = `keys=${STREAM_KEYS.join(",")}&key_by_type=true`;
+    const body = await this.request(path, query, { ...opts, allowNotFound: true });
+    if (body === void 0) return void 0;
+    const streams = this.objectBody(path, body);
+    for (const [key, stream] of Object.entries(streams)) {
+      const data = stream?.data;
+      if (!Array.isArray(data)) {
+        throw new SchemaError(
+          `${this.callName(path)}: stream "${key}" has no data list.`,
+          "The streams cannot be stored; report it if Strava keeps sending it."
+        );
+      }
+    }
+    return streams;
+  }
+  /** `GET /gear/{id}`: a bike or a pair of shoes; undefined on 404. */
+  async getGear(id, opts = {}) {
+    const path = `/gear/${encodeURIComponent(id)}`;
+    const body = await this.request(path, "", { ...opts, allowNotFound: true });
+    return body === void 0 ? void 0 : this.objectBody(path, body);
+  }
+  /** `GET /athlete/zones`: the athlete's heart-rate and power zones. */
+  async getAthleteZones(opts = {}) {
+    const body = await this.request("/athlete/zones", "", opts);
+    return this.objectBody("/athlete/zones", body);
   }
   /** Every activity with start_date in (after, before), validated with validateActivity, deduped, sorted by id. */
   async listActivities(window) {
@@ -694,32 +780,11 @@ var StravaClient = class {
   }
   /** `GET /api/v3/athlete/activities` on the old base, `GET /athlete/activities` on the new one. */
   listCall() {
-    return `GET ${new URL(this.apiBase).pathname.replace(/\/$/, "")}${ACTIVITIES_PATH}`;
+    return this.callName(ACTIVITIES_PATH);
   }
-  /**
-   * One try of a list request. If the API base was chosen by date and its host cannot be resolved
-   * or connected to, the old base is used from then on, once, with a warning.
-   */
-  async sendList(call, query, init) {
-    const send = () => fetchWithinOrigin(this.fetchFn, call, `${this.apiBase}${ACTIVITIES_PATH}?${query}`, init, {
-      onRedirect: (to) => {
-        this.redirectedTo ??= `${to.host}${to.pathname}`;
-      }
-    });
-    try {
-      this.listRequests++;
-      return await send();
-    } catch (err) {
-      const fallback = this.fallback;
-      if (!fallback || !isConnectFailure(err)) throw err;
-      this.fallback = void 0;
-      this.progress.warn(
-        `Strava's new API host ${new URL(this.apiBase).host} could not be reached (${describeCause(err)}); using ${fallback} for this run.`
-      );
-      this.apiBase = fallback;
-      this.listRequests++;
-      return send();
-    }
+  /** `GET {base path}{path}`, e.g. `GET /api/v3/gear/b123`. */
+  callName(path) {
+    return `GET ${new URL(this.apiBase).pathname.replace(/\/$/, "")}${path}`;
   }
   async page(window, page) {
     const query = new URLSearchParams({
@@ -728,13 +793,52 @@ var StravaClient = class {
       page: String(page),
       per_page: String(PER_PAGE)
     }).toString();
+    const body = await this.request(ACTIVITIES_PATH, query, { list: true }, ` page ${page}`);
+    if (!Array.isArray(body)) {
+      throw new StravaApiError(
+        `${this.listCall()} page ${page} answered 200 with something other than a list of activities.`,
+        "Check that STRAVA_API_BASE (or STRAVA_API_URL) points at Strava.",
+        { status: 200 }
+      );
+    }
+    return body;
+  }
+  objectBody(path, body) {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      throw new StravaApiError(
+        `${this.callName(path)} answered 200 with something other than a JSON object.`,
+        "Check that STRAVA_API_BASE (or STRAVA_API_URL) points at Strava.",
+        { status: 200 }
+      );
+    }
+    return body;
+  }
+  /** Throws RequestCapError when one more request would cross `maxRequests`. */
+  checkCap(call) {
+    const cap = this.opts.maxRequests;
+    if (cap !== void 0 && this.requestCount >= cap) {
+      throw new RequestCapError(cap, call, this.now());
+    }
+  }
+  /** Counts one HTTP request about to be sent, after the cap allowed it. */
+  count(call) {
+    this.checkCap(call);
+    this.apiRequests++;
+  }
+  /**
+   * The one request loop of every API GET: the access token (refreshed once on a 401), the
+   * rate-limit pacer and the request cap before each try, retries of transient failures, the
+   * fallback host, waits for a new window on 429 (or, with `stopOn429`, a RateLimitError at
+   * once). Answers the 200 body, or undefined for a 404 when `allowNotFound`.
+   */
+  async request(path, query, opts, callSuffix = "") {
     let refreshed = false;
     for (let limited = 0; ; ) {
       const token = await this.auth.getAccessToken();
-      const call = `${this.listCall()} page ${page}`;
+      const call = `${this.callName(path)}${callSuffix}`;
       const res = await sendWithRetry(
         call,
-        (signal) => this.sendList(call, query, {
+        (signal) => this.send(call, path, query, opts, {
           headers: { authorization: `Bearer ${token}`, accept: "application/json" },
           signal
         }),
@@ -743,22 +847,29 @@ var StravaClient = class {
           timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           sleep: this.sleep,
           random: this.opts.random,
-          beforeAttempt: () => this.pacer.beforeRequest(),
+          beforeAttempt: async () => {
+            this.checkCap(call);
+            await this.pacer.beforeRequest();
+          },
           onResponse: (headers) => this.pacer.observe(headers),
           onRetry: (reason, delayMs) => this.progress.update(`${call}: ${reason}; retrying in ${Math.ceil(delayMs / 1e3)} s`)
         }
       );
-      if (res.status === 200) {
-        if (!Array.isArray(res.body)) {
-          throw new StravaApiError(
-            `${call} answered 200 with something other than a list of activities.`,
-            "Check that STRAVA_API_BASE (or STRAVA_API_URL) points at Strava.",
-            { status: 200 }
+      if (res.status === 200) return res.body;
+      if (res.status === 404 && opts.allowNotFound) return void 0;
+      if (res.status === 429) {
+        if (opts.stopOn429) {
+          this.pacer.observe(res.headers);
+          const daySpent = this.pacer.daySpent();
+          const resumeAt = new Date(
+            daySpent ? nextUtcMidnight(this.now().getTime()) : nextWindowStart(this.now().getTime(), this.opts.windowMs)
+          );
+          throw new RateLimitError(
+            `${call}: Strava answered 429 Too Many Requests; the detail phase stops here, keeping what it fetched.`,
+            resumeAt,
+            "The rest stays queued for the next run."
           );
         }
-        return res.body;
-      }
-      if (res.status === 429) {
         if (++limited > (this.opts.maxRetries ?? DEFAULT_MAX_RETRIES)) {
           throw new RateLimitError(
             `${call}: Strava kept answering 429 Too Many Requests after ${limited - 1} waits for a new window.`,
@@ -783,6 +894,38 @@ var StravaClient = class {
         continue;
       }
       throw unexpectedResponse(call, res.status, res.body);
+    }
+  }
+  /**
+   * One try of a request. If the API base was chosen by date and its host cannot be resolved
+   * or connected to, the old base is used from then on, once, with a warning.
+   */
+  async send(call, path, query, opts, init) {
+    const send = () => fetchWithinOrigin(
+      this.fetchFn,
+      call,
+      `${this.apiBase}${path}${query ? `?${query}` : ""}`,
+      init,
+      {
+        onRedirect: (to) => {
+          this.count(call);
+          if (opts.list) this.redirectedTo ??= `${to.host}${to.pathname}`;
+        }
+      }
+    );
+    this.count(call);
+    try {
+      return await send();
+    } catch (err) {
+      const fallback = this.fallback;
+      if (!fallback || !isConnectFailure(err)) throw err;
+      this.fallback = void 0;
+      this.progress.warn(
+        `Strava's new API host ${new URL(this.apiBase).host} could not be reached (${describeCause(err)}); using ${fallback} for this run.`
+      );
+      this.apiBase = fallback;
+      this.count(call);
+      return send();
     }
   }
 };

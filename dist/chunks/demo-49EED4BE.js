@@ -10,7 +10,7 @@ import {
 } from "./chunk-223D2480.js";
 import {
   readGoldSummary
-} from "./chunk-503E40DD.js";
+} from "./chunk-9A370967.js";
 import "./chunk-4A68497C.js";
 import {
   buildConfig

@@ -3,7 +3,7 @@ import {
   inspectWarehouse,
   readGoldSummary,
   readPublishedSummary
-} from "./chunk-503E40DD.js";
+} from "./chunk-9A370967.js";
 import "./chunk-4A68497C.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-99BC1E63.js";

@@ -58,6 +58,12 @@ export class StravaAuth {
     this.now = opts.now ?? (() => new Date());
   }
 
+  /**
+   * Runs before every token request is sent (each try): the client's request cap throws here,
+   * so a refresh is never sent past `--max-requests`.
+   */
+  beforeSend: (() => void) | undefined;
+
   /** Token requests sent, retries included. */
   get requests(): number {
     return this.tokenRequests;
@@ -182,7 +188,10 @@ export class StravaAuth {
         maxRetries: this.opts.maxRetries ?? DEFAULT_MAX_RETRIES,
         timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         sleep: this.opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-        onSend: () => this.tokenRequests++,
+        onSend: () => {
+          this.beforeSend?.();
+          this.tokenRequests++;
+        },
       },
     );
   }

@@ -1,19 +1,29 @@
 /**
- * Where Strava is called: `GET {apiBase}/athlete/activities?after&before&page&per_page`.
- * A window is swept page by page (200 a page) until an EMPTY page, because Strava's pages can be
- * short before the last. Every record is schema-checked; the result is de-duplicated and sorted by
- * id here, since paging over a changing list can repeat a record. Pacing, retries and a single
- * token refresh on a rejected access token happen per request. The access token travels in the
- * Authorization header only, and a redirect off the API's origin is refused (redirects.ts).
+ * Where Strava is called: `GET {apiBase}/athlete/activities?after&before&page&per_page`, and the
+ * detail endpoints (`/activities/{id}`, `/activities/{id}/streams`, `/gear/{id}`,
+ * `/athlete/zones`), every GET through one request loop. A window is swept page by page (200 a
+ * page) until an EMPTY page, because Strava's pages can be short before the last. Every record is
+ * schema-checked; the result is de-duplicated and sorted by id here, since paging over a
+ * changing list can repeat a record. Pacing, retries and a single token refresh on a rejected
+ * access token happen per request, and `maxRequests` caps everything sent (token requests
+ * included). The access token travels in the Authorization header only, and a redirect off the
+ * API's origin is refused (redirects.ts).
  */
 import type { StravaConfig } from '../config.js';
-import { RateLimitError, StravaApiError, StravaAuthError } from '../errors.js';
+import {
+  RateLimitError,
+  RequestCapError,
+  SchemaError,
+  StravaApiError,
+  StravaAuthError,
+} from '../errors.js';
+import { STREAM_KEYS } from '../lakehouse/detail-tables.js';
 import { silentProgress, type Progress } from '../progress.js';
-import { StravaAuth } from './auth.js';
+import { StravaAuth, TOKEN_CALL } from './auth.js';
 import { knownFailure, unexpectedResponse } from './error-bodies.js';
 import { fetchWithinOrigin, isConnectFailure } from './redirects.js';
 import { monthOf, monthRange, queryWindow, type Month } from './months.js';
-import { RatePacer, nextWindowStart } from './ratelimit.js';
+import { RatePacer, nextUtcMidnight, nextWindowStart } from './ratelimit.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, sendWithRetry } from './retry.js';
 import { validateActivity, type StravaActivity } from './schema.js';
 
@@ -59,6 +69,30 @@ export interface StravaClientOptions {
   windowMs?: number;
   /** Jitter source for retry waits. */
   random?: () => number;
+  /**
+   * `--max-requests`: the most HTTP requests this client sends in all (token refreshes, list
+   * pages, details; every retry and redirect hop counts). The one that would cross it is not
+   * sent: a RequestCapError is thrown instead.
+   */
+  maxRequests?: number;
+}
+
+/** How a detail call meets the rate limit. */
+export interface DetailCallOptions {
+  /**
+   * A 429, or a spent daily budget, throws RateLimitError at once instead of waiting for a new
+   * window, so the detail phase ends cleanly with what it fetched. Pacing within the 15-minute
+   * window still applies (see wouldWait()).
+   */
+  stopOn429?: boolean;
+}
+
+/** What one GET may answer besides 200. */
+interface RequestOptions extends DetailCallOptions {
+  /** 404 is an answer (undefined), not a failure. */
+  allowNotFound?: boolean;
+  /** A list page: a redirect it follows marks the list as not Strava's own word. */
+  list?: boolean;
 }
 
 export class StravaClient {
@@ -68,7 +102,8 @@ export class StravaClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly pacer: RatePacer;
   private readonly now: () => Date;
-  private listRequests = 0;
+  /** API requests sent (list and details), retries, fallbacks and redirect hops included. */
+  private apiRequests = 0;
   /** The API base in use: the configured one, or its fallback once the new host failed to connect. */
   private apiBase: string;
   private fallback: string | undefined;
@@ -93,6 +128,8 @@ export class StravaClient {
         maxRetries: opts.maxRetries,
         timeoutMs: opts.timeoutMs,
       });
+    // Token refreshes count against the cap too.
+    this.auth.beforeSend = () => this.checkCap(TOKEN_CALL);
     this.pacer = new RatePacer({
       now: this.now,
       sleep: this.sleep,
@@ -101,9 +138,75 @@ export class StravaClient {
     });
   }
 
-  /** Token + list requests sent so far, retries included. */
+  /** Every request sent so far (token, list, details), retries included. */
   get requestCount(): number {
-    return this.auth.requests + this.listRequests;
+    return this.auth.requests + this.apiRequests;
+  }
+
+  /** The daily read budget left by the last rate-limit headers seen; undefined before any. */
+  remainingToday(): number | undefined {
+    return this.pacer.remainingToday();
+  }
+
+  /** True when the next request would first have to wait for a new 15-minute window. */
+  wouldWait(): boolean {
+    return this.pacer.wouldWait();
+  }
+
+  /**
+   * `GET /activities/{id}?include_all_efforts=false`: the detailed activity, with laps and
+   * splits_metric; undefined when Strava answers 404 (deleted, or not this athlete's).
+   */
+  async getActivity(
+    id: bigint,
+    opts: DetailCallOptions = {},
+  ): Promise<Record<string, unknown> | undefined> {
+    const body = await this.request(`/activities/${id}`, 'include_all_efforts=false', {
+      ...opts,
+      allowNotFound: true,
+    });
+    return body === undefined ? undefined : this.objectBody(`/activities/${id}`, body);
+  }
+
+  /**
+   * `GET /activities/{id}/streams?keys=...&key_by_type=true` for every STREAM_KEYS key: the
+   * streams Strava has, keyed by type; undefined on 404 (a manual activity has no streams).
+   */
+  async getStreams(
+    id: bigint,
+    opts: DetailCallOptions = {},
+  ): Promise<Record<string, { data: unknown[] }> | undefined> {
+    const path = `/activities/${id}/streams`;
+    const query = `keys=${STREAM_KEYS.join(',')}&key_by_type=true`;
+    const body = await this.request(path, query, { ...opts, allowNotFound: true });
+    if (body === undefined) return undefined;
+    const streams = this.objectBody(path, body);
+    for (const [key, stream] of Object.entries(streams)) {
+      const data = (stream as { data?: unknown } | null)?.data;
+      if (!Array.isArray(data)) {
+        throw new SchemaError(
+          `${this.callName(path)}: stream "${key}" has no data list.`,
+          'The streams cannot be stored; report it if Strava keeps sending it.',
+        );
+      }
+    }
+    return streams as Record<string, { data: unknown[] }>;
+  }
+
+  /** `GET /gear/{id}`: a bike or a pair of shoes; undefined on 404. */
+  async getGear(
+    id: string,
+    opts: DetailCallOptions = {},
+  ): Promise<Record<string, unknown> | undefined> {
+    const path = `/gear/${encodeURIComponent(id)}`;
+    const body = await this.request(path, '', { ...opts, allowNotFound: true });
+    return body === undefined ? undefined : this.objectBody(path, body);
+  }
+
+  /** `GET /athlete/zones`: the athlete's heart-rate and power zones. */
+  async getAthleteZones(opts: DetailCallOptions = {}): Promise<Record<string, unknown>> {
+    const body = await this.request('/athlete/zones', '', opts);
+    return this.objectBody('/athlete/zones', body);
   }
 
   /** Every activity with start_date in (after, before), validated with validateActivity, deduped, sorted by id. */
@@ -180,34 +283,12 @@ export class StravaClient {
 
   /** `GET /api/v3/athlete/activities` on the old base, `GET /athlete/activities` on the new one. */
   private listCall(): string {
-    return `GET ${new URL(this.apiBase).pathname.replace(/\/$/, '')}${ACTIVITIES_PATH}`;
+    return this.callName(ACTIVITIES_PATH);
   }
 
-  /**
-   * One try of a list request. If the API base was chosen by date and its host cannot be resolved
-   * or connected to, the old base is used from then on, once, with a warning.
-   */
-  private async sendList(call: string, query: string, init: RequestInit): Promise<Response> {
-    const send = () =>
-      fetchWithinOrigin(this.fetchFn, call, `${this.apiBase}${ACTIVITIES_PATH}?${query}`, init, {
-        onRedirect: (to) => {
-          this.redirectedTo ??= `${to.host}${to.pathname}`;
-        },
-      });
-    try {
-      this.listRequests++;
-      return await send();
-    } catch (err) {
-      const fallback = this.fallback;
-      if (!fallback || !isConnectFailure(err)) throw err;
-      this.fallback = undefined;
-      this.progress.warn(
-        `Strava's new API host ${new URL(this.apiBase).host} could not be reached (${describeCause(err)}); using ${fallback} for this run.`,
-      );
-      this.apiBase = fallback;
-      this.listRequests++;
-      return send();
-    }
+  /** `GET {base path}{path}`, e.g. `GET /api/v3/gear/b123`. */
+  private callName(path: string): string {
+    return `GET ${new URL(this.apiBase).pathname.replace(/\/$/, '')}${path}`;
   }
 
   private async page(window: ActivityWindow, page: number): Promise<unknown[]> {
@@ -217,14 +298,62 @@ export class StravaClient {
       page: String(page),
       per_page: String(PER_PAGE),
     }).toString();
+    const body = await this.request(ACTIVITIES_PATH, query, { list: true }, ` page ${page}`);
+    if (!Array.isArray(body)) {
+      throw new StravaApiError(
+        `${this.listCall()} page ${page} answered 200 with something other than a list of activities.`,
+        'Check that STRAVA_API_BASE (or STRAVA_API_URL) points at Strava.',
+        { status: 200 },
+      );
+    }
+    return body;
+  }
+
+  private objectBody(path: string, body: unknown): Record<string, unknown> {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new StravaApiError(
+        `${this.callName(path)} answered 200 with something other than a JSON object.`,
+        'Check that STRAVA_API_BASE (or STRAVA_API_URL) points at Strava.',
+        { status: 200 },
+      );
+    }
+    return body as Record<string, unknown>;
+  }
+
+  /** Throws RequestCapError when one more request would cross `maxRequests`. */
+  private checkCap(call: string): void {
+    const cap = this.opts.maxRequests;
+    if (cap !== undefined && this.requestCount >= cap) {
+      throw new RequestCapError(cap, call, this.now());
+    }
+  }
+
+  /** Counts one HTTP request about to be sent, after the cap allowed it. */
+  private count(call: string): void {
+    this.checkCap(call);
+    this.apiRequests++;
+  }
+
+  /**
+   * The one request loop of every API GET: the access token (refreshed once on a 401), the
+   * rate-limit pacer and the request cap before each try, retries of transient failures, the
+   * fallback host, waits for a new window on 429 (or, with `stopOn429`, a RateLimitError at
+   * once). Answers the 200 body, or undefined for a 404 when `allowNotFound`.
+   */
+  private async request(
+    path: string,
+    query: string,
+    opts: RequestOptions,
+    callSuffix = '',
+  ): Promise<unknown> {
     let refreshed = false;
     for (let limited = 0; ;) {
       const token = await this.auth.getAccessToken();
-      const call = `${this.listCall()} page ${page}`;
+      const call = `${this.callName(path)}${callSuffix}`;
       const res = await sendWithRetry(
         call,
         (signal) =>
-          this.sendList(call, query, {
+          this.send(call, path, query, opts, {
             headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
             signal,
           }),
@@ -233,23 +362,32 @@ export class StravaClient {
           timeoutMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           sleep: this.sleep,
           random: this.opts.random,
-          beforeAttempt: () => this.pacer.beforeRequest(),
+          beforeAttempt: async () => {
+            this.checkCap(call);
+            await this.pacer.beforeRequest();
+          },
           onResponse: (headers) => this.pacer.observe(headers),
           onRetry: (reason, delayMs) =>
             this.progress.update(`${call}: ${reason}; retrying in ${Math.ceil(delayMs / 1000)} s`),
         },
       );
-      if (res.status === 200) {
-        if (!Array.isArray(res.body)) {
-          throw new StravaApiError(
-            `${call} answered 200 with something other than a list of activities.`,
-            'Check that STRAVA_API_BASE (or STRAVA_API_URL) points at Strava.',
-            { status: 200 },
+      if (res.status === 200) return res.body;
+      if (res.status === 404 && opts.allowNotFound) return undefined;
+      if (res.status === 429) {
+        if (opts.stopOn429) {
+          this.pacer.observe(res.headers);
+          const daySpent = this.pacer.daySpent();
+          const resumeAt = new Date(
+            daySpent
+              ? nextUtcMidnight(this.now().getTime())
+              : nextWindowStart(this.now().getTime(), this.opts.windowMs),
+          );
+          throw new RateLimitError(
+            `${call}: Strava answered 429 Too Many Requests; the detail phase stops here, keeping what it fetched.`,
+            resumeAt,
+            'The rest stays queued for the next run.',
           );
         }
-        return res.body;
-      }
-      if (res.status === 429) {
         if (++limited > (this.opts.maxRetries ?? DEFAULT_MAX_RETRIES)) {
           throw new RateLimitError(
             `${call}: Strava kept answering 429 Too Many Requests after ${limited - 1} waits for a new window.`,
@@ -269,12 +407,53 @@ export class StravaClient {
             'Check that STRAVA_CLIENT_ID matches the app the refresh token was issued for.',
           );
         }
-        // The access token expired or was revoked early: one refresh, then the same page again.
+        // The access token expired or was revoked early: one refresh, then the same request again.
         refreshed = true;
         await this.auth.getAccessToken(true);
         continue;
       }
       throw unexpectedResponse(call, res.status, res.body);
+    }
+  }
+
+  /**
+   * One try of a request. If the API base was chosen by date and its host cannot be resolved
+   * or connected to, the old base is used from then on, once, with a warning.
+   */
+  private async send(
+    call: string,
+    path: string,
+    query: string,
+    opts: RequestOptions,
+    init: RequestInit,
+  ): Promise<Response> {
+    const send = () =>
+      fetchWithinOrigin(
+        this.fetchFn,
+        call,
+        `${this.apiBase}${path}${query ? `?${query}` : ''}`,
+        init,
+        {
+          onRedirect: (to) => {
+            // A hop is one more request sent.
+            this.count(call);
+            if (opts.list) this.redirectedTo ??= `${to.host}${to.pathname}`;
+          },
+        },
+      );
+    this.count(call);
+    try {
+      return await send();
+    } catch (err) {
+      const fallback = this.fallback;
+      if (!fallback || !isConnectFailure(err)) throw err;
+      this.fallback = undefined;
+      this.progress.warn(
+        `Strava's new API host ${new URL(this.apiBase).host} could not be reached (${describeCause(err)}); using ${fallback} for this run.`,
+      );
+      this.apiBase = fallback;
+      this.count(call);
+      return send();
     }
   }
 }

@@ -66,6 +66,8 @@ export class RatePacer {
   private readonly windowMs: number;
   private budgets: { name: string; budget: Budget }[] = [];
   private seenAt = 0;
+  /** The daily read limit last reported. */
+  private readLimit: number | undefined;
 
   constructor(private readonly opts: PacerOptions) {
     this.windowMs = opts.windowMs ?? FIFTEEN_MINUTES_MS;
@@ -77,6 +79,8 @@ export class RatePacer {
     if (seen.length === 0) return;
     this.budgets = seen;
     this.seenAt = this.nowMs();
+    const read = seen.find((b) => b.name === 'read');
+    if (read) this.readLimit = read.budget.limit[1];
   }
 
   /**
@@ -91,6 +95,27 @@ export class RatePacer {
     for (const { budget } of this.current()) {
       budget.usage = [budget.usage[0] + 1, budget.usage[1] + 1];
     }
+  }
+
+  /**
+   * The daily read budget left by the last headers seen (limit - usage, this client's requests
+   * since then counted), the full limit once the day has turned; undefined before any response.
+   */
+  remainingToday(): number | undefined {
+    if (!this.readLimit) return undefined;
+    const read = this.current().find((b) => b.name === 'read');
+    if (!read) return this.readLimit;
+    return Math.max(0, read.budget.limit[1] - read.budget.usage[1]);
+  }
+
+  /** True when the next request would first have to wait for a new 15-minute window. */
+  wouldWait(): boolean {
+    return this.current().some((b) => b.budget.usage[0] + 1 > b.budget.limit[0]);
+  }
+
+  /** True when the daily budget is spent: the next request would throw RateLimitError. */
+  daySpent(): boolean {
+    return this.current().some((b) => b.budget.usage[1] >= b.budget.limit[1]);
   }
 
   /** A 429: the 15-minute budget is spent (and the request counted against the day). */
