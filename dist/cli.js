@@ -19,7 +19,7 @@ import {
   runPipeline,
   streamProgress,
   tokenFailure
-} from "./chunks/chunk-223D2480.js";
+} from "./chunks/chunk-CFBA4AA7.js";
 import {
   inspectWarehouse
 } from "./chunks/chunk-9A370967.js";

@@ -1110,6 +1110,13 @@ var GOLD_HR_ZONES = {
   ],
   partitionColumns: ["month"]
 };
+var EFFORTS = [
+  { effort: "1km", column: "best_1km_s", unit: "s", lowerIsBetter: true },
+  { effort: "5km", column: "best_5km_s", unit: "s", lowerIsBetter: true },
+  { effort: "10km", column: "best_10km_s", unit: "s", lowerIsBetter: true },
+  { effort: "5min", column: "best_5min_watts", unit: "W", lowerIsBetter: false },
+  { effort: "20min", column: "best_20min_watts", unit: "W", lowerIsBetter: false }
+];
 var GOLD_BESTS = {
   path: "gold/best_efforts_monthly",
   description: "Best 1/5/10 km times and 5/20 min power per sport per month",
@@ -16978,7 +16985,16 @@ function readDataFile(table, uri, file, bytes) {
 }
 
 export {
+  ACTIVITY_DETAILS,
+  LAPS,
   STREAM_KEYS,
+  STREAMS,
+  GEAR,
+  ATHLETE_ZONES,
+  GOLD_GEAR,
+  GOLD_HR_ZONES,
+  EFFORTS,
+  GOLD_BESTS,
   DETAIL_TABLES,
   openStore,
   STORAGE_CONCURRENCY,

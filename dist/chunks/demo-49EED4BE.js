@@ -7,7 +7,7 @@ import {
 } from "./chunk-2AC91E8B.js";
 import {
   runPipeline
-} from "./chunk-223D2480.js";
+} from "./chunk-CFBA4AA7.js";
 import {
   readGoldSummary
 } from "./chunk-9A370967.js";

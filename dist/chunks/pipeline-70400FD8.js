@@ -4,7 +4,7 @@ import {
   batchesOf,
   newRunId,
   runPipeline
-} from "./chunk-223D2480.js";
+} from "./chunk-CFBA4AA7.js";
 import "./chunk-4A68497C.js";
 import "./chunk-2A3800A9.js";
 import "./chunk-8D30EC4A.js";

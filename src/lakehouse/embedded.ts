@@ -20,8 +20,16 @@ import { ACTIVITY_FIELDS, parseCell } from '../strava/schema.js';
 import { addMonths, type Month } from '../strava/months.js';
 import type { ObjectStore } from '../landing/store.js';
 import { DeltaTable, type AddFile, type Row, type Snapshot } from './delta/table.js';
-import type { Engine, EngineResult, MonthLanding, ProcessContext } from './engine.js';
+import type {
+  ActivityDetailRows,
+  DetailState,
+  DetailWriteResult,
+  SilverSummary,
+} from '../details/types.js';
+import { EmbeddedDetails } from './embedded-details.js';
+import type { DetailEngine, Engine, EngineResult, MonthLanding, ProcessContext } from './engine.js';
 import { computeGold, goldMonthsFor, type GoldRow, type SilverForGold } from './gold.js';
+import { compareBigint, mayHoldAny } from './id-bounds.js';
 import { checkQuality, type QualityRow } from './quality.js';
 import { BRONZE, GOLD, SILVER } from './tables.js';
 
@@ -45,12 +53,14 @@ const SILVER_FOR_GOLD = [
 const monthOfFile = (f: AddFile) => f.partitionValues.month ?? null;
 const versionOf = (s: Snapshot | undefined) => (s ? s.version : null);
 
-export class EmbeddedEngine implements Engine {
+export class EmbeddedEngine implements Engine, DetailEngine {
   readonly name = 'embedded' as const;
   readonly readsRows = true;
   readonly bronze: DeltaTable;
   readonly silver: DeltaTable;
   readonly gold: DeltaTable;
+  /** The detail tables (embedded-details.ts). */
+  readonly details: EmbeddedDetails;
   private readonly progress: Progress;
   private readonly now: () => Date;
 
@@ -59,6 +69,7 @@ export class EmbeddedEngine implements Engine {
     this.silver = new DeltaTable(store, SILVER);
     this.gold = new DeltaTable(store, GOLD);
     this.progress = opts.progress ?? silentProgress;
+    this.details = new EmbeddedDetails(store, this.silver, { progress: this.progress });
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -67,6 +78,8 @@ export class EmbeddedEngine implements Engine {
       this.bronze.snapshot(),
       this.silver.snapshot(),
       this.gold.snapshot(),
+      // Refuses a detail table this writer must not write, so a run stops before any write.
+      this.details.preflight(),
     ]);
     this.bronze.assertWritable(b);
     this.silver.assertWritable(s);
@@ -90,6 +103,29 @@ export class EmbeddedEngine implements Engine {
       warnings,
       changedMonths: [...new Set([...bronzeMonths, ...silver.replaced, ...goldMonths])].sort(),
     };
+  }
+
+  detailState(): Promise<DetailState> {
+    return this.details.detailState();
+  }
+
+  reconcileDetails(activities: readonly SilverSummary[]): Promise<Month[]> {
+    return this.details.reconcileDetails(activities);
+  }
+
+  writeDetails(
+    chunk: { activities: ActivityDetailRows[]; gear: Row[]; zones?: Row[] },
+    ctx: ProcessContext,
+  ): Promise<DetailWriteResult> {
+    return this.details.writeDetails(chunk, ctx);
+  }
+
+  refreshDetailGold(months: readonly Month[] | undefined, ctx: ProcessContext): Promise<Month[]> {
+    return this.details.refreshDetailGold(months, ctx);
+  }
+
+  detailVersions(): Promise<Record<string, number | null>> {
+    return this.details.detailVersions();
   }
 
   /** Appends the landing files bronze has not taken yet; returns their months. */
@@ -276,7 +312,7 @@ class MovedIds {
     files: AddFile[],
     ids: bigint[],
   ): Promise<{ add: AddFile[]; remove: AddFile[]; months: Month[] }> {
-    const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted = [...ids].sort(compareBigint);
     const wanted = new Set(sorted);
     const candidates = files.filter((f) => mayHoldAny(f, sorted));
     const results = await mapConcurrently(candidates, STORAGE_CONCURRENCY, async (f) => {
@@ -296,29 +332,6 @@ class MovedIds {
       months: [...new Set(changed.map((r) => monthOfFile(r.file) ?? ''))].sort(),
     };
   }
-}
-
-/** Whether a file's id bounds (from its stats) admit any of the sorted `ids`. */
-function mayHoldAny(file: AddFile, ids: bigint[]): boolean {
-  if (!ids.length) return false;
-  const bounds = idBounds(file.stats);
-  if (!bounds) return true;
-  // The first id not below the file's minimum: the file may hold it if it is within the maximum.
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ids[mid]! < bounds.min) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ids.length && ids[lo]! <= bounds.max;
-}
-
-/** The id column's bounds from a stats string, read as text: long bounds may exceed 2^53. */
-function idBounds(stats: string | undefined): { min: bigint; max: bigint } | undefined {
-  const min = stats && /"minValues":\{[^}]*?"id":(-?\d+)/.exec(stats)?.[1];
-  const max = stats && /"maxValues":\{[^}]*?"id":(-?\d+)/.exec(stats)?.[1];
-  return min && max ? { min: BigInt(min), max: BigInt(max) } : undefined;
 }
 
 /** One typed silver row from a landing CSV row: the same casts as sql/20_merge_silver.sql. */

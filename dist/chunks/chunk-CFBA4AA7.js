@@ -1,7 +1,17 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
+  ACTIVITY_DETAILS,
+  ATHLETE_ZONES,
+  DETAIL_TABLES,
   DeltaTable,
+  EFFORTS,
+  GEAR,
+  GOLD_BESTS,
+  GOLD_GEAR,
+  GOLD_HR_ZONES,
+  LAPS,
   STORAGE_CONCURRENCY,
+  STREAMS,
   STREAM_KEYS,
   TaskPool,
   mapConcurrently,
@@ -67,8 +77,22 @@ var require_land = __commonJS({
   }
 });
 
+// builtin-require:src/lakehouse/embedded-details.ts imports crypto
+var require_embedded_details = __commonJS({
+  "builtin-require:src/lakehouse/embedded-details.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
+// builtin-require:src/details/summary-hash.ts imports crypto
+var require_summary_hash = __commonJS({
+  "builtin-require:src/details/summary-hash.ts imports crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
 // src/pipeline.ts
-var import_node_crypto2 = __toESM(require_pipeline(), 1);
+var import_node_crypto4 = __toESM(require_pipeline(), 1);
 
 // src/progress.ts
 var silentProgress = {
@@ -258,13 +282,13 @@ async function sendWithRetry(call, send, opts) {
     try {
       const res = await send(signal);
       opts.onResponse?.(res.headers);
-      const text2 = await res.text();
+      const text3 = await res.text();
       lastStatus = res.status;
       if (res.status >= 500) {
         reason = `Strava answered ${res.status}`;
         continue;
       }
-      const body = parseJson(text2);
+      const body = parseJson(text3);
       if (body === void 0 && res.ok) {
         reason = "the response was not complete JSON";
         continue;
@@ -282,9 +306,9 @@ async function sendWithRetry(call, send, opts) {
     { status: lastStatus }
   );
 }
-function parseJson(text2) {
+function parseJson(text3) {
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text3);
   } catch {
     return void 0;
   }
@@ -727,7 +751,7 @@ var StravaClient = class {
    */
   async fetchActivities(window, onPage) {
     const startRequests = this.requestCount;
-    const byId = /* @__PURE__ */ new Map();
+    const byId2 = /* @__PURE__ */ new Map();
     const seen = /* @__PURE__ */ new Set();
     const limit = maxPages(window);
     let previousIds = "";
@@ -752,7 +776,7 @@ var StravaClient = class {
           }
         }
         if (onPage) await onPage(fresh, `${this.listCall()} page ${page}`);
-        else for (const a of fresh) byId.set(a.id, a);
+        else for (const a of fresh) byId2.set(a.id, a);
         this.progress.update(`Strava: ${page} page(s), ${seen.size} activities so far`);
       }
     } catch (err) {
@@ -761,7 +785,7 @@ var StravaClient = class {
       this.progress.warn(err.line);
     }
     return {
-      activities: [...byId.values()].sort((a, b) => a.id - b.id),
+      activities: [...byId2.values()].sort((a, b) => a.id - b.id),
       requests: this.requestCount - startRequests,
       complete: !stoppedAt,
       ...this.redirectedTo ? { redirectedTo: this.redirectedTo } : {},
@@ -3139,15 +3163,15 @@ function cellsToCsv(rows) {
     quote_record_delimiter: true
   });
 }
-function parseLandingCsv(text2, file) {
+function parseLandingCsv(text3, file) {
   const fix = "Landing files are written by strava-lakehouse and must not be edited.";
   const refuse = (what) => new QualityError(
     `Landing file ${file} ${what}.`,
     `${fix} Delete it and re-run the month with --force to land it again.`
   );
-  if (text2.replace(/^\uFEFF/, "").trim() === "") throw refuse("is empty (no header line)");
+  if (text3.replace(/^\uFEFF/, "").trim() === "") throw refuse("is empty (no header line)");
   try {
-    const rows = parse(text2, {
+    const rows = parse(text3, {
       bom: true,
       columns: (header) => {
         const diff = headerDifference(header);
@@ -3197,6 +3221,645 @@ function sha256Hex(bytes) {
   return (0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex");
 }
 
+// src/lakehouse/embedded-details.ts
+var import_node_crypto3 = __toESM(require_embedded_details(), 1);
+
+// src/details/summary-hash.ts
+var import_node_crypto2 = __toESM(require_summary_hash(), 1);
+var SUMMARY_HASH_FIELDS = [
+  "id",
+  "name",
+  "sport_type",
+  "type",
+  "workout_type",
+  "start_date",
+  "start_date_local",
+  "distance",
+  "moving_time",
+  "elapsed_time",
+  "total_elevation_gain",
+  "gear_id",
+  "manual",
+  "private",
+  "has_heartrate",
+  "device_watts"
+];
+var TYPES = new Map(ACTIVITY_FIELDS.map((f) => [f.name, f.type]));
+function canonical(type, value) {
+  if (value === null || value === void 0 || value === "") return null;
+  switch (type) {
+    case "long":
+      return BigInt(value).toString();
+    case "double":
+      return String(Number(value));
+    case "boolean":
+      return String(value === true || value === "true");
+    case "string":
+      return String(value);
+    case "timestamp": {
+      if (typeof value === "bigint") return new Date(Number(value / 1000n)).toISOString();
+      if (value instanceof Date) return value.toISOString();
+      if (typeof value === "number") return new Date(value).toISOString();
+      return new Date(String(value)).toISOString();
+    }
+  }
+}
+function summarySha256(row) {
+  const cells = SUMMARY_HASH_FIELDS.map((name) => [name, canonical(TYPES.get(name), row[name])]);
+  return (0, import_node_crypto2.createHash)("sha256").update(JSON.stringify(cells)).digest("hex");
+}
+
+// src/lakehouse/id-bounds.ts
+var compareBigint = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function longBounds(stats, column) {
+  if (!stats) return void 0;
+  const key = JSON.stringify(column);
+  const min = new RegExp(`"minValues":\\{[^}]*?${key}:(-?\\d+)`).exec(stats)?.[1];
+  const max = new RegExp(`"maxValues":\\{[^}]*?${key}:(-?\\d+)`).exec(stats)?.[1];
+  return min && max ? { min: BigInt(min), max: BigInt(max) } : void 0;
+}
+function mayHoldAny(file, ids, column = "id") {
+  if (!ids.length) return false;
+  const bounds = longBounds(file.stats, column);
+  if (!bounds) return true;
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (ids[mid] < bounds.min) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ids.length && ids[lo] <= bounds.max;
+}
+
+// src/lakehouse/detail-gold.ts
+var MAX_SAMPLE_GAP_S = 30;
+var LAST_SAMPLE_S = 1;
+function zoneOf(h, zones) {
+  return zones.findIndex(
+    (z) => (z.zone_min === null || Number(z.zone_min) <= h) && (z.zone_max === null || h < Number(z.zone_max))
+  );
+}
+function hrSecondsPerZone(samples, zones) {
+  const seconds = zones.map(() => 0);
+  let nextTime = null;
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const s = samples[i];
+    const t = s.time_s === null ? null : Number(s.time_s);
+    if (s.heartrate !== null && t !== null) {
+      const zone = zoneOf(Number(s.heartrate), zones);
+      if (zone >= 0) {
+        const gap = nextTime === null ? LAST_SAMPLE_S : Math.min(nextTime - t, MAX_SAMPLE_GAP_S);
+        if (gap > 0) seconds[zone] += gap;
+      }
+    }
+    if (t !== null) nextTime = t;
+  }
+  return seconds;
+}
+var byId = (rows) => [...rows].sort((a, b) => compareBigint(a.id, b.id));
+var text2 = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function gearGold(activities, gearNames, months) {
+  const wanted = new Set(months);
+  const groups = /* @__PURE__ */ new Map();
+  for (const a of byId(activities)) {
+    if (a.gear_id === null || !wanted.has(a.month)) continue;
+    const key = JSON.stringify([a.month, a.gear_id, a.sport_type]);
+    const g = groups.get(key) ?? {
+      month: a.month,
+      gear_id: a.gear_id,
+      gear_name: gearNames.get(a.gear_id) ?? null,
+      sport_type: a.sport_type,
+      activity_count: 0n,
+      distance: 0,
+      moving_time: 0n
+    };
+    g.activity_count = g.activity_count + 1n;
+    g.distance = g.distance + a.distance;
+    g.moving_time = g.moving_time + a.moving_time;
+    groups.set(key, g);
+  }
+  return [...groups.entries()].sort(([a], [b]) => text2(a, b)).map(([, row]) => row);
+}
+function hrZonesGold(secondsByActivity, activities, zones, months) {
+  const wanted = new Set(months);
+  const totals = /* @__PURE__ */ new Map();
+  for (const a of activities) {
+    const seconds = secondsByActivity.get(a.id);
+    if (!seconds || !wanted.has(a.month) || !seconds.some((s) => s > 0)) continue;
+    const key = JSON.stringify([a.month, a.sport_type]);
+    const t = totals.get(key) ?? {
+      month: a.month,
+      sport: a.sport_type,
+      seconds: zones.map(() => 0)
+    };
+    seconds.forEach((s, i) => t.seconds[i] += s);
+    totals.set(key, t);
+  }
+  return [...totals.entries()].sort(([a], [b]) => text2(a, b)).flatMap(
+    ([, t]) => zones.map((z, i) => ({
+      month: t.month,
+      sport_type: t.sport,
+      zone_index: z.zone_index,
+      zone_min: z.zone_min,
+      zone_max: z.zone_max,
+      seconds: BigInt(Math.round(t.seconds[i]))
+    }))
+  );
+}
+function bestsGold(details, activities, months) {
+  const wanted = new Set(months);
+  const silver = new Map(activities.map((a) => [a.id, a]));
+  const best = /* @__PURE__ */ new Map();
+  for (const d of details) {
+    const a = silver.get(d.activity_id);
+    if (!a || !wanted.has(a.month)) continue;
+    for (const e of EFFORTS) {
+      const value = d[e.column];
+      if (value === null || value === void 0 || !Number.isFinite(value)) continue;
+      const key = JSON.stringify([a.month, a.sport_type, e.effort]);
+      const held = best.get(key);
+      const better = !held || (e.lowerIsBetter ? value < held.value : value > held.value) || value === held.value && a.id < held.activity_id;
+      if (better) {
+        best.set(key, {
+          month: a.month,
+          sport_type: a.sport_type,
+          effort: e.effort,
+          value,
+          unit: e.unit,
+          activity_id: a.id
+        });
+      }
+    }
+  }
+  return [...best.entries()].sort(([a], [b]) => text2(a, b)).map(([, row]) => row);
+}
+
+// src/lakehouse/embedded-details.ts
+var IDS_TAG = "activityIds";
+var ROWS_TAG = "detailRowsSha256";
+var PER_ACTIVITY = [
+  { def: ACTIVITY_DETAILS, rowsOf: (a) => [a.details] },
+  { def: LAPS, rowsOf: (a) => a.laps, index: "lap_index" },
+  { def: STREAMS, rowsOf: (a) => a.streams, index: "sample_index" }
+];
+var monthOfFile = (f) => f.partitionValues.month ?? "";
+var versionOf = (s) => s ? s.version : null;
+var unique = (xs) => [...new Set(xs)];
+function rowsSha256(rows, columns) {
+  const hash = (0, import_node_crypto3.createHash)("sha256");
+  let text3 = "";
+  for (const row of rows) {
+    for (const c of columns) {
+      const v = row[c];
+      text3 += v === null || v === void 0 ? "\0" : String(v);
+      text3 += "";
+    }
+    text3 += "";
+    if (text3.length > 65536) {
+      hash.update(text3);
+      text3 = "";
+    }
+  }
+  return hash.update(text3).digest("hex");
+}
+function checkRows(table, a, rows) {
+  for (const r of rows) {
+    if (r.activity_id !== a.activityId || r.month !== a.month) {
+      throw new AppError(
+        `${table}: a row given for activity ${a.activityId} (${a.month}) has activity_id ${String(r.activity_id)} and month ${String(r.month)}.`,
+        "This is a bug in the detail phase: every row of an activity must carry its id and its silver month."
+      );
+    }
+  }
+}
+function inIndexOrder(rows, index) {
+  if (!index) return rows;
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i - 1][index] > rows[i][index]) {
+      return [...rows].sort((a, b) => compareBigint(a[index], b[index]));
+    }
+  }
+  return rows;
+}
+var Rewriter = class {
+  constructor(table, keep) {
+    this.table = table;
+    this.keep = keep;
+  }
+  table;
+  keep;
+  done = /* @__PURE__ */ new Map();
+  async rewrite(files) {
+    const added = await mapConcurrently(files, STORAGE_CONCURRENCY, async (f) => {
+      const cached = this.done.get(f.path);
+      if (cached) return cached;
+      const rows = (await this.table.readRows([f])).filter(this.keep);
+      const ids = unique(rows.map((r) => r.activity_id));
+      const add = rows.length ? await this.table.writeFiles(rows, { tags: { [IDS_TAG]: ids.join(",") } }) : [];
+      this.done.set(f.path, add);
+      return add;
+    });
+    return added.flat();
+  }
+};
+var EmbeddedDetails = class {
+  constructor(store, silver, opts = {}) {
+    this.silver = silver;
+    this.tables = new Map(DETAIL_TABLES.map((def) => [def.path, new DeltaTable(store, def)]));
+    this.progress = opts.progress ?? silentProgress;
+  }
+  silver;
+  tables;
+  progress;
+  /** Ids held by a data file (by table and file path): files never change. */
+  heldCache = /* @__PURE__ */ new Map();
+  table(def) {
+    return this.tables.get(def.path);
+  }
+  /** The detail tables' versions; refuses (DeltaProtocolError) a table this writer must not write. */
+  async preflight() {
+    const tables = [...this.tables.values()];
+    const snaps = await Promise.all(tables.map((t) => t.snapshot()));
+    tables.forEach((t, i) => t.assertWritable(snaps[i]));
+    return Object.fromEntries(tables.map((t, i) => [t.def.path, versionOf(snaps[i])]));
+  }
+  async detailVersions() {
+    const tables = [...this.tables.values()];
+    const snaps = await Promise.all(tables.map((t) => t.snapshot()));
+    return Object.fromEntries(tables.map((t, i) => [t.def.path, versionOf(snaps[i])]));
+  }
+  async detailState() {
+    const [silverRows, fetchedRows, gearRows, zoneRows] = await Promise.all([
+      readAll(this.silver, [...SUMMARY_HASH_FIELDS, "month"]),
+      readAll(this.table(ACTIVITY_DETAILS), ["activity_id", "summary_sha256"]),
+      readAll(this.table(GEAR), ["id"]),
+      readAll(this.table(ATHLETE_ZONES), ["fetched_at"])
+    ]);
+    const activities = silverRows.map((r) => ({
+      id: r.id,
+      month: r.month,
+      summarySha256: summarySha256(r),
+      manual: r.manual === true,
+      private: r.private === true,
+      gearId: r.gear_id ?? null,
+      startDateLocal: r.start_date_local
+    }));
+    const fetchedAt = zoneRows.map((r) => r.fetched_at);
+    const latest = fetchedAt.length ? fetchedAt.reduce((a, b) => a > b ? a : b) : void 0;
+    return {
+      activities,
+      fetched: new Map(
+        fetchedRows.map((r) => [r.activity_id, r.summary_sha256])
+      ),
+      gearIds: new Set(gearRows.map((r) => r.id)),
+      ...latest !== void 0 ? { zonesFetchedAt: Number(latest / 1000n) } : {}
+    };
+  }
+  async reconcileDetails(activities) {
+    const silverMonth = new Map(activities.map((a) => [a.id, a.month]));
+    const changed = await Promise.all(
+      PER_ACTIVITY.map(async ({ def }) => {
+        const table = this.table(def);
+        const rewriter = new Rewriter(
+          table,
+          (r) => silverMonth.get(r.activity_id) === r.month
+        );
+        let months = [];
+        const version = await table.commit(
+          async (latest) => {
+            const files = latest?.files ?? [];
+            const held = await mapConcurrently(
+              files,
+              STORAGE_CONCURRENCY,
+              (f) => this.heldIds(table, f)
+            );
+            const stale = files.filter(
+              (f, i) => held[i].some((id) => silverMonth.get(id) !== monthOfFile(f))
+            );
+            months = unique(stale.map(monthOfFile)).sort();
+            if (!stale.length) return null;
+            return { add: await rewriter.rewrite(stale), remove: stale };
+          },
+          {
+            operation: "DELETE",
+            operationParameters: {
+              predicate: "activity_id not in silver/activities of its month"
+            }
+          }
+        );
+        if (version === null) return [];
+        this.progress.info(
+          `${def.path}: took out activities deleted or moved (${months.join(", ")}), version ${version}`
+        );
+        return months;
+      })
+    );
+    return unique(changed.flat()).sort();
+  }
+  async writeDetails(chunk, ctx) {
+    const versions = {};
+    const changed = [];
+    const activities = [...chunk.activities].sort(
+      (a, b) => compareBigint(a.activityId, b.activityId)
+    );
+    for (const spec of PER_ACTIVITY) {
+      const { version, months } = await this.writePerActivity(spec, activities, ctx);
+      versions[spec.def.path] = version;
+      changed.push(...months);
+    }
+    if (chunk.gear.length) {
+      versions[GEAR.path] = await this.upsertGear(chunk.gear, ctx);
+    }
+    if (chunk.zones) {
+      versions[ATHLETE_ZONES.path] = await this.replaceZones(chunk.zones, ctx);
+    }
+    return { versions, changedMonths: unique(changed).sort() };
+  }
+  /** One commit replacing the chunk's ids in one per-activity table; none if it holds them already. */
+  async writePerActivity(spec, activities, ctx) {
+    const { def } = spec;
+    const table = this.table(def);
+    const columns = def.columns.map((c) => c.name);
+    const ids = unique(activities.map((a) => a.activityId));
+    const idSet = new Set(ids);
+    const byMonth = /* @__PURE__ */ new Map();
+    for (const a of activities) {
+      const rows = inIndexOrder(spec.rowsOf(a), spec.index);
+      if (!rows.length) continue;
+      checkRows(def.path, a, rows);
+      const group = byMonth.get(a.month) ?? { rows: [], ids: [] };
+      for (const r of rows) group.rows.push(r);
+      group.ids.push(a.activityId);
+      byMonth.set(a.month, group);
+    }
+    const hashes = new Map([...byMonth].map(([m, g]) => [m, rowsSha256(g.rows, columns)]));
+    let written;
+    const write = () => mapConcurrently(
+      [...byMonth],
+      STORAGE_CONCURRENCY,
+      ([month, g]) => table.writeFiles(g.rows, {
+        tags: { [IDS_TAG]: unique(g.ids).join(","), [ROWS_TAG]: hashes.get(month) }
+      })
+    ).then((files) => files.flat());
+    const rewriter = new Rewriter(table, (r) => !idSet.has(r.activity_id));
+    let months = [];
+    const version = await table.commit(
+      async (latest) => {
+        const holders = await this.holders(table, latest, ids);
+        const same = holders.length === hashes.size && new Set(holders.map(monthOfFile)).size === holders.length && holders.every((f) => f.tags?.[ROWS_TAG] === hashes.get(monthOfFile(f)));
+        if (same) return null;
+        written ??= write();
+        const add = [...await written, ...await rewriter.rewrite(holders)];
+        months = unique([...byMonth.keys(), ...holders.map(monthOfFile)]).sort();
+        return { add, remove: holders };
+      },
+      {
+        operation: "WRITE",
+        operationParameters: {
+          mode: "Overwrite",
+          partitionBy: JSON.stringify(def.partitionColumns),
+          predicate: `activity_id IN (${ids.join(", ")})`
+        },
+        runId: ctx.runId,
+        month: [...byMonth.keys()].sort().join(",")
+      }
+    );
+    if (version === null) return { version: null, months: [] };
+    this.progress.info(
+      `${def.path}: wrote ${ids.length} activit${ids.length === 1 ? "y" : "ies"}, version ${version}`
+    );
+    return { version, months };
+  }
+  /** The live files of `table` that hold any of `ids` (ascending). */
+  async holders(table, snap, ids) {
+    const wanted = new Set(ids);
+    const candidates = (snap?.files ?? []).filter((f) => mayHoldAny(f, ids, "activity_id"));
+    const held = await mapConcurrently(
+      candidates,
+      STORAGE_CONCURRENCY,
+      (f) => this.heldIds(table, f)
+    );
+    return candidates.filter((_, i) => held[i].some((id) => wanted.has(id)));
+  }
+  /** The activity ids a file holds: from its tag, else from its activity_id column. */
+  async heldIds(table, file) {
+    const key = `${table.def.path}/${file.path}`;
+    const cached = this.heldCache.get(key);
+    if (cached) return cached;
+    const tag = file.tags?.[IDS_TAG];
+    const ids = tag !== void 0 ? tag.split(",").filter(Boolean).map((s) => BigInt(s)) : unique(
+      (await table.readRows([file], ["activity_id"])).map((r) => r.activity_id)
+    );
+    this.heldCache.set(key, ids);
+    return ids;
+  }
+  /** One commit rewriting silver/gear with `rows` upserted by id; none if nothing changes. */
+  upsertGear(rows, ctx) {
+    return this.replaceSmall(
+      GEAR,
+      (current) => {
+        const byId2 = new Map(current.map((r) => [r.id, r]));
+        for (const r of rows) byId2.set(r.id, r);
+        return [...byId2.values()];
+      },
+      ["id"],
+      { operation: "MERGE", operationParameters: { predicate: "target.id = source.id" } },
+      ctx
+    );
+  }
+  /** One commit replacing silver/athlete_zones with `rows`; none if they are the same rows. */
+  replaceZones(rows, ctx) {
+    return this.replaceSmall(
+      ATHLETE_ZONES,
+      () => [...rows],
+      ["zone_type", "zone_index"],
+      { operation: "WRITE", operationParameters: { mode: "Overwrite" } },
+      ctx
+    );
+  }
+  /** Rewrites a small unpartitioned table as one file of `next(current rows)`, if different. */
+  async replaceSmall(def, next, keys, info, ctx) {
+    const table = this.table(def);
+    const columns = def.columns.map((c) => c.name);
+    const version = await table.commit(
+      async (latest) => {
+        const files = latest?.files ?? [];
+        const current = sortRows(await table.readRows(files), keys);
+        const rows = sortRows(next(current), keys);
+        if (rowsSha256(rows, columns) === rowsSha256(current, columns)) return null;
+        return { add: rows.length ? await table.writeFiles(rows) : [], remove: files };
+      },
+      { ...info, runId: ctx.runId }
+    );
+    if (version !== null) this.progress.info(`${def.path}: version ${version}`);
+    return version;
+  }
+  async refreshDetailGold(months, ctx) {
+    const results = await Promise.all([
+      this.writeDetailGold(GOLD_GEAR, months, ctx, async (targets) => {
+        const [activities, gear] = await Promise.all([
+          this.silverForGold(targets),
+          readAll(this.table(GEAR), ["id", "name"])
+        ]);
+        const names = new Map(gear.map((g) => [g.id, g.name ?? null]));
+        return gearGold(activities, names, targets);
+      }),
+      this.writeDetailGold(GOLD_HR_ZONES, months, ctx, async (targets) => {
+        const [activities, zones] = await Promise.all([
+          this.silverForGold(targets),
+          this.heartRateZones()
+        ]);
+        const seconds = zones.length ? await this.zoneSeconds(targets, zones) : /* @__PURE__ */ new Map();
+        return hrZonesGold(seconds, activities, zones, targets);
+      }),
+      this.writeDetailGold(GOLD_BESTS, months, ctx, async (targets) => {
+        const [activities, details] = await Promise.all([
+          this.silverForGold(targets),
+          this.readMonths(this.table(ACTIVITY_DETAILS), targets, [
+            "activity_id",
+            ...EFFORTS.map((e) => e.column)
+          ])
+        ]);
+        return bestsGold(details, activities, targets);
+      })
+    ]);
+    return unique(results.flat()).sort();
+  }
+  /**
+   * One commit replacing the partitions of the target months whose rows differ from `compute`'s
+   * (months undefined: every month of silver and of the gold table). Inputs are read inside the
+   * builder, after the gold snapshot: a retry after a lost race computes from newer inputs.
+   */
+  async writeDetailGold(def, months, ctx, compute) {
+    const table = this.table(def);
+    const columns = def.columns.map((c) => c.name);
+    const keys = columns.filter((c) => def.columns.find((d) => d.name === c).nullable === false);
+    let changed = [];
+    const version = await table.commit(
+      async (latest) => {
+        const files = latest?.files ?? [];
+        const targets = months ? unique(months).sort() : unique([...await this.silverMonths(), ...files.map(monthOfFile)]).sort();
+        const targetSet = new Set(targets);
+        const rows = await compute(targets);
+        const currentFiles = files.filter((f) => targetSet.has(monthOfFile(f)));
+        const current = await table.readRows(currentFiles);
+        const sig = (rs, m) => rowsSha256(
+          sortRows(
+            rs.filter((r) => r.month === m),
+            keys
+          ),
+          columns
+        );
+        changed = targets.filter((m) => sig(rows, m) !== sig(current, m));
+        if (!changed.length) return null;
+        const set = new Set(changed);
+        const fresh = rows.filter((r) => set.has(r.month));
+        return {
+          add: fresh.length ? await table.writeFiles(fresh) : [],
+          remove: currentFiles.filter((f) => set.has(monthOfFile(f)))
+        };
+      },
+      {
+        operation: "WRITE",
+        operationParameters: {
+          mode: "Overwrite",
+          partitionBy: JSON.stringify(def.partitionColumns),
+          predicate: months ? JSON.stringify(months.map((m) => `month = '${m}'`)) : "all months"
+        },
+        runId: ctx.runId,
+        ...months ? { month: [...months].sort().join(",") } : {}
+      }
+    );
+    if (version === null) return [];
+    this.progress.info(`${def.path}: recomputed ${changed.length} month(s), version ${version}`);
+    return changed;
+  }
+  async silverMonths() {
+    const snap = await this.silver.snapshot();
+    return unique((snap?.files ?? []).map(monthOfFile));
+  }
+  async silverForGold(months) {
+    const rows = await this.readMonths(this.silver, months, [
+      "id",
+      "month",
+      "sport_type",
+      "gear_id",
+      "distance",
+      "moving_time"
+    ]);
+    return rows;
+  }
+  async heartRateZones() {
+    const rows = await readAll(this.table(ATHLETE_ZONES), [
+      "zone_type",
+      "zone_index",
+      "zone_min",
+      "zone_max"
+    ]);
+    return rows.filter((r) => r.zone_type === "heartrate").sort(
+      (a, b) => compareBigint(a.zone_index, b.zone_index)
+    );
+  }
+  /**
+   * Seconds per zone of every activity with streams in `months`, a file at a time so only a
+   * few files' samples are in memory. An activity's samples are in one file of its month (a
+   * chunk writes each id once, a rewrite keeps each id it keeps whole).
+   */
+  async zoneSeconds(months, zones) {
+    const table = this.table(STREAMS);
+    const want = new Set(months);
+    const snap = await table.snapshot();
+    const files = (snap?.files ?? []).filter((f) => want.has(monthOfFile(f)));
+    const perFile = await mapConcurrently(files, 2, async (f) => {
+      const rows = await table.readRows(
+        [f],
+        ["activity_id", "sample_index", "time_s", "heartrate"]
+      );
+      const byActivity = /* @__PURE__ */ new Map();
+      for (const r of rows) {
+        const id = r.activity_id;
+        const list = byActivity.get(id);
+        if (list) list.push(r);
+        else byActivity.set(id, [r]);
+      }
+      return [...byActivity].map(
+        ([id, samples]) => [
+          id,
+          hrSecondsPerZone(inIndexOrder(samples, "sample_index"), zones)
+        ]
+      );
+    });
+    return new Map(perFile.flat());
+  }
+  async readMonths(table, months, columns) {
+    const want = new Set(months);
+    const snap = await table.snapshot();
+    return table.readRows(
+      (snap?.files ?? []).filter((f) => want.has(monthOfFile(f))),
+      columns
+    );
+  }
+};
+async function readAll(table, columns) {
+  const snap = await table.snapshot();
+  return snap ? table.readRows(snap.files, columns) : [];
+}
+function sortRows(rows, keys) {
+  const cmp = (a, b) => {
+    for (const k of keys) {
+      const x = a[k] ?? null;
+      const y = b[k] ?? null;
+      if (x === y) continue;
+      if (x === null) return -1;
+      if (y === null) return 1;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+  return [...rows].sort(cmp);
+}
+
 // src/lakehouse/embedded.ts
 var LANDING_TAG = "landingSha256";
 var bronzeAppId = (landingKey2) => `strava-lakehouse:${landingKey2}`;
@@ -3210,14 +3873,16 @@ var SILVER_FOR_GOLD = [
   "total_elevation_gain",
   "average_heartrate"
 ];
-var monthOfFile = (f) => f.partitionValues.month ?? null;
-var versionOf = (s) => s ? s.version : null;
+var monthOfFile2 = (f) => f.partitionValues.month ?? null;
+var versionOf2 = (s) => s ? s.version : null;
 var EmbeddedEngine = class {
   name = "embedded";
   readsRows = true;
   bronze;
   silver;
   gold;
+  /** The detail tables (embedded-details.ts). */
+  details;
   progress;
   now;
   constructor(store, opts = {}) {
@@ -3225,18 +3890,21 @@ var EmbeddedEngine = class {
     this.silver = new DeltaTable(store, SILVER);
     this.gold = new DeltaTable(store, GOLD);
     this.progress = opts.progress ?? silentProgress;
+    this.details = new EmbeddedDetails(store, this.silver, { progress: this.progress });
     this.now = opts.now ?? (() => /* @__PURE__ */ new Date());
   }
   async preflight() {
     const [b, s, g] = await Promise.all([
       this.bronze.snapshot(),
       this.silver.snapshot(),
-      this.gold.snapshot()
+      this.gold.snapshot(),
+      // Refuses a detail table this writer must not write, so a run stops before any write.
+      this.details.preflight()
     ]);
     this.bronze.assertWritable(b);
     this.silver.assertWritable(s);
     this.gold.assertWritable(g);
-    return { bronze: versionOf(b), silver: versionOf(s), gold: versionOf(g) };
+    return { bronze: versionOf2(b), silver: versionOf2(s), gold: versionOf2(g) };
   }
   async process(landings, ctx) {
     const before = await this.preflight();
@@ -3253,6 +3921,21 @@ var EmbeddedEngine = class {
       warnings,
       changedMonths: [.../* @__PURE__ */ new Set([...bronzeMonths, ...silver.replaced, ...goldMonths])].sort()
     };
+  }
+  detailState() {
+    return this.details.detailState();
+  }
+  reconcileDetails(activities) {
+    return this.details.reconcileDetails(activities);
+  }
+  writeDetails(chunk, ctx) {
+    return this.details.writeDetails(chunk, ctx);
+  }
+  refreshDetailGold(months, ctx) {
+    return this.details.refreshDetailGold(months, ctx);
+  }
+  detailVersions() {
+    return this.details.detailVersions();
   }
   /** Appends the landing files bronze has not taken yet; returns their months. */
   async writeBronze(landings, ctx) {
@@ -3282,7 +3965,7 @@ var EmbeddedEngine = class {
         if (!todo.length) return null;
         const months = new Set(todo.map((l) => l.month));
         return {
-          add: files.filter((f) => months.has(monthOfFile(f) ?? "")),
+          add: files.filter((f) => months.has(monthOfFile2(f) ?? "")),
           remove: [],
           txns: todo.map((l) => ({ appId: bronzeAppId(l.key), version: 1 }))
         };
@@ -3308,7 +3991,7 @@ var EmbeddedEngine = class {
    */
   async writeSilver(landings, ctx) {
     const holds = (snap2, l) => {
-      const files = (snap2?.files ?? []).filter((f) => monthOfFile(f) === l.month);
+      const files = (snap2?.files ?? []).filter((f) => monthOfFile2(f) === l.month);
       if (!files.length) return l.rows.length === 0;
       return files.every((f) => f.tags?.[LANDING_TAG] === l.sha256);
     };
@@ -3335,7 +4018,7 @@ var EmbeddedEngine = class {
         left = [];
         if (!months.length) return null;
         const set = new Set(months);
-        const others = (latest?.files ?? []).filter((f) => !set.has(monthOfFile(f) ?? ""));
+        const others = (latest?.files ?? []).filter((f) => !set.has(monthOfFile2(f) ?? ""));
         const moved2 = await moves.rewrite(
           others,
           months.flatMap((m) => idsByMonth.get(m) ?? [])
@@ -3344,7 +4027,7 @@ var EmbeddedEngine = class {
         return {
           add: [...months.flatMap((m) => addsByMonth.get(m) ?? []), ...moved2.add],
           remove: [
-            ...(latest?.files ?? []).filter((f) => set.has(monthOfFile(f) ?? "")),
+            ...(latest?.files ?? []).filter((f) => set.has(monthOfFile2(f) ?? "")),
             ...moved2.remove
           ]
         };
@@ -3374,7 +4057,7 @@ var EmbeddedEngine = class {
       async (latest) => {
         const silverRows = await this.readSilverFor(targets);
         const rows = computeGold(silverRows, targets);
-        const current = (latest?.files ?? []).filter((f) => targetSet.has(monthOfFile(f) ?? ""));
+        const current = (latest?.files ?? []).filter((f) => targetSet.has(monthOfFile2(f) ?? ""));
         if (ctx.force) changed = targets;
         else {
           const currentRows = await this.gold.readRows(current);
@@ -3403,7 +4086,7 @@ var EmbeddedEngine = class {
   async readSilverFor(months) {
     const want = new Set(months.flatMap((m) => [m, addMonths(m, -1)]));
     const snap = await this.silver.snapshot();
-    const files = (snap?.files ?? []).filter((f) => want.has(monthOfFile(f) ?? ""));
+    const files = (snap?.files ?? []).filter((f) => want.has(monthOfFile2(f) ?? ""));
     const rows = await this.silver.readRows(
       files,
       SILVER_FOR_GOLD
@@ -3418,7 +4101,7 @@ var MovedIds = class {
   table;
   rewritten = /* @__PURE__ */ new Map();
   async rewrite(files, ids) {
-    const sorted = [...ids].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    const sorted = [...ids].sort(compareBigint);
     const wanted = new Set(sorted);
     const candidates = files.filter((f) => mayHoldAny(f, sorted));
     const results = await mapConcurrently(candidates, STORAGE_CONCURRENCY, async (f) => {
@@ -3435,28 +4118,10 @@ var MovedIds = class {
     return {
       add: changed.flatMap((r) => r.add),
       remove: changed.map((r) => r.file),
-      months: [...new Set(changed.map((r) => monthOfFile(r.file) ?? ""))].sort()
+      months: [...new Set(changed.map((r) => monthOfFile2(r.file) ?? ""))].sort()
     };
   }
 };
-function mayHoldAny(file, ids) {
-  if (!ids.length) return false;
-  const bounds = idBounds(file.stats);
-  if (!bounds) return true;
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (ids[mid] < bounds.min) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ids.length && ids[lo] <= bounds.max;
-}
-function idBounds(stats) {
-  const min = stats && /"minValues":\{[^}]*?"id":(-?\d+)/.exec(stats)?.[1];
-  const max = stats && /"maxValues":\{[^}]*?"id":(-?\d+)/.exec(stats)?.[1];
-  return min && max ? { min: BigInt(min), max: BigInt(max) } : void 0;
-}
 function toSilverRow(cells, month) {
   const row = { month };
   for (const f of ACTIVITY_FIELDS) {
@@ -3491,7 +4156,7 @@ async function createEngine(config, store, opts) {
 // src/pipeline.ts
 function newRunId(now = /* @__PURE__ */ new Date()) {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return `${stamp}-${(0, import_node_crypto2.randomBytes)(3).toString("hex")}`;
+  return `${stamp}-${(0, import_node_crypto4.randomBytes)(3).toString("hex")}`;
 }
 async function runPipeline(config, deps = {}) {
   const progress = deps.progress ?? silentProgress;
