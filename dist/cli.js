@@ -19,7 +19,7 @@ import {
   runPipeline,
   streamProgress,
   tokenFailure
-} from "./chunks/chunk-CFBA4AA7.js";
+} from "./chunks/chunk-A7EBDE5D.js";
 import {
   inspectWarehouse
 } from "./chunks/chunk-9A370967.js";
@@ -46,7 +46,7 @@ import {
   writeRefreshToken
 } from "./chunks/chunk-8D30EC4A.js";
 import "./chunks/chunk-BA800F3B.js";
-import "./chunks/chunk-C23D1F1B.js";
+import "./chunks/chunk-CFBA4AA7.js";
 import {
   VERSION
 } from "./chunks/chunk-99BC1E63.js";

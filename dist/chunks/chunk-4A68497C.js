@@ -952,190 +952,6 @@ var require_paths = __commonJS({
   }
 });
 
-// src/lakehouse/detail-tables.ts
-var col = (name, type, nullable = true) => ({ name, type, nullable });
-var month = col("month", "string", false);
-var ACTIVITY_DETAILS = {
-  path: "silver/activity_details",
-  description: "Per activity: the detail endpoint, and the summary it was fetched for",
-  columns: [
-    col("activity_id", "long", false),
-    col("status", "string", false),
-    col("summary_sha256", "string", false),
-    col("fetched_at", "timestamp", false),
-    col("description", "string"),
-    col("calories", "double"),
-    col("device_name", "string"),
-    col("gear_id", "string"),
-    col("workout_type", "long"),
-    col("suffer_score", "double"),
-    col("perceived_exertion", "double"),
-    col("private", "boolean"),
-    col("lap_count", "long"),
-    /** `splits_metric` as Strava gives it (JSON text): one entry per kilometre. */
-    col("splits_metric", "string"),
-    /** Samples in silver/streams for this activity (0 for a manual activity: no streams). */
-    col("stream_samples", "long"),
-    /** Best efforts from the streams: fastest 1/5/10 km in seconds, best 5/20 min mean watts. */
-    col("best_1km_s", "double"),
-    col("best_5km_s", "double"),
-    col("best_10km_s", "double"),
-    col("best_5min_watts", "double"),
-    col("best_20min_watts", "double"),
-    month
-  ],
-  partitionColumns: ["month"]
-};
-var LAPS = {
-  path: "silver/laps",
-  description: "Laps, one row per activity and lap index",
-  columns: [
-    col("activity_id", "long", false),
-    col("lap_index", "long", false),
-    col("lap_id", "long"),
-    col("name", "string"),
-    col("start_date", "timestamp"),
-    col("start_date_local", "timestamp"),
-    col("elapsed_time", "long"),
-    col("moving_time", "long"),
-    col("distance", "double"),
-    col("start_index", "long"),
-    col("end_index", "long"),
-    col("total_elevation_gain", "double"),
-    col("average_speed", "double"),
-    col("max_speed", "double"),
-    col("average_heartrate", "double"),
-    col("max_heartrate", "double"),
-    col("average_cadence", "double"),
-    col("average_watts", "double"),
-    col("device_watts", "boolean"),
-    col("split", "long"),
-    col("pace_zone", "long"),
-    month
-  ],
-  partitionColumns: ["month"]
-};
-var STREAM_KEYS = [
-  "time",
-  "distance",
-  "latlng",
-  "altitude",
-  "heartrate",
-  "cadence",
-  "watts",
-  "velocity_smooth",
-  "grade_smooth",
-  "moving"
-];
-var STREAMS = {
-  path: "silver/streams",
-  description: "Stream samples, one row per activity and sample index",
-  columns: [
-    col("activity_id", "long", false),
-    col("sample_index", "long", false),
-    col("time_s", "long"),
-    col("distance_m", "double"),
-    col("lat", "double"),
-    col("lng", "double"),
-    col("altitude_m", "double"),
-    col("heartrate", "long"),
-    col("cadence", "long"),
-    col("watts", "long"),
-    col("velocity_smooth", "double"),
-    col("grade_smooth", "double"),
-    col("moving", "boolean"),
-    month
-  ],
-  partitionColumns: ["month"]
-};
-var GEAR = {
-  path: "silver/gear",
-  description: "Gear (bikes and shoes), one row per id",
-  columns: [
-    col("id", "string", false),
-    /** `bike` (id starts with b) or `shoe` (id starts with g). */
-    col("gear_type", "string", false),
-    col("name", "string"),
-    col("brand_name", "string"),
-    col("model_name", "string"),
-    col("description", "string"),
-    col("is_primary", "boolean"),
-    col("retired", "boolean"),
-    /** Metres, as Strava counts them for the gear. */
-    col("distance", "double"),
-    col("fetched_at", "timestamp", false)
-  ],
-  partitionColumns: []
-};
-var ATHLETE_ZONES = {
-  path: "silver/athlete_zones",
-  description: "Heart-rate and power zones of the athlete",
-  columns: [
-    /** `heartrate` or `power`. */
-    col("zone_type", "string", false),
-    /** From 1, in Strava's order. */
-    col("zone_index", "long", false),
-    col("zone_min", "long"),
-    /** Null for the open top zone (Strava's -1). */
-    col("zone_max", "long"),
-    col("custom_zones", "boolean"),
-    col("fetched_at", "timestamp", false)
-  ],
-  partitionColumns: []
-};
-var GOLD_GEAR = {
-  path: "gold/gear_monthly",
-  description: "Distance and time per gear per month",
-  columns: [
-    month,
-    col("gear_id", "string", false),
-    col("gear_name", "string"),
-    col("sport_type", "string", false),
-    col("activity_count", "long", false),
-    col("distance", "double", false),
-    col("moving_time", "long", false)
-  ],
-  partitionColumns: ["month"]
-};
-var GOLD_HR_ZONES = {
-  path: "gold/hr_zones_monthly",
-  description: "Time in each heart-rate zone per sport per month",
-  columns: [
-    month,
-    col("sport_type", "string", false),
-    col("zone_index", "long", false),
-    col("zone_min", "long"),
-    col("zone_max", "long"),
-    col("seconds", "long", false)
-  ],
-  partitionColumns: ["month"]
-};
-var EFFORTS = [
-  { effort: "1km", column: "best_1km_s", unit: "s", lowerIsBetter: true },
-  { effort: "5km", column: "best_5km_s", unit: "s", lowerIsBetter: true },
-  { effort: "10km", column: "best_10km_s", unit: "s", lowerIsBetter: true },
-  { effort: "5min", column: "best_5min_watts", unit: "W", lowerIsBetter: false },
-  { effort: "20min", column: "best_20min_watts", unit: "W", lowerIsBetter: false }
-];
-var GOLD_BESTS = {
-  path: "gold/best_efforts_monthly",
-  description: "Best 1/5/10 km times and 5/20 min power per sport per month",
-  columns: [
-    month,
-    col("sport_type", "string", false),
-    /** One of EFFORTS' `effort`. */
-    col("effort", "string", false),
-    col("value", "double", false),
-    /** `s` or `W`. */
-    col("unit", "string", false),
-    col("activity_id", "long", false)
-  ],
-  partitionColumns: ["month"]
-};
-var DETAIL_SILVER = [ACTIVITY_DETAILS, LAPS, STREAMS, GEAR, ATHLETE_ZONES];
-var DETAIL_GOLD = [GOLD_GEAR, GOLD_HR_ZONES, GOLD_BESTS];
-var DETAIL_TABLES = [...DETAIL_SILVER, ...DETAIL_GOLD];
-
 // src/landing/open.ts
 var import_node_path2 = __toESM(require_open(), 1);
 
@@ -11624,7 +11440,7 @@ Object.defineProperty(RecordBatch3, Symbol.hasInstance, {
     return Function.prototype[Symbol.hasInstance].call(this, instance8) || this === RecordBatch3 && RecordBatch3.isRecordBatch(instance8);
   }
 });
-function ensureSameLengthData(schema, chunks, maxLength = chunks.reduce((max, col2) => Math.max(max, col2.length), 0)) {
+function ensureSameLengthData(schema, chunks, maxLength = chunks.reduce((max, col) => Math.max(max, col.length), 0)) {
   var _b2;
   const fields = [...schema.fields];
   const children = [...chunks];
@@ -13650,10 +13466,10 @@ function statsJson(numRecords, fields, summaries) {
   const nulls = [];
   fields.forEach((f2, i) => {
     const key = JSON.stringify(f2.name);
-    const col2 = summaries[i];
-    nulls.push(`${key}:${numRecords - col2.present}`);
-    if (f2.type === "boolean" || col2.present === 0 || col2.nonFinite) return;
-    const { min, max } = col2.surrogateText ? utf8Bounds(col2.surrogateText) : col2;
+    const col = summaries[i];
+    nulls.push(`${key}:${numRecords - col.present}`);
+    if (f2.type === "boolean" || col.present === 0 || col.nonFinite) return;
+    const { min, max } = col.surrogateText ? utf8Bounds(col.surrogateText) : col;
     const lo = bound(min, f2, "min");
     const hi = bound(max, f2, "max");
     if (lo !== void 0) mins.push(`${key}:${lo}`);
@@ -15208,9 +15024,9 @@ var WriterPropertiesBuilder = class _WriterPropertiesBuilder {
    * @param {Compression} value
    * @returns {WriterPropertiesBuilder}
    */
-  setColumnCompression(col2, value) {
+  setColumnCompression(col, value) {
     const ptr = this.__destroy_into_raw();
-    const ptr0 = passStringToWasm0(col2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const ptr0 = passStringToWasm0(col, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
     const ret = wasm.writerpropertiesbuilder_setColumnCompression(ptr, ptr0, len0, value);
     return _WriterPropertiesBuilder.__wrap(ret);
@@ -15222,9 +15038,9 @@ var WriterPropertiesBuilder = class _WriterPropertiesBuilder {
    * @param {boolean} value
    * @returns {WriterPropertiesBuilder}
    */
-  setColumnDictionaryEnabled(col2, value) {
+  setColumnDictionaryEnabled(col, value) {
     const ptr = this.__destroy_into_raw();
-    const ptr0 = passStringToWasm0(col2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const ptr0 = passStringToWasm0(col, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
     const ret = wasm.writerpropertiesbuilder_setColumnDictionaryEnabled(ptr, ptr0, len0, value);
     return _WriterPropertiesBuilder.__wrap(ret);
@@ -15244,9 +15060,9 @@ var WriterPropertiesBuilder = class _WriterPropertiesBuilder {
    * @param {Encoding} value
    * @returns {WriterPropertiesBuilder}
    */
-  setColumnEncoding(col2, value) {
+  setColumnEncoding(col, value) {
     const ptr = this.__destroy_into_raw();
-    const ptr0 = passStringToWasm0(col2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const ptr0 = passStringToWasm0(col, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
     const ret = wasm.writerpropertiesbuilder_setColumnEncoding(ptr, ptr0, len0, value);
     return _WriterPropertiesBuilder.__wrap(ret);
@@ -15258,9 +15074,9 @@ var WriterPropertiesBuilder = class _WriterPropertiesBuilder {
    * @param {EnabledStatistics} value
    * @returns {WriterPropertiesBuilder}
    */
-  setColumnStatisticsEnabled(col2, value) {
+  setColumnStatisticsEnabled(col, value) {
     const ptr = this.__destroy_into_raw();
-    const ptr0 = passStringToWasm0(col2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const ptr0 = passStringToWasm0(col, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
     const ret = wasm.writerpropertiesbuilder_setColumnStatisticsEnabled(ptr, ptr0, len0, value);
     return _WriterPropertiesBuilder.__wrap(ret);
@@ -16460,9 +16276,9 @@ function rowsOf(snap, now) {
   ];
 }
 function checkpointTable(rows) {
-  const children = COLUMNS.map((col2) => {
-    const builder = makeBuilder({ type: col2.type, nullValues: [null, void 0] });
-    for (const row of rows) builder.append(row[col2.name] ?? null);
+  const children = COLUMNS.map((col) => {
+    const builder = makeBuilder({ type: col.type, nullValues: [null, void 0] });
+    for (const row of rows) builder.append(row[col.name] ?? null);
     return builder.finish().flush();
   });
   const schema = new Schema2([...COLUMNS]);
@@ -16593,12 +16409,12 @@ function metadataUpdate(def, current) {
   if (current.schemaString === wanted) return void 0;
   const existing = parseSchema(current.schemaString, def.path);
   const next = parseSchema(wanted, def.path);
-  for (const col2 of existing) {
-    const match = next.find((c) => c.name === col2.name);
+  for (const col of existing) {
+    const match = next.find((c) => c.name === col.name);
     if (!match)
-      throw refuse(`the table has a column "${col2.name}" that this version does not know`);
-    if (match.type !== col2.type) {
-      throw refuse(`column "${col2.name}" is ${col2.type} in the table but ${match.type} here`);
+      throw refuse(`the table has a column "${col.name}" that this version does not know`);
+    if (match.type !== col.type) {
+      throw refuse(`column "${col.name}" is ${col.type} in the table but ${match.type} here`);
     }
   }
   const added = next.filter((c) => !existing.some((e) => e.name === c.name));
@@ -16975,27 +16791,16 @@ function readDataFile(table, uri, file, bytes) {
   try {
     return readParquet2(bytes);
   } catch (err) {
-    const month2 = file.partitionValues.month;
+    const month = file.partitionValues.month;
     throw new StoreError(
       `${table}: data file ${uri} is not a readable Parquet file (${errorLine(err)}).`,
-      month2 ? `Write it again with \`strava-lakehouse run --month ${month2} --force\` (in the action: month ${month2}, force true).` : "Restore the file from a backup, or rebuild the table with a backfill of every month and --force.",
+      month ? `Write it again with \`strava-lakehouse run --month ${month} --force\` (in the action: month ${month}, force true).` : "Restore the file from a backup, or rebuild the table with a backfill of every month and --force.",
       { cause: err }
     );
   }
 }
 
 export {
-  ACTIVITY_DETAILS,
-  LAPS,
-  STREAM_KEYS,
-  STREAMS,
-  GEAR,
-  ATHLETE_ZONES,
-  GOLD_GEAR,
-  GOLD_HR_ZONES,
-  EFFORTS,
-  GOLD_BESTS,
-  DETAIL_TABLES,
   openStore,
   STORAGE_CONCURRENCY,
   mapConcurrently,

@@ -10,6 +10,190 @@ import {
   __export
 } from "./chunk-B9CF76D1.js";
 
+// src/lakehouse/detail-tables.ts
+var col = (name, type, nullable2 = true) => ({ name, type, nullable: nullable2 });
+var month = col("month", "string", false);
+var ACTIVITY_DETAILS = {
+  path: "silver/activity_details",
+  description: "Per activity: the detail endpoint, and the summary it was fetched for",
+  columns: [
+    col("activity_id", "long", false),
+    col("status", "string", false),
+    col("summary_sha256", "string", false),
+    col("fetched_at", "timestamp", false),
+    col("description", "string"),
+    col("calories", "double"),
+    col("device_name", "string"),
+    col("gear_id", "string"),
+    col("workout_type", "long"),
+    col("suffer_score", "double"),
+    col("perceived_exertion", "double"),
+    col("private", "boolean"),
+    col("lap_count", "long"),
+    /** `splits_metric` as Strava gives it (JSON text): one entry per kilometre. */
+    col("splits_metric", "string"),
+    /** Samples in silver/streams for this activity (0 for a manual activity: no streams). */
+    col("stream_samples", "long"),
+    /** Best efforts from the streams: fastest 1/5/10 km in seconds, best 5/20 min mean watts. */
+    col("best_1km_s", "double"),
+    col("best_5km_s", "double"),
+    col("best_10km_s", "double"),
+    col("best_5min_watts", "double"),
+    col("best_20min_watts", "double"),
+    month
+  ],
+  partitionColumns: ["month"]
+};
+var LAPS = {
+  path: "silver/laps",
+  description: "Laps, one row per activity and lap index",
+  columns: [
+    col("activity_id", "long", false),
+    col("lap_index", "long", false),
+    col("lap_id", "long"),
+    col("name", "string"),
+    col("start_date", "timestamp"),
+    col("start_date_local", "timestamp"),
+    col("elapsed_time", "long"),
+    col("moving_time", "long"),
+    col("distance", "double"),
+    col("start_index", "long"),
+    col("end_index", "long"),
+    col("total_elevation_gain", "double"),
+    col("average_speed", "double"),
+    col("max_speed", "double"),
+    col("average_heartrate", "double"),
+    col("max_heartrate", "double"),
+    col("average_cadence", "double"),
+    col("average_watts", "double"),
+    col("device_watts", "boolean"),
+    col("split", "long"),
+    col("pace_zone", "long"),
+    month
+  ],
+  partitionColumns: ["month"]
+};
+var STREAM_KEYS = [
+  "time",
+  "distance",
+  "latlng",
+  "altitude",
+  "heartrate",
+  "cadence",
+  "watts",
+  "velocity_smooth",
+  "grade_smooth",
+  "moving"
+];
+var STREAMS = {
+  path: "silver/streams",
+  description: "Stream samples, one row per activity and sample index",
+  columns: [
+    col("activity_id", "long", false),
+    col("sample_index", "long", false),
+    col("time_s", "long"),
+    col("distance_m", "double"),
+    col("lat", "double"),
+    col("lng", "double"),
+    col("altitude_m", "double"),
+    col("heartrate", "long"),
+    col("cadence", "long"),
+    col("watts", "long"),
+    col("velocity_smooth", "double"),
+    col("grade_smooth", "double"),
+    col("moving", "boolean"),
+    month
+  ],
+  partitionColumns: ["month"]
+};
+var GEAR = {
+  path: "silver/gear",
+  description: "Gear (bikes and shoes), one row per id",
+  columns: [
+    col("id", "string", false),
+    /** `bike` (id starts with b) or `shoe` (id starts with g). */
+    col("gear_type", "string", false),
+    col("name", "string"),
+    col("brand_name", "string"),
+    col("model_name", "string"),
+    col("description", "string"),
+    col("is_primary", "boolean"),
+    col("retired", "boolean"),
+    /** Metres, as Strava counts them for the gear. */
+    col("distance", "double"),
+    col("fetched_at", "timestamp", false)
+  ],
+  partitionColumns: []
+};
+var ATHLETE_ZONES = {
+  path: "silver/athlete_zones",
+  description: "Heart-rate and power zones of the athlete",
+  columns: [
+    /** `heartrate` or `power`. */
+    col("zone_type", "string", false),
+    /** From 1, in Strava's order. */
+    col("zone_index", "long", false),
+    col("zone_min", "long"),
+    /** Null for the open top zone (Strava's -1). */
+    col("zone_max", "long"),
+    col("custom_zones", "boolean"),
+    col("fetched_at", "timestamp", false)
+  ],
+  partitionColumns: []
+};
+var GOLD_GEAR = {
+  path: "gold/gear_monthly",
+  description: "Distance and time per gear per month",
+  columns: [
+    month,
+    col("gear_id", "string", false),
+    col("gear_name", "string"),
+    col("sport_type", "string", false),
+    col("activity_count", "long", false),
+    col("distance", "double", false),
+    col("moving_time", "long", false)
+  ],
+  partitionColumns: ["month"]
+};
+var GOLD_HR_ZONES = {
+  path: "gold/hr_zones_monthly",
+  description: "Time in each heart-rate zone per sport per month",
+  columns: [
+    month,
+    col("sport_type", "string", false),
+    col("zone_index", "long", false),
+    col("zone_min", "long"),
+    col("zone_max", "long"),
+    col("seconds", "long", false)
+  ],
+  partitionColumns: ["month"]
+};
+var EFFORTS = [
+  { effort: "1km", column: "best_1km_s", unit: "s", lowerIsBetter: true },
+  { effort: "5km", column: "best_5km_s", unit: "s", lowerIsBetter: true },
+  { effort: "10km", column: "best_10km_s", unit: "s", lowerIsBetter: true },
+  { effort: "5min", column: "best_5min_watts", unit: "W", lowerIsBetter: false },
+  { effort: "20min", column: "best_20min_watts", unit: "W", lowerIsBetter: false }
+];
+var GOLD_BESTS = {
+  path: "gold/best_efforts_monthly",
+  description: "Best 1/5/10 km times and 5/20 min power per sport per month",
+  columns: [
+    month,
+    col("sport_type", "string", false),
+    /** One of EFFORTS' `effort`. */
+    col("effort", "string", false),
+    col("value", "double", false),
+    /** `s` or `W`. */
+    col("unit", "string", false),
+    col("activity_id", "long", false)
+  ],
+  partitionColumns: ["month"]
+};
+var DETAIL_SILVER = [ACTIVITY_DETAILS, LAPS, STREAMS, GEAR, ATHLETE_ZONES];
+var DETAIL_GOLD = [GOLD_GEAR, GOLD_HR_ZONES, GOLD_BESTS];
+var DETAIL_TABLES = [...DETAIL_SILVER, ...DETAIL_GOLD];
+
 // src/version.ts
 var VERSION = "0.1.0";
 
@@ -19787,9 +19971,9 @@ var ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$/;
 function isIsoInstant(text) {
   const m = ISO_UTC.exec(text);
   if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  const t = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return t.getUTCFullYear() === year && t.getUTCMonth() === month - 1 && t.getUTCDate() === day && t.getUTCHours() === hour && t.getUTCMinutes() === minute && t.getUTCSeconds() === second;
+  const [year, month2, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const t = new Date(Date.UTC(year, month2 - 1, day, hour, minute, second));
+  return t.getUTCFullYear() === year && t.getUTCMonth() === month2 - 1 && t.getUTCDate() === day && t.getUTCHours() === hour && t.getUTCMinutes() === minute && t.getUTCSeconds() === second;
 }
 function zodFor(f) {
   if (f.json) return external_exports.array(external_exports.number());
@@ -19885,16 +20069,16 @@ var SPARK_TYPE = {
 };
 
 // src/lakehouse/tables.ts
-var col = (name, type, nullable2 = true) => ({ name, type, nullable: nullable2 });
+var col2 = (name, type, nullable2 = true) => ({ name, type, nullable: nullable2 });
 var BRONZE = {
   path: "bronze/activities",
   description: "Raw landed rows, each landing file taken once",
   columns: [
-    ...CSV_COLUMNS.map((c) => col(c, "string")),
-    col("_landing_file", "string", false),
-    col("_ingested_at", "timestamp", false),
-    col("_run_id", "string", false),
-    col("month", "string", false)
+    ...CSV_COLUMNS.map((c) => col2(c, "string")),
+    col2("_landing_file", "string", false),
+    col2("_ingested_at", "timestamp", false),
+    col2("_run_id", "string", false),
+    col2("month", "string", false)
   ],
   partitionColumns: ["month"]
 };
@@ -19902,8 +20086,8 @@ var SILVER = {
   path: "silver/activities",
   description: "Typed activities, one row per id, by local month",
   columns: [
-    ...ACTIVITY_FIELDS.map((f) => col(f.name, f.type, !f.required)),
-    col("month", "string", false)
+    ...ACTIVITY_FIELDS.map((f) => col2(f.name, f.type, !f.required)),
+    col2("month", "string", false)
   ],
   partitionColumns: ["month"]
 };
@@ -19911,23 +20095,23 @@ var GOLD = {
   path: "gold/monthly_summary",
   description: "Monthly totals per sport type with month-over-month change",
   columns: [
-    col("month", "string", false),
-    col("sport_type", "string", false),
-    col("activity_count", "long", false),
-    col("distance", "double", false),
-    col("moving_time", "long", false),
-    col("elapsed_time", "long", false),
-    col("total_elevation_gain", "double", false),
-    col("average_speed", "double"),
-    col("average_heartrate", "double"),
-    col("prev_activity_count", "long"),
-    col("prev_distance", "double"),
-    col("prev_moving_time", "long"),
-    col("activity_count_change", "long"),
-    col("distance_change", "double"),
-    col("distance_change_pct", "double"),
-    col("moving_time_change", "long"),
-    col("moving_time_change_pct", "double")
+    col2("month", "string", false),
+    col2("sport_type", "string", false),
+    col2("activity_count", "long", false),
+    col2("distance", "double", false),
+    col2("moving_time", "long", false),
+    col2("elapsed_time", "long", false),
+    col2("total_elevation_gain", "double", false),
+    col2("average_speed", "double"),
+    col2("average_heartrate", "double"),
+    col2("prev_activity_count", "long"),
+    col2("prev_distance", "double"),
+    col2("prev_moving_time", "long"),
+    col2("activity_count_change", "long"),
+    col2("distance_change", "double"),
+    col2("distance_change_pct", "double"),
+    col2("moving_time_change", "long"),
+    col2("moving_time_change_pct", "double")
   ],
   partitionColumns: ["month"]
 };
@@ -20017,7 +20201,7 @@ function writeLastCheckpoint(store, table, hint) {
 }
 
 // src/lakehouse/gold.ts
-var key = (month, sport) => `${month}\0${sport}`;
+var key = (month2, sport) => `${month2}\0${sport}`;
 function totalsByMonthSport(rows) {
   const out = /* @__PURE__ */ new Map();
   for (const r of rows) {
@@ -20045,12 +20229,12 @@ function computeGold(silver, months) {
   const wanted = new Set(months);
   const out = [];
   for (const [k, t] of totals) {
-    const [month, sport] = k.split("\0");
-    if (!wanted.has(month)) continue;
-    const prev = totals.get(key(addMonths(month, -1), sport));
+    const [month2, sport] = k.split("\0");
+    if (!wanted.has(month2)) continue;
+    const prev = totals.get(key(addMonths(month2, -1), sport));
     const prevMoving = prev ? prev.moving : null;
     out.push({
-      month,
+      month: month2,
       sport_type: sport,
       activity_count: t.count,
       distance: t.distance,
@@ -20086,6 +20270,17 @@ function goldMonthsFor(months) {
 }
 
 export {
+  ACTIVITY_DETAILS,
+  LAPS,
+  STREAM_KEYS,
+  STREAMS,
+  GEAR,
+  ATHLETE_ZONES,
+  GOLD_GEAR,
+  GOLD_HR_ZONES,
+  EFFORTS,
+  GOLD_BESTS,
+  DETAIL_TABLES,
   ACTIVITY_FIELDS,
   CSV_COLUMNS,
   validateActivity,

@@ -1,10 +1,10 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
-  DETAIL_TABLES,
   DeltaTable,
   openStore
 } from "./chunk-4A68497C.js";
 import {
+  DETAIL_TABLES,
   GOLD,
   SILVER,
   TABLES,

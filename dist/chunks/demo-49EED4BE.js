@@ -7,7 +7,7 @@ import {
 } from "./chunk-2AC91E8B.js";
 import {
   runPipeline
-} from "./chunk-CFBA4AA7.js";
+} from "./chunk-A7EBDE5D.js";
 import {
   readGoldSummary
 } from "./chunk-9A370967.js";
@@ -18,7 +18,7 @@ import {
 import "./chunk-2A3800A9.js";
 import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
-import "./chunk-C23D1F1B.js";
+import "./chunk-CFBA4AA7.js";
 import "./chunk-99BC1E63.js";
 import "./chunk-97653D37.js";
 import {

@@ -1,11 +1,23 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
-  checkQuality
-} from "./chunk-C23D1F1B.js";
+  checkQuality,
+  sha256Hex,
+  stringify,
+  summarySha256
+} from "./chunk-CFBA4AA7.js";
 import {
+  ACTIVITY_DETAILS,
+  ATHLETE_ZONES,
   BRONZE,
+  DETAIL_TABLES,
+  GEAR,
   GOLD,
+  GOLD_BESTS,
+  GOLD_GEAR,
+  GOLD_HR_ZONES,
+  LAPS,
   SILVER,
+  STREAMS,
   VERSION,
   goldMonthsFor,
   listLog
@@ -20,7 +32,8 @@ import {
 import "./chunk-328A68CB.js";
 import {
   ConfigError,
-  DatabricksError
+  DatabricksError,
+  QualityError
 } from "./chunk-06F01416.js";
 import {
   __commonJS,
@@ -48,6 +61,381 @@ var require_statements3 = __commonJS({
     module.exports = __require("node:url");
   }
 });
+
+// src/lakehouse/databricks/detail-landing.ts
+function detailLandingName(def) {
+  return def.path.slice(def.path.lastIndexOf("/") + 1);
+}
+function detailLandingKey(def, body) {
+  const name = detailLandingName(def);
+  return `landing/details/${name}/${name}-${sha256Hex(body).slice(0, 16)}.csv`;
+}
+function cellText(def, column, value) {
+  if (value === null || value === void 0) {
+    if (!column.nullable) throw badCell(def, column, value, "is required");
+    return null;
+  }
+  switch (column.type) {
+    case "string":
+      if (typeof value === "string") return value;
+      break;
+    case "boolean":
+      if (typeof value === "boolean") return String(value);
+      break;
+    case "long":
+    case "timestamp":
+      if (typeof value === "bigint") return value.toString();
+      if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+      break;
+    case "double":
+      if (typeof value === "number" && Number.isFinite(value)) return String(value);
+      break;
+  }
+  throw badCell(def, column, value, `is not a ${column.type}`);
+}
+function badCell(def, column, value, what) {
+  const shown = typeof value === "bigint" ? `${value}n` : JSON.stringify(value);
+  return new QualityError(
+    `A ${def.path} row's ${column.name} (${shown}) ${what}.`,
+    "This is a bug in strava-lakehouse: please report it with the activity id."
+  );
+}
+function detailCsv(def, rows) {
+  const cells = rows.map((row) => def.columns.map((c) => cellText(def, c, row[c.name])));
+  return stringify(cells, {
+    header: true,
+    columns: def.columns.map((c) => c.name),
+    record_delimiter: "\n",
+    // Every value quoted, so the empty string is `""` while null stays an empty unquoted cell
+    // (quoted_empty would quote nulls too): the reader keeps them apart.
+    quoted_string: true,
+    // As in src/landing/csv.ts: a lone '\r' inside a cell must be quoted too.
+    quote_record_delimiter: true
+  });
+}
+async function landDetailRows(store, def, rows) {
+  const body = new TextEncoder().encode(detailCsv(def, rows));
+  const key = detailLandingKey(def, body);
+  if (await store.head(key)) return { key, rows: rows.length, reused: true };
+  return { key, rows: rows.length, reused: !await store.putIfAbsent(key, body) };
+}
+
+// src/lakehouse/databricks/statements.ts
+var import_node_fs = __toESM(require_statements(), 1);
+var import_node_path = __toESM(require_statements2(), 1);
+var import_node_url = __toESM(require_statements3(), 1);
+var SQL_FILES = {
+  createSchema: "00_create_schema.sql",
+  createBronze: "01_create_bronze.sql",
+  createSilver: "02_create_silver.sql",
+  createGold: "03_create_gold.sql",
+  copyIntoBronze: "10_copy_into_bronze.sql",
+  mergeSilver: "20_merge_silver.sql",
+  gold: "30_gold.sql"
+};
+var quoteIdent = (name) => `\`${name}\``;
+function databricksTableName(def) {
+  return def.path.replace(/\//g, "_");
+}
+function qualifiedName(catalog, schema, def) {
+  const parts = [catalog, schema, ...def ? [databricksTableName(def)] : []];
+  return parts.map(quoteIdent).join(".");
+}
+function planStatements(input, texts) {
+  const name = (def) => qualifiedName(input.catalog, input.schema, def);
+  const tableClause = (def) => input.tableLocation === "external" ? `LOCATION ${locationLiteral(input.warehouseUri(def.path))}` : "";
+  const values = {
+    schema: name(),
+    bronze: name(BRONZE),
+    silver: name(SILVER),
+    gold: name(GOLD)
+  };
+  const out = [];
+  const add = (file, target, months, params, placeholders = {}) => out.push(
+    buildStatement(file, texts[file], { ...values, ...params }, placeholders, target, months)
+  );
+  add(SQL_FILES.createSchema, `schema ${values.schema}`, [], {});
+  for (const [file, def] of [
+    [SQL_FILES.createBronze, BRONZE],
+    [SQL_FILES.createSilver, SILVER],
+    [SQL_FILES.createGold, GOLD]
+  ]) {
+    const where = input.tableLocation === "external" ? ` at ${input.warehouseUri(def.path)}` : "";
+    add(file, `table ${name(def)}${where}`, [], {}, { location: tableClause(def) });
+  }
+  for (const { month, key } of input.landings) {
+    const slash = key.lastIndexOf("/");
+    const landingParams = { landing_file: key, month, run_id: input.runId };
+    add(
+      SQL_FILES.copyIntoBronze,
+      `table ${values.bronze}, reading ${input.warehouseUri(key)}`,
+      [month],
+      landingParams,
+      {
+        landing_dir: locationLiteral(input.warehouseUri(key.slice(0, slash))),
+        landing_file_name: locationLiteral(key.slice(slash + 1))
+      }
+    );
+    add(SQL_FILES.mergeSilver, `table ${values.silver}`, [month], landingParams);
+  }
+  if (input.goldMonths.length) {
+    add(SQL_FILES.gold, `table ${values.gold}`, input.goldMonths, {});
+  }
+  return out;
+}
+function buildStatement(file, template, available, placeholders, target, months) {
+  const expected = Object.keys(placeholders).sort().join(", ");
+  const found = placeholderNames(template).sort().join(", ");
+  if (found !== expected) {
+    throw new Error(`sql/${file} has placeholders [${found}]; the plan fills [${expected}].`);
+  }
+  const params = {};
+  for (const p of parameterNames(template)) {
+    const v = available[p];
+    if (v === void 0)
+      throw new Error(`sql/${file} uses :${p}, which the plan does not provide.`);
+    params[p] = v;
+  }
+  return {
+    file: `sql/${file}`,
+    text: fillPlaceholders(template, placeholders),
+    params,
+    target,
+    months
+  };
+}
+function findSqlDir(from = import_node_path.default.dirname((0, import_node_url.fileURLToPath)(import.meta.url))) {
+  const tried = [];
+  for (let dir = from, depth = 0; depth < 6; dir = import_node_path.default.dirname(dir), depth++) {
+    const candidate = import_node_path.default.join(dir, "sql");
+    if (import_node_fs.default.existsSync(import_node_path.default.join(candidate, SQL_FILES.createSchema))) return candidate;
+    tried.push(candidate);
+    if (import_node_path.default.dirname(dir) === dir) break;
+  }
+  throw new DatabricksError(
+    `The Databricks statements (sql/*.sql) were not found; looked in ${tried.join(", ")}.`,
+    "Install strava-lakehouse with its sql/ folder (it ships beside dist/)."
+  );
+}
+function loadSqlTexts(dir = findSqlDir()) {
+  return readSqlFiles(Object.values(SQL_FILES), dir);
+}
+function readSqlFiles(files, dir = findSqlDir()) {
+  const texts = {};
+  for (const file of files) {
+    const full = import_node_path.default.join(dir, file);
+    try {
+      texts[file] = import_node_fs.default.readFileSync(full, "utf8");
+    } catch (err) {
+      throw new DatabricksError(
+        `Cannot read the Databricks statement ${full}: ${err.message}.`,
+        "Reinstall strava-lakehouse; its sql/ folder is incomplete.",
+        { cause: err }
+      );
+    }
+  }
+  return texts;
+}
+
+// src/lakehouse/databricks/detail-statements.ts
+var DETAIL_SQL_FILES = {
+  createActivityDetails: "40_create_activity_details.sql",
+  createLaps: "41_create_laps.sql",
+  createStreams: "42_create_streams.sql",
+  createGear: "43_create_gear.sql",
+  createAthleteZones: "44_create_athlete_zones.sql",
+  createGoldGear: "45_create_gold_gear.sql",
+  createGoldHrZones: "46_create_gold_hr_zones.sql",
+  createGoldBests: "47_create_gold_bests.sql",
+  mergeActivityDetails: "50_merge_activity_details.sql",
+  mergeLaps: "51_merge_laps.sql",
+  mergeStreams: "52_merge_streams.sql",
+  mergeGear: "53_merge_gear.sql",
+  mergeAthleteZones: "54_merge_athlete_zones.sql",
+  reconcileMonths: "60_reconcile_months.sql",
+  reconcileActivityDetails: "61_reconcile_activity_details.sql",
+  reconcileLaps: "62_reconcile_laps.sql",
+  reconcileStreams: "63_reconcile_streams.sql",
+  goldGear: "70_gold_gear.sql",
+  goldHrZones: "71_gold_hr_zones.sql",
+  goldBests: "72_gold_bests.sql",
+  goldMonths: "73_gold_detail_months.sql",
+  stateSilver: "80_detail_state_silver.sql",
+  stateFetched: "81_detail_state_fetched.sql",
+  stateGear: "82_detail_state_gear.sql"
+};
+function loadDetailSqlTexts(dir) {
+  return readSqlFiles(
+    [SQL_FILES.createSchema, SQL_FILES.createSilver, ...Object.values(DETAIL_SQL_FILES)],
+    dir
+  );
+}
+var DETAIL_PARAMS = /* @__PURE__ */ new Map([
+  [ACTIVITY_DETAILS, "activity_details"],
+  [LAPS, "laps"],
+  [STREAMS, "streams"],
+  [GEAR, "gear"],
+  [ATHLETE_ZONES, "athlete_zones"],
+  [GOLD_GEAR, "gold_gear"],
+  [GOLD_HR_ZONES, "gold_hr_zones"],
+  [GOLD_BESTS, "gold_bests"]
+]);
+var CREATE_FILES = /* @__PURE__ */ new Map(
+  [
+    [ACTIVITY_DETAILS, DETAIL_SQL_FILES.createActivityDetails],
+    [LAPS, DETAIL_SQL_FILES.createLaps],
+    [STREAMS, DETAIL_SQL_FILES.createStreams],
+    [GEAR, DETAIL_SQL_FILES.createGear],
+    [ATHLETE_ZONES, DETAIL_SQL_FILES.createAthleteZones],
+    [GOLD_GEAR, DETAIL_SQL_FILES.createGoldGear],
+    [GOLD_HR_ZONES, DETAIL_SQL_FILES.createGoldHrZones],
+    [GOLD_BESTS, DETAIL_SQL_FILES.createGoldBests]
+  ]
+);
+var MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+function monthsLiteral(months) {
+  if (!months.length) throw new Error("An IN list needs at least one month.");
+  return months.map((m) => {
+    if (!MONTH.test(m)) throw new Error(`"${m}" is not a month (YYYY-MM).`);
+    return `'${m}'`;
+  }).join(", ");
+}
+function idsLiteral(ids) {
+  if (!ids.length) throw new Error("An IN list needs at least one id.");
+  return ids.map((id) => {
+    if (typeof id !== "bigint" || id < 0n) throw new Error(`"${String(id)}" is not an id.`);
+    return id.toString();
+  }).join(", ");
+}
+var DetailPlanner = class {
+  constructor(ctx, texts) {
+    this.ctx = ctx;
+    this.texts = texts;
+    const values = {
+      schema: qualifiedName(ctx.catalog, ctx.schema),
+      silver: this.table(SILVER)
+    };
+    for (const [def, param] of DETAIL_PARAMS) values[param] = this.table(def);
+    this.values = values;
+  }
+  ctx;
+  texts;
+  values;
+  /** `catalog`.`schema`.`table`, back-quoted. */
+  table(def) {
+    return qualifiedName(this.ctx.catalog, this.ctx.schema, def);
+  }
+  statement(file, target, months = [], placeholders = {}) {
+    return buildStatement(file, this.texts[file], this.values, placeholders, target, months);
+  }
+  create(file, def) {
+    const external = this.ctx.tableLocation === "external";
+    const uri = this.ctx.warehouseUri(def.path);
+    return this.statement(file, `table ${this.table(def)}${external ? ` at ${uri}` : ""}`, [], {
+      location: external ? `LOCATION ${locationLiteral(uri)}` : ""
+    });
+  }
+  /**
+   * The schema, silver (the detail statements read it; created empty if no run made it yet) and
+   * the eight detail tables, each `CREATE ... IF NOT EXISTS`.
+   */
+  createTables() {
+    return [
+      this.statement(SQL_FILES.createSchema, `schema ${this.values.schema}`),
+      this.create(SQL_FILES.createSilver, SILVER),
+      ...DETAIL_TABLES.map((def) => this.create(CREATE_FILES.get(def), def))
+    ];
+  }
+  /**
+   * A chunk's MERGEs: laps and streams first, activity_details last, so an activity is marked
+   * fetched (its summary hash) only once its laps and streams are in; then gear and zones.
+   */
+  writeChunk(chunk) {
+    const landing = (key) => ({
+      landing_file: locationLiteral(this.ctx.warehouseUri(key))
+    });
+    const out = [];
+    if (chunk.activityIds.length) {
+      const ids = idsLiteral(chunk.activityIds);
+      for (const [file, def, key] of [
+        [DETAIL_SQL_FILES.mergeLaps, LAPS, chunk.laps],
+        [DETAIL_SQL_FILES.mergeStreams, STREAMS, chunk.streams]
+      ]) {
+        out.push(
+          this.statement(file, `table ${this.table(def)}`, chunk.months, {
+            ...landing(key),
+            activity_ids: ids
+          })
+        );
+      }
+      out.push(
+        this.statement(
+          DETAIL_SQL_FILES.mergeActivityDetails,
+          `table ${this.table(ACTIVITY_DETAILS)}`,
+          chunk.months,
+          landing(chunk.activityDetails)
+        )
+      );
+    }
+    if (chunk.gear) {
+      out.push(
+        this.statement(
+          DETAIL_SQL_FILES.mergeGear,
+          `table ${this.table(GEAR)}`,
+          [],
+          landing(chunk.gear)
+        )
+      );
+    }
+    if (chunk.zones) {
+      out.push(
+        this.statement(
+          DETAIL_SQL_FILES.mergeAthleteZones,
+          `table ${this.table(ATHLETE_ZONES)}`,
+          [],
+          landing(chunk.zones)
+        )
+      );
+    }
+    return out;
+  }
+  /** The query of the months reconciling changes (sql/60). */
+  reconcileMonths() {
+    return this.statement(
+      DETAIL_SQL_FILES.reconcileMonths,
+      `tables ${this.table(ACTIVITY_DETAILS)}, ${this.table(LAPS)}, ${this.table(STREAMS)}`
+    );
+  }
+  /** The deletes of reconciling (sql/61-63), reported for `months`. */
+  reconcile(months) {
+    return [
+      [DETAIL_SQL_FILES.reconcileActivityDetails, ACTIVITY_DETAILS],
+      [DETAIL_SQL_FILES.reconcileLaps, LAPS],
+      [DETAIL_SQL_FILES.reconcileStreams, STREAMS]
+    ].map(([file, def]) => this.statement(file, `table ${this.table(def)}`, months));
+  }
+  /** The query of every month the detail gold covers (sql/73), for a refresh of all months. */
+  goldMonths() {
+    return this.statement(DETAIL_SQL_FILES.goldMonths, `table ${this.table(SILVER)}`);
+  }
+  /** The three detail gold MERGEs (sql/70-72) for `months` (at least one). */
+  gold(months) {
+    const placeholders = { months: monthsLiteral(months) };
+    return [
+      [DETAIL_SQL_FILES.goldGear, GOLD_GEAR],
+      [DETAIL_SQL_FILES.goldHrZones, GOLD_HR_ZONES],
+      [DETAIL_SQL_FILES.goldBests, GOLD_BESTS]
+    ].map(([file, def]) => this.statement(file, `table ${this.table(def)}`, months, placeholders));
+  }
+  /** The queries of detailState (sql/80-82): silver's summaries, the fetched hashes, gear ids. */
+  state() {
+    return [
+      this.statement(DETAIL_SQL_FILES.stateSilver, `table ${this.table(SILVER)}`),
+      this.statement(DETAIL_SQL_FILES.stateFetched, `table ${this.table(ACTIVITY_DETAILS)}`),
+      this.statement(DETAIL_SQL_FILES.stateGear, `table ${this.table(GEAR)}`)
+    ];
+  }
+};
 
 // src/lakehouse/databricks/driver-errors.ts
 var HOST = "DATABRICKS_HOST (input databricks-host)";
@@ -89,17 +477,17 @@ function isPermissionDenied(f) {
     f.message
   );
 }
-function failedLine(statement2, f) {
+function failedLine(statement, f) {
   const at = /\bline (\d+),? pos(?:ition)? \d+/i.exec(f.message);
-  return at ? Number(at[1]) : firstCodeLine(statement2.text);
+  return at ? Number(at[1]) : firstCodeLine(statement.text);
 }
-function statementError(statement2, err, secrets) {
+function statementError(statement, err, secrets) {
   const f = driverFailure(err);
-  const where = `${statement2.file} line ${failedLine(statement2, f)}`;
+  const where = `${statement.file} line ${failedLine(statement, f)}`;
   const said = redact(headline(f.message), secrets);
   if (isPermissionDenied(f)) {
     return new DatabricksError(
-      `Databricks refused ${where}: no permission on ${statement2.target}. ${said}`,
+      `Databricks refused ${where}: no permission on ${statement.target}. ${said}`,
       "Grant the user or service principal what the statement needs there (USE CATALOG, USE SCHEMA, CREATE TABLE, SELECT, MODIFY; READ FILES and WRITE FILES on the external location), then re-run.",
       { cause: err }
     );
@@ -207,122 +595,10 @@ async function openSession(client, config, progress, wait = DEFAULT_WAIT) {
   }
 }
 
-// src/lakehouse/databricks/statements.ts
-var import_node_fs = __toESM(require_statements(), 1);
-var import_node_path = __toESM(require_statements2(), 1);
-var import_node_url = __toESM(require_statements3(), 1);
-var SQL_FILES = {
-  createSchema: "00_create_schema.sql",
-  createBronze: "01_create_bronze.sql",
-  createSilver: "02_create_silver.sql",
-  createGold: "03_create_gold.sql",
-  copyIntoBronze: "10_copy_into_bronze.sql",
-  mergeSilver: "20_merge_silver.sql",
-  gold: "30_gold.sql"
-};
-var quoteIdent = (name) => `\`${name}\``;
-function databricksTableName(def) {
-  return def.path.replace(/\//g, "_");
-}
-function qualifiedName(catalog, schema, def) {
-  const parts = [catalog, schema, ...def ? [databricksTableName(def)] : []];
-  return parts.map(quoteIdent).join(".");
-}
-function planStatements(input, texts) {
-  const name = (def) => qualifiedName(input.catalog, input.schema, def);
-  const tableClause = (def) => input.tableLocation === "external" ? `LOCATION ${locationLiteral(input.warehouseUri(def.path))}` : "";
-  const values = {
-    schema: name(),
-    bronze: name(BRONZE),
-    silver: name(SILVER),
-    gold: name(GOLD)
-  };
-  const out = [];
-  const add = (file, target, months, params, placeholders = {}) => out.push(statement(file, texts[file], { ...values, ...params }, placeholders, target, months));
-  add(SQL_FILES.createSchema, `schema ${values.schema}`, [], {});
-  for (const [file, def] of [
-    [SQL_FILES.createBronze, BRONZE],
-    [SQL_FILES.createSilver, SILVER],
-    [SQL_FILES.createGold, GOLD]
-  ]) {
-    const where = input.tableLocation === "external" ? ` at ${input.warehouseUri(def.path)}` : "";
-    add(file, `table ${name(def)}${where}`, [], {}, { location: tableClause(def) });
-  }
-  for (const { month, key } of input.landings) {
-    const slash = key.lastIndexOf("/");
-    const landingParams = { landing_file: key, month, run_id: input.runId };
-    add(
-      SQL_FILES.copyIntoBronze,
-      `table ${values.bronze}, reading ${input.warehouseUri(key)}`,
-      [month],
-      landingParams,
-      {
-        landing_dir: locationLiteral(input.warehouseUri(key.slice(0, slash))),
-        landing_file_name: locationLiteral(key.slice(slash + 1))
-      }
-    );
-    add(SQL_FILES.mergeSilver, `table ${values.silver}`, [month], landingParams);
-  }
-  if (input.goldMonths.length) {
-    add(SQL_FILES.gold, `table ${values.gold}`, input.goldMonths, {});
-  }
-  return out;
-}
-function statement(file, template, available, placeholders, target, months) {
-  const expected = Object.keys(placeholders).sort().join(", ");
-  const found = placeholderNames(template).sort().join(", ");
-  if (found !== expected) {
-    throw new Error(`sql/${file} has placeholders [${found}]; the plan fills [${expected}].`);
-  }
-  const params = {};
-  for (const p of parameterNames(template)) {
-    const v = available[p];
-    if (v === void 0)
-      throw new Error(`sql/${file} uses :${p}, which the plan does not provide.`);
-    params[p] = v;
-  }
-  return {
-    file: `sql/${file}`,
-    text: fillPlaceholders(template, placeholders),
-    params,
-    target,
-    months
-  };
-}
-function findSqlDir(from = import_node_path.default.dirname((0, import_node_url.fileURLToPath)(import.meta.url))) {
-  const tried = [];
-  for (let dir = from, depth = 0; depth < 6; dir = import_node_path.default.dirname(dir), depth++) {
-    const candidate = import_node_path.default.join(dir, "sql");
-    if (import_node_fs.default.existsSync(import_node_path.default.join(candidate, SQL_FILES.createSchema))) return candidate;
-    tried.push(candidate);
-    if (import_node_path.default.dirname(dir) === dir) break;
-  }
-  throw new DatabricksError(
-    `The Databricks statements (sql/*.sql) were not found; looked in ${tried.join(", ")}.`,
-    "Install strava-lakehouse with its sql/ folder (it ships beside dist/)."
-  );
-}
-function loadSqlTexts(dir = findSqlDir()) {
-  const texts = {};
-  for (const file of Object.values(SQL_FILES)) {
-    const full = import_node_path.default.join(dir, file);
-    try {
-      texts[file] = import_node_fs.default.readFileSync(full, "utf8");
-    } catch (err) {
-      throw new DatabricksError(
-        `Cannot read the Databricks statement ${full}: ${err.message}.`,
-        "Reinstall strava-lakehouse; its sql/ folder is incomplete.",
-        { cause: err }
-      );
-    }
-  }
-  return texts;
-}
-
 // src/lakehouse/databricks/runner.ts
 var CONFLICT_ATTEMPTS = 3;
 async function runDatabricks(opts) {
-  const { config, progress } = opts;
+  const { config } = opts;
   const plan = planStatements(
     {
       catalog: config.catalog,
@@ -335,21 +611,30 @@ async function runDatabricks(opts) {
     },
     opts.sqlTexts ?? loadSqlTexts()
   );
+  const executed = await executeStatements(plan, opts);
+  const changed = /* @__PURE__ */ new Set();
+  executed.forEach(({ record }, i) => {
+    if (record.affectedRows) for (const m of plan[i].months) changed.add(m);
+  });
+  return { statements: executed.map((e) => e.record), changedMonths: [...changed].sort() };
+}
+async function executeStatements(plan, opts) {
+  if (!plan.length) return [];
+  const { config, progress } = opts;
   const wait = opts.wait ?? DEFAULT_WAIT;
   const client = opts.client ?? await createClient();
   let session;
   try {
     session = await openSession(client, config, progress, wait);
-    const statements = [];
-    const changed = /* @__PURE__ */ new Set();
-    for (const statement2 of plan) {
-      const record = await execute(session, statement2, config, progress, wait);
-      statements.push(record);
-      if (record.affectedRows) for (const m of statement2.months) changed.add(m);
+    const out = [];
+    for (const statement of plan) {
+      const executed = await execute(session, statement, config, progress, wait);
+      out.push(executed);
+      const { record } = executed;
       const rows = record.affectedRows === void 0 ? "" : `, ${record.affectedRows} row(s)`;
-      progress.info(`databricks: ${statement2.file} (${record.durationMs} ms${rows})`);
+      progress.info(`databricks: ${statement.file} (${record.durationMs} ms${rows})`);
     }
-    return { statements, changedMonths: [...changed].sort() };
+    return out;
   } finally {
     await session?.close().catch(() => {
     });
@@ -357,30 +642,31 @@ async function runDatabricks(opts) {
     });
   }
 }
-async function execute(session, statement2, config, progress, wait) {
+async function execute(session, statement, config, progress, wait) {
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
     let operation;
     try {
-      operation = await session.executeStatement(statement2.text, {
-        namedParameters: statement2.params
+      operation = await session.executeStatement(statement.text, {
+        namedParameters: statement.params
       });
       const rows = await operation.fetchAll();
-      return {
-        file: statement2.file,
+      const record = {
+        file: statement.file,
         statementId: operation.id,
         durationMs: Date.now() - started,
         affectedRows: affectedRows(rows)
       };
+      return { record, rows };
     } catch (err) {
       if (attempt < CONFLICT_ATTEMPTS && isConcurrentConflict(driverFailure(err))) {
         progress.warn(
-          `${statement2.file}: another writer changed the table meanwhile; running it again.`
+          `${statement.file}: another writer changed the table meanwhile; running it again.`
         );
         await wait.sleep(1e3 * attempt);
         continue;
       }
-      throw statementError(statement2, err, secretsOf(config));
+      throw statementError(statement, err, secretsOf(config));
     } finally {
       await operation?.close().catch(() => {
       });
@@ -407,7 +693,12 @@ var DatabricksEngine = class {
   driver;
   name = "databricks";
   readsRows = false;
+  /** Every detail statement sent so far, in order, for the run record. */
+  detailStatements = [];
   progress;
+  /** Set once the detail tables' DDL has run in this engine's life. */
+  detailTablesReady = false;
+  detailTexts;
   async preflight() {
     if (this.databricks().tableLocation === "managed") {
       return { bronze: null, silver: null, gold: null };
@@ -443,6 +734,111 @@ var DatabricksEngine = class {
       statements: run.statements
     };
   }
+  async detailState() {
+    const [silver, fetched, gear] = await this.runDetail(this.planner().state());
+    return {
+      activities: (silver?.rows ?? []).map((r) => silverSummary(r)),
+      fetched: new Map(
+        (fetched?.rows ?? []).map((r) => {
+          const row = r;
+          return [BigInt(row.activity_id), row.summary_sha256];
+        })
+      ),
+      gearIds: new Set((gear?.rows ?? []).map((r) => r.id))
+    };
+  }
+  /**
+   * Reads silver itself (the warehouse's silver_activities) rather than `_activities`: the
+   * deletes are MERGEs against it, and sql/60 names the months they change first.
+   */
+  async reconcileDetails(_activities) {
+    const planner = this.planner();
+    const [found] = await this.runDetail([planner.reconcileMonths()]);
+    const months = (found?.rows ?? []).map((r) => r.month);
+    if (!months.length) return [];
+    await this.runDetail(planner.reconcile(months));
+    return months;
+  }
+  async writeDetails(chunk, _ctx) {
+    const planner = this.planner();
+    const { activities } = chunk;
+    const land = (def, rows) => landDetailRows(this.store, def, rows);
+    const [details, laps, streams, gear, zones] = await Promise.all([
+      land(
+        ACTIVITY_DETAILS,
+        activities.map((a) => a.details)
+      ),
+      land(
+        LAPS,
+        activities.flatMap((a) => a.laps)
+      ),
+      land(
+        STREAMS,
+        activities.flatMap((a) => a.streams)
+      ),
+      chunk.gear.length ? land(GEAR, chunk.gear) : void 0,
+      chunk.zones ? land(ATHLETE_ZONES, chunk.zones) : void 0
+    ]);
+    const plan = planner.writeChunk({
+      activityIds: activities.map((a) => a.activityId),
+      months: [...new Set(activities.map((a) => a.month))].sort(),
+      activityDetails: details.key,
+      laps: laps.key,
+      streams: streams.key,
+      gear: gear?.key,
+      zones: zones?.key
+    });
+    const executed = await this.runDetail(plan);
+    return { versions: await this.detailVersions(), changedMonths: changedMonths(plan, executed) };
+  }
+  async refreshDetailGold(months, _ctx) {
+    const planner = this.planner();
+    let all = months;
+    if (!all) {
+      const [found] = await this.runDetail([planner.goldMonths()]);
+      all = (found?.rows ?? []).map((r) => r.month);
+    }
+    if (!all.length) return [];
+    const plan = planner.gold([...new Set(all)].sort());
+    return changedMonths(plan, await this.runDetail(plan));
+  }
+  async detailVersions() {
+    const managed = this.databricks().tableLocation === "managed";
+    const versions = await Promise.all(
+      DETAIL_TABLES.map(async (def) => [def.path, managed ? null : await this.version(def)])
+    );
+    return Object.fromEntries(versions);
+  }
+  planner() {
+    const config = this.databricks();
+    this.detailTexts ??= this.driver.detailSqlTexts ?? loadDetailSqlTexts();
+    return new DetailPlanner(
+      {
+        catalog: config.catalog,
+        schema: config.schema,
+        tableLocation: config.tableLocation ?? "external",
+        warehouseUri: (key) => this.store.uri(key)
+      },
+      this.detailTexts
+    );
+  }
+  /**
+   * Runs `plan` in one session, after the detail tables' DDL the first time; returns what the
+   * statements of `plan` gave, in order.
+   */
+  async runDetail(plan) {
+    if (!plan.length) return [];
+    const ddl = this.detailTablesReady ? [] : this.planner().createTables();
+    const executed = await executeStatements([...ddl, ...plan], {
+      config: this.databricks(),
+      progress: this.progress,
+      client: this.driver.client,
+      wait: this.driver.wait
+    });
+    this.detailTablesReady = true;
+    this.detailStatements.push(...executed.map((e) => e.record));
+    return executed.slice(ddl.length);
+  }
   databricks() {
     if (!this.config.databricks) {
       throw new ConfigError(
@@ -458,6 +854,35 @@ var DatabricksEngine = class {
     return commits.at(-1) ?? checkpoints.at(-1) ?? null;
   }
 };
+function changedMonths(plan, executed) {
+  const months = /* @__PURE__ */ new Set();
+  executed.forEach(({ record }, i) => {
+    if (record.affectedRows) for (const m of plan[i]?.months ?? []) months.add(m);
+  });
+  return [...months].sort();
+}
+var big = (v) => v === null || v === void 0 ? null : BigInt(v);
+function silverSummary(r) {
+  const typed = {
+    ...r,
+    id: big(r.id),
+    workout_type: big(r.workout_type),
+    start_date: big(r.start_date),
+    start_date_local: big(r.start_date_local),
+    moving_time: big(r.moving_time),
+    elapsed_time: big(r.elapsed_time)
+  };
+  return {
+    id: typed.id,
+    month: r.month,
+    summarySha256: summarySha256(typed),
+    manual: r.manual === true,
+    private: r.private === true,
+    gearId: typeof r.gear_id === "string" ? r.gear_id : null,
+    startDateLocal: typed.start_date_local
+  };
+}
 export {
-  DatabricksEngine
+  DatabricksEngine,
+  silverSummary
 };

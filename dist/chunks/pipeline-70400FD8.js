@@ -4,12 +4,12 @@ import {
   batchesOf,
   newRunId,
   runPipeline
-} from "./chunk-CFBA4AA7.js";
+} from "./chunk-A7EBDE5D.js";
 import "./chunk-4A68497C.js";
 import "./chunk-2A3800A9.js";
 import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
-import "./chunk-C23D1F1B.js";
+import "./chunk-CFBA4AA7.js";
 import "./chunk-99BC1E63.js";
 import "./chunk-328A68CB.js";
 import "./chunk-06F01416.js";

@@ -2,31 +2,70 @@
  * The databricks engine: the same quality gate as the embedded engine, then sql/ on a Databricks
  * SQL warehouse (runner.ts). With external tables their Delta logs sit under the warehouse, so
  * the run record gets their versions from there; Unity Catalog managed tables report none.
+ *
+ * The detail tables (DetailEngine) go the same way: a chunk's rows are landed as CSV files under
+ * the warehouse (detail-landing.ts) and merged by sql/5x; reconciling, gold and the phase's state
+ * are sql/6x-8x (detail-statements.ts). Every statement sent is kept in `detailStatements`.
  */
 import type { PipelineConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { ObjectStore } from '../../landing/store.js';
 import type { Progress } from '../../progress.js';
-import type { TableVersions } from '../../runs/record.js';
+import type { StatementRecord, TableVersions } from '../../runs/record.js';
+import type { Month } from '../../strava/months.js';
+import type {
+  ActivityDetailRows,
+  DetailState,
+  DetailWriteResult,
+  SilverSummary,
+} from '../../details/types.js';
+import { summarySha256 } from '../../details/summary-hash.js';
 import { listLog } from '../delta/log.js';
-import type { Engine, EngineResult, MonthLanding, ProcessContext } from '../engine.js';
+import type { Row } from '../delta/table.js';
+import {
+  ACTIVITY_DETAILS,
+  ATHLETE_ZONES,
+  DETAIL_TABLES,
+  GEAR,
+  LAPS,
+  STREAMS,
+} from '../detail-tables.js';
+import type {
+  DetailEngine,
+  Engine,
+  EngineResult,
+  MonthLanding,
+  ProcessContext,
+} from '../engine.js';
 import { goldMonthsFor } from '../gold.js';
 import { checkQuality, type QualityRow } from '../quality.js';
 import { BRONZE, GOLD, SILVER, type TableDef } from '../tables.js';
 import type { DBSQLClientLike, WarehouseWait } from './connection.js';
-import { runDatabricks } from './runner.js';
+import { landDetailRows } from './detail-landing.js';
+import { DetailPlanner, loadDetailSqlTexts, type DetailSqlTexts } from './detail-statements.js';
+import { executeStatements, runDatabricks, type ExecutedStatement } from './runner.js';
+import type { Statement } from './statements.js';
 
-export class DatabricksEngine implements Engine {
+export class DatabricksEngine implements Engine, DetailEngine {
   readonly name = 'databricks' as const;
   readonly readsRows = false;
+  /** Every detail statement sent so far, in order, for the run record. */
+  readonly detailStatements: StatementRecord[] = [];
   private readonly progress: Progress;
+  /** Set once the detail tables' DDL has run in this engine's life. */
+  private detailTablesReady = false;
+  private detailTexts: DetailSqlTexts | undefined;
 
   constructor(
     private readonly config: PipelineConfig,
     private readonly store: ObjectStore,
     opts: { progress: Progress },
     /** For tests: a driver stand-in and a wait without real sleeping. */
-    private readonly driver: { client?: DBSQLClientLike; wait?: WarehouseWait } = {},
+    private readonly driver: {
+      client?: DBSQLClientLike;
+      wait?: WarehouseWait;
+      detailSqlTexts?: DetailSqlTexts;
+    } = {},
   ) {
     this.progress = opts.progress;
   }
@@ -69,6 +108,124 @@ export class DatabricksEngine implements Engine {
     };
   }
 
+  async detailState(): Promise<DetailState> {
+    const [silver, fetched, gear] = await this.runDetail(this.planner().state());
+    return {
+      activities: (silver?.rows ?? []).map((r) => silverSummary(r as Record<string, unknown>)),
+      fetched: new Map(
+        (fetched?.rows ?? []).map((r) => {
+          const row = r as { activity_id: string; summary_sha256: string };
+          return [BigInt(row.activity_id), row.summary_sha256];
+        }),
+      ),
+      gearIds: new Set((gear?.rows ?? []).map((r) => (r as { id: string }).id)),
+    };
+  }
+
+  /**
+   * Reads silver itself (the warehouse's silver_activities) rather than `_activities`: the
+   * deletes are MERGEs against it, and sql/60 names the months they change first.
+   */
+  async reconcileDetails(_activities: readonly SilverSummary[]): Promise<Month[]> {
+    const planner = this.planner();
+    const [found] = await this.runDetail([planner.reconcileMonths()]);
+    const months = (found?.rows ?? []).map((r) => (r as { month: Month }).month);
+    if (!months.length) return [];
+    await this.runDetail(planner.reconcile(months));
+    return months;
+  }
+
+  async writeDetails(
+    chunk: { activities: ActivityDetailRows[]; gear: Row[]; zones?: Row[] },
+    _ctx: ProcessContext,
+  ): Promise<DetailWriteResult> {
+    const planner = this.planner();
+    const { activities } = chunk;
+    const land = (def: TableDef, rows: readonly Row[]) => landDetailRows(this.store, def, rows);
+    const [details, laps, streams, gear, zones] = await Promise.all([
+      land(
+        ACTIVITY_DETAILS,
+        activities.map((a) => a.details),
+      ),
+      land(
+        LAPS,
+        activities.flatMap((a) => a.laps),
+      ),
+      land(
+        STREAMS,
+        activities.flatMap((a) => a.streams),
+      ),
+      chunk.gear.length ? land(GEAR, chunk.gear) : undefined,
+      chunk.zones ? land(ATHLETE_ZONES, chunk.zones) : undefined,
+    ]);
+    const plan = planner.writeChunk({
+      activityIds: activities.map((a) => a.activityId),
+      months: [...new Set(activities.map((a) => a.month))].sort(),
+      activityDetails: details.key,
+      laps: laps.key,
+      streams: streams.key,
+      gear: gear?.key,
+      zones: zones?.key,
+    });
+    const executed = await this.runDetail(plan);
+    return { versions: await this.detailVersions(), changedMonths: changedMonths(plan, executed) };
+  }
+
+  async refreshDetailGold(
+    months: readonly Month[] | undefined,
+    _ctx: ProcessContext,
+  ): Promise<Month[]> {
+    const planner = this.planner();
+    let all = months;
+    if (!all) {
+      const [found] = await this.runDetail([planner.goldMonths()]);
+      all = (found?.rows ?? []).map((r) => (r as { month: Month }).month);
+    }
+    if (!all.length) return [];
+    const plan = planner.gold([...new Set(all)].sort());
+    return changedMonths(plan, await this.runDetail(plan));
+  }
+
+  async detailVersions(): Promise<Record<string, number | null>> {
+    const managed = this.databricks().tableLocation === 'managed';
+    const versions = await Promise.all(
+      DETAIL_TABLES.map(async (def) => [def.path, managed ? null : await this.version(def)]),
+    );
+    return Object.fromEntries(versions) as Record<string, number | null>;
+  }
+
+  private planner(): DetailPlanner {
+    const config = this.databricks();
+    this.detailTexts ??= this.driver.detailSqlTexts ?? loadDetailSqlTexts();
+    return new DetailPlanner(
+      {
+        catalog: config.catalog,
+        schema: config.schema,
+        tableLocation: config.tableLocation ?? 'external',
+        warehouseUri: (key) => this.store.uri(key),
+      },
+      this.detailTexts,
+    );
+  }
+
+  /**
+   * Runs `plan` in one session, after the detail tables' DDL the first time; returns what the
+   * statements of `plan` gave, in order.
+   */
+  private async runDetail(plan: readonly Statement[]): Promise<ExecutedStatement[]> {
+    if (!plan.length) return [];
+    const ddl = this.detailTablesReady ? [] : this.planner().createTables();
+    const executed = await executeStatements([...ddl, ...plan], {
+      config: this.databricks(),
+      progress: this.progress,
+      client: this.driver.client,
+      wait: this.driver.wait,
+    });
+    this.detailTablesReady = true;
+    this.detailStatements.push(...executed.map((e) => e.record));
+    return executed.slice(ddl.length);
+  }
+
   private databricks() {
     if (!this.config.databricks) {
       throw new ConfigError(
@@ -84,4 +241,45 @@ export class DatabricksEngine implements Engine {
     const { commits, checkpoints } = await listLog(this.store, table.path);
     return commits.at(-1) ?? checkpoints.at(-1) ?? null;
   }
+}
+
+/** The months of the statements that inserted, updated or deleted rows. */
+function changedMonths(
+  plan: readonly Statement[],
+  executed: readonly ExecutedStatement[],
+): Month[] {
+  const months = new Set<Month>();
+  executed.forEach(({ record }, i) => {
+    if (record.affectedRows) for (const m of plan[i]?.months ?? []) months.add(m);
+  });
+  return [...months].sort();
+}
+
+const big = (v: unknown): bigint | null =>
+  v === null || v === undefined ? null : BigInt(v as string | number | bigint);
+
+/**
+ * A row of sql/80 as the phase's SilverSummary: longs and timestamps arrive as text (epoch
+ * microseconds for timestamps) and go into the summary hash as bigints, as the embedded engine's
+ * rows do, so both engines hash the same activity alike.
+ */
+export function silverSummary(r: Readonly<Record<string, unknown>>): SilverSummary {
+  const typed: Record<string, unknown> = {
+    ...r,
+    id: big(r.id),
+    workout_type: big(r.workout_type),
+    start_date: big(r.start_date),
+    start_date_local: big(r.start_date_local),
+    moving_time: big(r.moving_time),
+    elapsed_time: big(r.elapsed_time),
+  };
+  return {
+    id: typed.id as bigint,
+    month: r.month as Month,
+    summarySha256: summarySha256(typed),
+    manual: r.manual === true,
+    private: r.private === true,
+    gearId: typeof r.gear_id === 'string' ? r.gear_id : null,
+    startDateLocal: typed.start_date_local as bigint,
+  };
 }

@@ -47,7 +47,7 @@ export interface DatabricksRunResult {
 const CONFLICT_ATTEMPTS = 3;
 
 export async function runDatabricks(opts: DatabricksRunOptions): Promise<DatabricksRunResult> {
-  const { config, progress } = opts;
+  const { config } = opts;
   // Planned before connecting: a location that cannot go into SQL fails without a session.
   const plan = planStatements(
     {
@@ -61,21 +61,53 @@ export async function runDatabricks(opts: DatabricksRunOptions): Promise<Databri
     },
     opts.sqlTexts ?? loadSqlTexts(),
   );
+  const executed = await executeStatements(plan, opts);
+  const changed = new Set<Month>();
+  executed.forEach(({ record }, i) => {
+    if (record.affectedRows) for (const m of (plan[i] as Statement).months) changed.add(m);
+  });
+  return { statements: executed.map((e) => e.record), changedMonths: [...changed].sort() };
+}
+
+/** How to reach the warehouse: the settings, and for tests a driver stand-in and a wait. */
+export interface SessionOptions {
+  config: DatabricksConfig;
+  progress: Progress;
+  client?: DBSQLClientLike;
+  wait?: WarehouseWait;
+}
+
+/** A statement as run: its record, and the rows it returned (a query's rows; DML: metrics). */
+export interface ExecutedStatement {
+  record: StatementRecord;
+  rows: object[];
+}
+
+/**
+ * Runs `plan` in order in one session, each statement recorded and retried after a concurrent
+ * conflict; the session and the client are closed on every path. Nothing is opened for an
+ * empty plan.
+ */
+export async function executeStatements(
+  plan: readonly Statement[],
+  opts: SessionOptions,
+): Promise<ExecutedStatement[]> {
+  if (!plan.length) return [];
+  const { config, progress } = opts;
   const wait = opts.wait ?? DEFAULT_WAIT;
   const client = opts.client ?? (await createClient());
   let session: SessionLike | undefined;
   try {
     session = await openSession(client, config, progress, wait);
-    const statements: StatementRecord[] = [];
-    const changed = new Set<Month>();
+    const out: ExecutedStatement[] = [];
     for (const statement of plan) {
-      const record = await execute(session, statement, config, progress, wait);
-      statements.push(record);
-      if (record.affectedRows) for (const m of statement.months) changed.add(m);
+      const executed = await execute(session, statement, config, progress, wait);
+      out.push(executed);
+      const { record } = executed;
       const rows = record.affectedRows === undefined ? '' : `, ${record.affectedRows} row(s)`;
       progress.info(`databricks: ${statement.file} (${record.durationMs} ms${rows})`);
     }
-    return { statements, changedMonths: [...changed].sort() };
+    return out;
   } finally {
     // Best effort: a failed close must not hide the run's own outcome.
     await session?.close().catch(() => {});
@@ -89,7 +121,7 @@ async function execute(
   config: DatabricksConfig,
   progress: Progress,
   wait: WarehouseWait,
-): Promise<StatementRecord> {
+): Promise<ExecutedStatement> {
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
     let operation: OperationLike | undefined;
@@ -98,12 +130,13 @@ async function execute(
         namedParameters: statement.params,
       });
       const rows = await operation.fetchAll();
-      return {
+      const record: StatementRecord = {
         file: statement.file,
         statementId: operation.id,
         durationMs: Date.now() - started,
         affectedRows: affectedRows(rows),
       };
+      return { record, rows };
     } catch (err) {
       if (attempt < CONFLICT_ATTEMPTS && isConcurrentConflict(driverFailure(err))) {
         progress.warn(

@@ -88,7 +88,9 @@ export function planStatements(input: PlanInput, texts: SqlTexts): Statement[] {
     params: Record<string, string>,
     placeholders: Record<string, string> = {},
   ) =>
-    out.push(statement(file, texts[file], { ...values, ...params }, placeholders, target, months));
+    out.push(
+      buildStatement(file, texts[file], { ...values, ...params }, placeholders, target, months),
+    );
 
   add(SQL_FILES.createSchema, `schema ${values.schema}`, [], {});
   for (const [file, def] of [
@@ -120,8 +122,12 @@ export function planStatements(input: PlanInput, texts: SqlTexts): Statement[] {
   return out;
 }
 
-function statement(
-  file: SqlFileName,
+/**
+ * One statement of sql/`file`: its placeholders filled (exactly `placeholders`, no more, no
+ * fewer) and exactly the named parameters its text uses, taken from `available`.
+ */
+export function buildStatement(
+  file: string,
   template: string,
   available: Record<string, string>,
   placeholders: Record<string, string>,
@@ -169,8 +175,16 @@ export function findSqlDir(from: string = path.dirname(fileURLToPath(import.meta
 
 /** Reads every sql/ file the plan uses. */
 export function loadSqlTexts(dir: string = findSqlDir()): SqlTexts {
-  const texts = {} as Record<SqlFileName, string>;
-  for (const file of Object.values(SQL_FILES)) {
+  return readSqlFiles(Object.values(SQL_FILES), dir);
+}
+
+/** Reads the given sql/ files, by file name; a missing one is a DatabricksError naming it. */
+export function readSqlFiles<F extends string>(
+  files: readonly F[],
+  dir: string = findSqlDir(),
+): Readonly<Record<F, string>> {
+  const texts = {} as Record<F, string>;
+  for (const file of files) {
     const full = path.join(dir, file);
     try {
       texts[file] = fs.readFileSync(full, 'utf8');

@@ -1,0 +1,47 @@
+-- Replaces the athlete's zones with the landed ones: upsert by (zone_type, zone_index), and every
+-- zone not in the new data deleted. Runs only when the chunk carries zones.
+-- The CSV is read with an explicit all-text schema (no inference, so a header-only file of an
+-- empty chunk reads as no rows) and cast by the rules of detailCsv in
+-- src/lakehouse/databricks/detail-landing.ts: an empty unquoted cell is NULL, "" is the empty
+-- string, longs and booleans as text, timestamps as epoch microseconds. ${landing_file} is the
+-- landed file's URI as a checked literal (read_files takes its path as a constant).
+MERGE INTO IDENTIFIER(:athlete_zones) AS t
+USING (
+  SELECT
+    `zone_type`,
+    CAST(`zone_index` AS BIGINT) AS `zone_index`,
+    CAST(`zone_min` AS BIGINT) AS `zone_min`,
+    CAST(`zone_max` AS BIGINT) AS `zone_max`,
+    CAST(`custom_zones` AS BOOLEAN) AS `custom_zones`,
+    timestamp_micros(CAST(`fetched_at` AS BIGINT)) AS `fetched_at`
+  FROM read_files(
+    ${landing_file},
+    format => 'csv',
+    header => true,
+    multiLine => true,
+    quote => '"',
+    escape => '"',
+    encoding => 'UTF-8',
+    mode => 'FAILFAST',
+    schema => '
+    `zone_type` STRING,
+    `zone_index` STRING,
+    `zone_min` STRING,
+    `zone_max` STRING,
+    `custom_zones` STRING,
+    `fetched_at` STRING
+    '
+  )
+) AS s
+ON t.`zone_type` = s.`zone_type` AND t.`zone_index` = s.`zone_index`
+-- Only rows that differ in some column (NULL-safe) are rewritten.
+WHEN MATCHED AND NOT (
+  t.`zone_type` <=> s.`zone_type`
+  AND t.`zone_index` <=> s.`zone_index`
+  AND t.`zone_min` <=> s.`zone_min`
+  AND t.`zone_max` <=> s.`zone_max`
+  AND t.`custom_zones` <=> s.`custom_zones`
+  AND t.`fetched_at` <=> s.`fetched_at`
+) THEN UPDATE SET *
+WHEN NOT MATCHED THEN INSERT *
+WHEN NOT MATCHED BY SOURCE THEN DELETE
