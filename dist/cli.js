@@ -40,7 +40,7 @@ import {
   parseEngine,
   parseWarehouse
 } from "./chunks/chunk-D6111358.js";
-import "./chunks/chunk-2A3800A9.js";
+import "./chunks/chunk-531649C7.js";
 import {
   readRefreshToken,
   writeRefreshToken

@@ -23,7 +23,7 @@ import {
 } from "./chunks/chunk-D6111358.js";
 import {
   runRecordKey
-} from "./chunks/chunk-2A3800A9.js";
+} from "./chunks/chunk-531649C7.js";
 import "./chunks/chunk-97653D37.js";
 import {
   addMonths
@@ -87,8 +87,21 @@ function renderSummary(records, gold, opts = {}) {
   if (warnings.length) {
     out.push("### Quality warnings", "", ...warnings.map((w) => `- ${escape(w)}`), "");
   }
+  const details = records[records.length - 1]?.details;
+  if (details) out.push(...detailsLines(details), "");
   out.push(...monthOverMonth(gold, last), "", ...chart(gold, last), "");
   return out.join("\n");
+}
+function detailsLines(d) {
+  const fetched = `fetched for ${d.fetched} activities this run${d.notFound ? ` (${d.notFound} no longer on Strava)` : ""}, in ${d.requests} requests`;
+  const queued = d.queued ? `${d.queued} activities still queued (${d.queuedRequests} requests): about ${d.runsToFinish} more run(s) to finish` : "none queued";
+  const out = [
+    "### Activity details",
+    "",
+    `- ${d.withDetails} activities have details; ${fetched}; ${queued}.`
+  ];
+  if (d.stoppedMessage) out.push(`- ${escape(d.stoppedMessage)}`);
+  return out;
 }
 function runsTable(records) {
   const rows = records.map(

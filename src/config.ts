@@ -242,7 +242,7 @@ export const MIN_MAX_REQUESTS = 3;
 export function parseMaxRequests(value: string | undefined, label: string): number | undefined {
   const v = value?.trim() ?? '';
   if (!v) return undefined;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < MIN_MAX_REQUESTS) {
+  if (!/^[1-9]\d{0,8}$/.test(v) || Number(v) < MIN_MAX_REQUESTS) {
     throw new ConfigError(
       `${label} "${v}" is not a number of requests of at least ${MIN_MAX_REQUESTS}.`,
       `Give a whole number, e.g. 300 (a token refresh and the list take ${MIN_MAX_REQUESTS} or more; each activity's details take 2); leave it empty for no cap.`,
@@ -255,7 +255,7 @@ export function parseMaxRequests(value: string | undefined, label: string): numb
 export function parsePrivacyRadius(value: string | undefined, label: string): number {
   const v = value?.trim() ?? '';
   if (!v) return DEFAULT_PRIVACY_RADIUS_M;
-  if (!/^\d{1,6}$/.test(v) || Number(v) > MAX_PRIVACY_RADIUS_M) {
+  if (!/^(0|[1-9]\d{0,5})$/.test(v) || Number(v) > MAX_PRIVACY_RADIUS_M) {
     throw new ConfigError(
       `${label} "${v}" is not a number of metres from 0 to ${MAX_PRIVACY_RADIUS_M}.`,
       `Give whole metres around each activity's start and end to keep out of published outputs, e.g. ${DEFAULT_PRIVACY_RADIUS_M}.`,

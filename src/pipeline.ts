@@ -27,6 +27,8 @@ import type { Engine, EngineResult, MonthLanding, ProcessContext } from './lakeh
 import { checkQuality, type QualityRow } from './lakehouse/quality.js';
 import { runRecordKey, type RunRecord, type TableVersions } from './runs/record.js';
 import { VERSION } from './version.js';
+import { runDetailPhase, type DetailsRecord } from './details/phase.js';
+import { withoutCoordinates } from './details/privacy.js';
 import { STORAGE_CONCURRENCY, TaskPool, mapConcurrently } from './concurrency.js';
 
 export interface PipelineDeps {
@@ -89,6 +91,7 @@ export async function runPipeline(
       progress,
       sleep: deps.sleep,
       now,
+      ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
     });
     // Each month is landed and gated as soon as the sweep has it complete, so a large backfill
     // never holds every activity; the tables are written only once every month has passed.
@@ -106,7 +109,10 @@ export async function runPipeline(
               if (!activities.length && answer.redirectedTo) {
                 await refuseRedirectedEmpty(store, month, answer.redirectedTo, deps);
               }
-              const l = await landOne(store, month, activities, rows);
+              const kept = config.privacy.noCoordinates
+                ? activities.map((a) => withoutCoordinates(a))
+                : activities;
+              const l = await landOne(store, month, kept, rows);
               landed.push(l);
               progress.update(
                 `landed ${month}: ${l.activities} activities${l.reused ? ' (unchanged)' : ''}`,
@@ -154,6 +160,24 @@ export async function runPipeline(
         )
       : { before: versions, after: versions, warnings: [], changedMonths: [] as Month[] };
 
+    // Details come after the list, within what is left of the budget; not when the list itself
+    // stopped early (the budget is spent) or the run was told not to.
+    let details: DetailsRecord | undefined;
+    if (config.details && !stoppedEarly) {
+      details = await progress.group('Fetch activity details from Strava', () =>
+        runDetailPhase({
+          engine,
+          client,
+          privacy: config.privacy,
+          ...(config.maxRequests !== undefined ? { maxRequests: config.maxRequests } : {}),
+          ctx: { runId, force: config.force },
+          silverChangedMonths: result.changedMonths,
+          progress,
+          now,
+        }),
+      );
+    }
+
     const finishedAt = now();
     const rechecked = config.lookback
       ? landed.map((l) => l.month).filter((m) => m < config.from)
@@ -186,6 +210,7 @@ export async function runPipeline(
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         forced: config.force,
         ...(month === config.to && rechecked.length ? { rechecked } : {}),
+        ...(month === config.to && details ? { details } : {}),
       };
     });
     await progress.group('Record', () =>

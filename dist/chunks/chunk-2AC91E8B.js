@@ -502,6 +502,14 @@ function printRecords(records, json, out) {
 `
     );
   }
+  const d = records[records.length - 1]?.details;
+  if (d) {
+    const queued = d.queued ? `${d.queued} queued (${d.queuedRequests} requests, about ${d.runsToFinish} more run(s))` : "none queued";
+    out.write(
+      `details: ${d.withDetails} activities have them, ${d.fetched} fetched in ${d.requests} requests, ${queued}
+`
+    );
+  }
 }
 
 export {

@@ -7,8 +7,10 @@ import {
   openStore
 } from "./chunk-4A68497C.js";
 import {
-  runRecordKey
-} from "./chunk-2A3800A9.js";
+  runRecordKey,
+  streamsWithoutCoordinates,
+  withoutCoordinates
+} from "./chunk-531649C7.js";
 import {
   prepareTokenDir,
   readRefreshToken,
@@ -31,6 +33,7 @@ import {
   ACTIVITY_FIELDS,
   ATHLETE_ZONES,
   BRONZE,
+  DETAIL_GOLD,
   DETAIL_TABLES,
   EFFORTS,
   GEAR,
@@ -45,6 +48,7 @@ import {
   VERSION,
   computeGold,
   goldMonthsFor,
+  isIsoInstant,
   parseCell,
   validateActivity
 } from "./chunk-99BC1E63.js";
@@ -1211,7 +1215,7 @@ var EmbeddedDetails = class {
     return Object.fromEntries(tables.map((t, i) => [t.def.path, versionOf(snaps[i])]));
   }
   async detailState() {
-    const [silverRows, fetchedRows, gearRows, zoneRows] = await Promise.all([
+    const [silverRows, fetchedRows, gearRows, zoneRows2] = await Promise.all([
       readAll(this.silver, [...SUMMARY_HASH_FIELDS, "month"]),
       readAll(this.table(ACTIVITY_DETAILS), ["activity_id", "summary_sha256"]),
       readAll(this.table(GEAR), ["id"]),
@@ -1226,7 +1230,7 @@ var EmbeddedDetails = class {
       gearId: r.gear_id ?? null,
       startDateLocal: r.start_date_local
     }));
-    const fetchedAt = zoneRows.map((r) => r.fetched_at);
+    const fetchedAt = zoneRows2.map((r) => r.fetched_at);
     const latest = fetchedAt.length ? fetchedAt.reduce((a, b) => a > b ? a : b) : void 0;
     return {
       activities,
@@ -1874,6 +1878,566 @@ async function createEngine(config, store, opts) {
   return new EmbeddedEngine(store, opts);
 }
 
+// src/details/efforts.ts
+var POWER_HOLD_S = 30;
+function bestEfforts(samples) {
+  return {
+    best_1km_s: fastestDistance(samples, 1e3),
+    best_5km_s: fastestDistance(samples, 5e3),
+    best_10km_s: fastestDistance(samples, 1e4),
+    best_5min_watts: bestMeanPower(samples, 300),
+    best_20min_watts: bestMeanPower(samples, 1200)
+  };
+}
+function fastestDistance(samples, metres) {
+  const t = [];
+  const d = [];
+  let furthest = -Infinity;
+  for (const s of samples) {
+    if (s.time_s === null || s.distance_m === null) continue;
+    if (t.length > 0 && s.time_s < t[t.length - 1]) continue;
+    furthest = Math.max(furthest, s.distance_m);
+    t.push(s.time_s);
+    d.push(furthest);
+  }
+  const n = t.length;
+  if (n < 2 || d[n - 1] - d[0] < metres) return null;
+  let best = Infinity;
+  for (let i = 0, j = 0; j < n; j++) {
+    const target = d[j] - metres;
+    if (target < d[0]) continue;
+    while (i + 1 < j && d[i + 1] <= target) i++;
+    const start = d[i + 1] > d[i] ? timeAt(t, d, i, target) : t[i];
+    best = Math.min(best, t[j] - start);
+  }
+  for (let i = 0, j = 0; i < n; i++) {
+    const target = d[i] + metres;
+    if (target > d[n - 1]) break;
+    while (j < n - 1 && d[j] < target) j++;
+    const end = j > 0 && d[j - 1] < target ? timeAt(t, d, j - 1, target) : t[j];
+    best = Math.min(best, end - t[i]);
+  }
+  return best;
+}
+function timeAt(t, d, k, at) {
+  const share = (at - d[k]) / (d[k + 1] - d[k]);
+  return t[k] + share * (t[k + 1] - t[k]);
+}
+function bestMeanPower(samples, seconds) {
+  const at = [];
+  const watts = [];
+  let anyWatts = false;
+  let previous;
+  for (const s of samples) {
+    if (s.time_s === null) continue;
+    if (previous && s.time_s < previous.time_s) continue;
+    if (previous) {
+      const gap = s.time_s - previous.time_s;
+      if (gap > POWER_HOLD_S) {
+        at.push(previous.time_s + POWER_HOLD_S);
+        watts.push(0);
+      }
+    }
+    at.push(s.time_s);
+    watts.push(s.watts ?? 0);
+    anyWatts ||= s.watts !== null;
+    previous = s;
+  }
+  const n = at.length;
+  if (!anyWatts || n < 2 || at[n - 1] - at[0] < seconds) return null;
+  const energy = [0];
+  for (let k = 1; k < n; k++) energy.push(energy[k - 1] + watts[k - 1] * (at[k] - at[k - 1]));
+  const first = at[0];
+  const last = at[n - 1];
+  let best = -Infinity;
+  const startAt = cursor(at, watts, energy);
+  const endAt = cursor(at, watts, energy);
+  for (let k = 0; k < n && at[k] + seconds <= last; k++) {
+    best = Math.max(best, endAt(at[k] + seconds) - startAt(at[k]));
+  }
+  const startBefore = cursor(at, watts, energy);
+  const endHere = cursor(at, watts, energy);
+  for (let k = 0; k < n; k++) {
+    if (at[k] - seconds < first) continue;
+    best = Math.max(best, endHere(at[k]) - startBefore(at[k] - seconds));
+  }
+  return best / seconds;
+}
+function cursor(at, watts, energy) {
+  let k = 0;
+  return (x) => {
+    while (k + 1 < at.length && at[k + 1] <= x) k++;
+    return energy[k] + watts[k] * (x - at[k]);
+  };
+}
+
+// src/strava/details.ts
+var HINT = "The record cannot be stored; report it if Strava keeps sending it.";
+function typed(value, type, what) {
+  if (value === void 0 || value === null) return null;
+  const bad = (expected) => new SchemaError(
+    `${what()} should be ${expected}, got ${JSON.stringify(value)?.slice(0, 60)}.`,
+    HINT
+  );
+  switch (type) {
+    case "long":
+      if (typeof value !== "number" || !Number.isInteger(value)) throw bad("a whole number");
+      return BigInt(value);
+    case "double":
+      if (typeof value !== "number" || !Number.isFinite(value)) throw bad("a number");
+      return value;
+    case "boolean":
+      if (typeof value !== "boolean") throw bad("true or false");
+      return value;
+    case "string":
+      if (typeof value !== "string") throw bad("text");
+      return value;
+    case "timestamp":
+      if (typeof value !== "string" || !isIsoInstant(value)) {
+        throw bad("a real instant as an ISO-8601 time ending in Z");
+      }
+      return BigInt(Date.parse(value)) * 1000n;
+  }
+}
+function copy(json, fields, where) {
+  const row = {};
+  for (const [column, type, key = column] of fields) {
+    row[column] = typed(json[key], type, () => `${where}: field "${key}"`);
+  }
+  return row;
+}
+var DETAIL_FIELDS = [
+  ["description", "string"],
+  ["calories", "double"],
+  ["device_name", "string"],
+  ["gear_id", "string"],
+  ["workout_type", "long"],
+  ["suffer_score", "double"],
+  ["perceived_exertion", "double"],
+  ["private", "boolean"]
+];
+var LAP_FIELDS = [
+  ["lap_id", "long", "id"],
+  ["name", "string"],
+  ["start_date", "timestamp"],
+  ["start_date_local", "timestamp"],
+  ["elapsed_time", "long"],
+  ["moving_time", "long"],
+  ["distance", "double"],
+  ["start_index", "long"],
+  ["end_index", "long"],
+  ["total_elevation_gain", "double"],
+  ["average_speed", "double"],
+  ["max_speed", "double"],
+  ["average_heartrate", "double"],
+  ["max_heartrate", "double"],
+  ["average_cadence", "double"],
+  ["average_watts", "double"],
+  ["device_watts", "boolean"],
+  ["split", "long"],
+  ["pace_zone", "long"]
+];
+var NUMBER_STREAMS = [
+  ["time", "time_s", "long"],
+  ["distance", "distance_m", "double"],
+  ["altitude", "altitude_m", "double"],
+  ["heartrate", "heartrate", "round"],
+  ["cadence", "cadence", "round"],
+  ["watts", "watts", "round"],
+  ["velocity_smooth", "velocity_smooth", "double"],
+  ["grade_smooth", "grade_smooth", "double"]
+];
+function activityDetailRows(input) {
+  const { activityId, month, detail } = input;
+  const where = `Strava activity ${activityId}`;
+  const base = {
+    activity_id: activityId,
+    summary_sha256: input.summarySha256,
+    fetched_at: input.fetchedAtMicros
+  };
+  if (!detail) {
+    const nulls = Object.fromEntries(
+      [
+        ...DETAIL_FIELDS.map(([c]) => c),
+        "lap_count",
+        "splits_metric",
+        "stream_samples",
+        "best_1km_s",
+        "best_5km_s",
+        "best_10km_s",
+        "best_5min_watts",
+        "best_20min_watts"
+      ].map((c) => [c, null])
+    );
+    return {
+      activityId,
+      month,
+      details: { ...base, status: "not_found", ...nulls, month },
+      laps: [],
+      streams: []
+    };
+  }
+  if (detail.id !== void 0 && detail.id !== Number(activityId)) {
+    throw new SchemaError(
+      `${where}: the detail response is for activity ${JSON.stringify(detail.id)?.slice(0, 30)}.`,
+      HINT
+    );
+  }
+  const laps = lapRows(detail, activityId, month, where);
+  const streams = streamRows(input.streams, activityId, month, where);
+  const splits = detail.splits_metric;
+  if (splits !== void 0 && splits !== null && !Array.isArray(splits)) {
+    throw new SchemaError(`${where}: field "splits_metric" should be a list.`, HINT);
+  }
+  const efforts = bestEfforts(streams.map(effortSample));
+  return {
+    activityId,
+    month,
+    details: {
+      ...base,
+      status: "fetched",
+      ...copy(detail, DETAIL_FIELDS, where),
+      lap_count: BigInt(laps.length),
+      splits_metric: Array.isArray(splits) ? JSON.stringify(splits) : null,
+      stream_samples: BigInt(streams.length),
+      ...efforts,
+      month
+    },
+    laps,
+    streams
+  };
+}
+function lapRows(detail, activityId, month, where) {
+  const laps = detail.laps;
+  if (laps === void 0 || laps === null) return [];
+  if (!Array.isArray(laps)) throw new SchemaError(`${where}: field "laps" should be a list.`, HINT);
+  return laps.map((lap, position) => {
+    const lapWhere = `${where} lap ${position + 1}`;
+    if (lap === null || typeof lap !== "object" || Array.isArray(lap)) {
+      throw new SchemaError(`${lapWhere}: should be a JSON object.`, HINT);
+    }
+    const json = lap;
+    const index = typed(json.lap_index, "long", () => `${lapWhere}: field "lap_index"`);
+    return {
+      activity_id: activityId,
+      lap_index: index ?? BigInt(position + 1),
+      ...copy(json, LAP_FIELDS, lapWhere),
+      month
+    };
+  });
+}
+function streamRows(streams, activityId, month, where) {
+  if (!streams) return [];
+  const present = Object.entries(streams).filter(([, s]) => s !== void 0 && s !== null);
+  if (present.length === 0) return [];
+  const length = present[0][1].data.length;
+  for (const [key, s] of present) {
+    if (!Array.isArray(s.data)) {
+      throw new SchemaError(`${where}: stream "${key}" has no data list.`, HINT);
+    }
+    if (s.data.length !== length) {
+      throw new SchemaError(
+        `${where}: stream "${key}" has ${s.data.length} samples where stream "${present[0][0]}" has ${length}; streams must be the same length.`,
+        HINT
+      );
+    }
+  }
+  const rows = [];
+  for (let i = 0; i < length; i++) {
+    rows.push({ activity_id: activityId, sample_index: BigInt(i), month });
+  }
+  for (const [key, column, kind] of NUMBER_STREAMS) {
+    const data = streams[key]?.data;
+    for (let i = 0; i < length; i++) {
+      const v = data?.[i];
+      rows[i][column] = v === void 0 || v === null ? null : kind === "round" ? BigInt(Math.round(number(v, key, i, where))) : typed(v, kind, () => `${where}: stream "${key}" sample ${i}`);
+    }
+  }
+  const latlng = streams.latlng?.data;
+  const moving = streams.moving?.data;
+  for (let i = 0; i < length; i++) {
+    const row = rows[i];
+    const pair = latlng?.[i];
+    if (pair === void 0 || pair === null) {
+      row.lat = null;
+      row.lng = null;
+    } else if (Array.isArray(pair) && pair.length === 2 && pair.every((x) => typeof x === "number" && Number.isFinite(x))) {
+      row.lat = pair[0];
+      row.lng = pair[1];
+    } else {
+      throw new SchemaError(
+        `${where}: stream "latlng" sample ${i} should be a [lat, lng] pair, got ${JSON.stringify(pair)?.slice(0, 60)}.`,
+        HINT
+      );
+    }
+    row.moving = typed(moving?.[i], "boolean", () => `${where}: stream "moving" sample ${i}`);
+  }
+  return rows;
+}
+function number(v, key, i, where) {
+  if (typeof v !== "number" || !Number.isFinite(v)) {
+    throw new SchemaError(
+      `${where}: stream "${key}" sample ${i} should be a number, got ${JSON.stringify(v)?.slice(0, 60)}.`,
+      HINT
+    );
+  }
+  return v;
+}
+function effortSample(row) {
+  const num = (v) => typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : null;
+  return { time_s: num(row.time_s), distance_m: num(row.distance_m), watts: num(row.watts) };
+}
+function gearRow(json, fetchedAtMicros) {
+  const id = json.id;
+  if (typeof id !== "string" || id === "") {
+    throw new SchemaError(
+      `Strava gear: field "id" should be text, got ${JSON.stringify(id)?.slice(0, 60)}.`,
+      HINT
+    );
+  }
+  const where = `Strava gear ${id}`;
+  const gearType = id.startsWith("b") ? "bike" : id.startsWith("g") ? "shoe" : json.frame_type !== void 0 && json.frame_type !== null ? "bike" : "shoe";
+  return {
+    id,
+    gear_type: gearType,
+    ...copy(
+      json,
+      [
+        ["name", "string"],
+        ["brand_name", "string"],
+        ["model_name", "string"],
+        ["description", "string"],
+        ["is_primary", "boolean", "primary"],
+        ["retired", "boolean"],
+        ["distance", "double"]
+      ],
+      where
+    ),
+    fetched_at: fetchedAtMicros
+  };
+}
+function zoneRows(json, fetchedAtMicros) {
+  const rows = [];
+  for (const [key, zoneType] of [
+    ["heart_rate", "heartrate"],
+    ["power", "power"]
+  ]) {
+    const where = `Strava athlete zones: ${key}`;
+    const kind = json[key];
+    if (kind === void 0 || kind === null) continue;
+    if (typeof kind !== "object" || Array.isArray(kind)) {
+      throw new SchemaError(`${where} should be a JSON object.`, HINT);
+    }
+    const { zones, custom_zones: custom } = kind;
+    if (zones === void 0 || zones === null) continue;
+    if (!Array.isArray(zones)) throw new SchemaError(`${where}: "zones" should be a list.`, HINT);
+    const customZones = typed(custom, "boolean", () => `${where}: field "custom_zones"`);
+    zones.forEach((zone, i) => {
+      const zoneWhere = `${where} zone ${i + 1}`;
+      if (zone === null || typeof zone !== "object" || Array.isArray(zone)) {
+        throw new SchemaError(`${zoneWhere} should be a JSON object.`, HINT);
+      }
+      const z = zone;
+      const max = typed(z.max, "long", () => `${zoneWhere}: field "max"`);
+      rows.push({
+        zone_type: zoneType,
+        zone_index: BigInt(i + 1),
+        zone_min: typed(z.min, "long", () => `${zoneWhere}: field "min"`),
+        zone_max: max === -1n ? null : max,
+        custom_zones: customZones,
+        fetched_at: fetchedAtMicros
+      });
+    });
+  }
+  return rows;
+}
+
+// src/details/queue.ts
+function requestsFor(a) {
+  return a.manual ? 1 : 2;
+}
+function detailQueue(state) {
+  return state.activities.filter((a) => state.fetched.get(a.id) !== a.summarySha256).sort(
+    (a, b) => a.month !== b.month ? a.month < b.month ? 1 : -1 : a.startDateLocal !== b.startDateLocal ? a.startDateLocal < b.startDateLocal ? 1 : -1 : a.id < b.id ? 1 : -1
+  );
+}
+function missingGear(state) {
+  const ids = /* @__PURE__ */ new Set();
+  for (const a of state.activities) if (a.gearId && !state.gearIds.has(a.gearId)) ids.add(a.gearId);
+  return [...ids].sort();
+}
+function queuedRequests(queue, gear) {
+  return queue.reduce((n, a) => n + requestsFor(a), 0) + gear.length;
+}
+function runsToFinish(requests, perRun) {
+  if (requests <= 0) return 0;
+  return Math.ceil(requests / Math.max(1, perRun));
+}
+
+// src/details/phase.ts
+var DAILY_RESERVE = 100;
+var DEFAULT_DAILY_READS = 1e3;
+var CHUNK_SAMPLES = 4e4;
+var CHUNK_ACTIVITIES = 100;
+var ZONES_MAX_AGE_MS = 7 * 24 * 36e5;
+var Stop = class extends Error {
+  constructor(by, message) {
+    super(message);
+    this.by = by;
+  }
+  by;
+};
+async function runDetailPhase(opts) {
+  const { engine, client, ctx } = opts;
+  const progress = opts.progress ?? silentProgress;
+  const now = opts.now ?? (() => /* @__PURE__ */ new Date());
+  const startRequests = client.requestCount;
+  const micros = () => BigInt(now().getTime()) * 1000n;
+  const state = await engine.detailState();
+  const reconciled = await engine.reconcileDetails(state.activities);
+  const queue = detailQueue(state);
+  const gearTodo = missingGear(state);
+  const wantZones = state.zonesFetchedAt === void 0 || now().getTime() - state.zonesFetchedAt > ZONES_MAX_AGE_MS;
+  progress.info(
+    `details: ${state.activities.length - queue.length} of ${state.activities.length} activities current, ${queue.length} queued (${queuedRequests(queue, gearTodo)} requests)`
+  );
+  const budgetFor = (cost) => {
+    if (opts.maxRequests !== void 0 && client.requestCount + cost > opts.maxRequests) {
+      throw new Stop(
+        "max-requests",
+        `the cap of ${opts.maxRequests} requests (--max-requests) is reached`
+      );
+    }
+    const left2 = client.remainingToday();
+    if (left2 !== void 0 && left2 - cost < DAILY_RESERVE) {
+      throw new Stop(
+        "daily-budget",
+        `${left2} of the day's Strava read requests are left and ${DAILY_RESERVE} are kept in reserve`
+      );
+    }
+  };
+  const call = async (fn) => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof RequestCapError) throw new Stop("max-requests", err.message);
+      if (err instanceof RateLimitError) throw new Stop("rate-limit", err.message);
+      throw err;
+    }
+  };
+  const done = /* @__PURE__ */ new Set();
+  let notFound = 0;
+  let gearFetched = 0;
+  let zones;
+  let pending = [];
+  let pendingGear = [];
+  let samples = 0;
+  const changed = new Set(reconciled);
+  const flush = async () => {
+    if (!pending.length && !pendingGear.length && !zones) return;
+    const result = await engine.writeDetails(
+      { activities: pending, gear: pendingGear, ...zones ? { zones } : {} },
+      ctx
+    );
+    for (const m of result.changedMonths) changed.add(m);
+    for (const a of pending) done.add(a.activityId);
+    progress.info(
+      `details: wrote ${pending.length} activities (${samples} samples)${pendingGear.length ? `, ${pendingGear.length} gear` : ""}${zones ? ", zones" : ""}`
+    );
+    pending = [];
+    pendingGear = [];
+    samples = 0;
+    zones = void 0;
+  };
+  let stop;
+  let zonesFetched = false;
+  try {
+    if (wantZones) {
+      budgetFor(1);
+      zones = zoneRows(await call(() => client.getAthleteZones({ stopOn429: true })), micros());
+      zonesFetched = true;
+    }
+    for (const id of gearTodo) {
+      budgetFor(1);
+      const json = await call(() => client.getGear(id, { stopOn429: true }));
+      gearFetched++;
+      pendingGear.push(json ? gearRow(json, micros()) : unknownGearRow(id, micros()));
+    }
+    for (const a of queue) {
+      budgetFor(requestsFor(a));
+      const rows = await fetchOne(a, client, call, micros());
+      if (rows.details.status === "not_found") notFound++;
+      if (opts.privacy.noCoordinates) rows.streams = streamsWithoutCoordinates(rows.streams);
+      pending.push(rows);
+      samples += rows.streams.length;
+      progress.update(`details: ${done.size + pending.length} of ${queue.length} activities`);
+      if (samples >= CHUNK_SAMPLES || pending.length >= CHUNK_ACTIVITIES) await flush();
+    }
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+    stop = err;
+  }
+  await flush();
+  const goldMonths = needsAllGold(zonesFetched, gearFetched, await engine.detailVersions()) ? void 0 : [.../* @__PURE__ */ new Set([...changed, ...opts.silverChangedMonths])].sort();
+  if (goldMonths === void 0 || goldMonths.length) {
+    for (const m of await engine.refreshDetailGold(goldMonths, ctx)) changed.add(m);
+  }
+  const left = queue.filter((a) => !done.has(a.id));
+  const gearLeft = gearTodo.slice(gearFetched);
+  const requests = client.requestCount - startRequests;
+  const stillNeeded = queuedRequests(left, gearLeft);
+  const perRun = opts.maxRequests !== void 0 ? opts.maxRequests - startRequests : DEFAULT_DAILY_READS - DAILY_RESERVE - startRequests;
+  const record = {
+    fetched: done.size,
+    notFound,
+    gear: gearFetched,
+    zones: zonesFetched,
+    requests,
+    withDetails: state.activities.length - left.length,
+    queued: left.length,
+    queuedRequests: stillNeeded,
+    runsToFinish: runsToFinish(stillNeeded, perRun),
+    ...stop && left.length ? { stoppedBy: stop.by, stoppedMessage: stoppedLine(stop, left.length, stillNeeded) } : {},
+    changedMonths: [...changed].sort(),
+    tables: await engine.detailVersions()
+  };
+  if (record.stoppedMessage) progress.warn(record.stoppedMessage);
+  return record;
+}
+async function fetchOne(a, client, call, fetchedAtMicros) {
+  const detail = await call(() => client.getActivity(a.id, { stopOn429: true }));
+  const streams = detail && !a.manual ? await call(() => client.getStreams(a.id, { stopOn429: true })) : void 0;
+  return activityDetailRows({
+    activityId: a.id,
+    month: a.month,
+    summarySha256: a.summarySha256,
+    fetchedAtMicros,
+    detail,
+    streams
+  });
+}
+function unknownGearRow(id, fetchedAtMicros) {
+  return {
+    id,
+    gear_type: id.startsWith("b") ? "bike" : "shoe",
+    name: null,
+    brand_name: null,
+    model_name: null,
+    description: null,
+    is_primary: null,
+    retired: null,
+    distance: null,
+    fetched_at: fetchedAtMicros
+  };
+}
+function needsAllGold(zones, gear, versions) {
+  return zones || gear > 0 || DETAIL_GOLD.some((t) => versions[t.path] == null);
+}
+function stoppedLine(stop, queued, requests) {
+  const why = stop.by === "max-requests" ? "run again (or with a larger --max-requests) to continue" : stop.by === "daily-budget" ? "the next run after Strava's daily reset (midnight UTC) continues" : "Strava answered 429 Too Many Requests; the next run continues";
+  return `Details stopped: ${stop.message}. ${queued} activities (${requests} requests) are still queued; ${why}.`;
+}
+
 // src/pipeline.ts
 function newRunId(now = /* @__PURE__ */ new Date()) {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
@@ -1901,7 +2465,8 @@ async function runPipeline(config, deps = {}) {
       fetch: deps.fetch,
       progress,
       sleep: deps.sleep,
-      now
+      now,
+      ...config.maxRequests !== void 0 ? { maxRequests: config.maxRequests } : {}
     });
     const rows = new RowBudget(deps.rowsInMemory ?? ROWS_IN_MEMORY);
     const landed = [];
@@ -1919,7 +2484,8 @@ async function runPipeline(config, deps = {}) {
               if (!activities.length && answer.redirectedTo) {
                 await refuseRedirectedEmpty(store, month, answer.redirectedTo, deps);
               }
-              const l = await landOne(store, month, activities, rows);
+              const kept = config.privacy.noCoordinates ? activities.map((a) => withoutCoordinates(a)) : activities;
+              const l = await landOne(store, month, kept, rows);
               landed.push(l);
               progress.update(
                 `landed ${month}: ${l.activities} activities${l.reused ? " (unchanged)" : ""}`
@@ -1961,6 +2527,22 @@ async function runPipeline(config, deps = {}) {
       `Process ${todo.length} month(s) with the ${engine.name} engine`,
       () => processInBatches(engine, store, todo, rows, { runId, force: config.force })
     ) : { before: versions, after: versions, warnings: [], changedMonths: [] };
+    let details;
+    if (config.details && !stoppedEarly) {
+      details = await progress.group(
+        "Fetch activity details from Strava",
+        () => runDetailPhase({
+          engine,
+          client,
+          privacy: config.privacy,
+          ...config.maxRequests !== void 0 ? { maxRequests: config.maxRequests } : {},
+          ctx: { runId, force: config.force },
+          silverChangedMonths: result.changedMonths,
+          progress,
+          now
+        })
+      );
+    }
     const finishedAt = now();
     const rechecked = config.lookback ? landed.map((l) => l.month).filter((m) => m < config.from) : [];
     const records = landed.map((l) => {
@@ -1990,7 +2572,8 @@ async function runPipeline(config, deps = {}) {
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         forced: config.force,
-        ...month === config.to && rechecked.length ? { rechecked } : {}
+        ...month === config.to && rechecked.length ? { rechecked } : {},
+        ...month === config.to && details ? { details } : {}
       };
     });
     await progress.group(

@@ -1,5 +1,9 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
+  DEFAULT_PRIVACY_RADIUS_M,
+  MAX_PRIVACY_RADIUS_M
+} from "./chunk-531649C7.js";
+import {
   isSqlSafeLocation
 } from "./chunk-97653D37.js";
 import {
@@ -83,10 +87,6 @@ function httpUrl(value, label) {
   }
   return v;
 }
-
-// src/details/privacy.ts
-var DEFAULT_PRIVACY_RADIUS_M = 200;
-var MAX_PRIVACY_RADIUS_M = 1e5;
 
 // src/config.ts
 var ENGINES = ["embedded", "databricks"];
@@ -192,7 +192,7 @@ var MIN_MAX_REQUESTS = 3;
 function parseMaxRequests(value, label) {
   const v = value?.trim() ?? "";
   if (!v) return void 0;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < MIN_MAX_REQUESTS) {
+  if (!/^[1-9]\d{0,8}$/.test(v) || Number(v) < MIN_MAX_REQUESTS) {
     throw new ConfigError(
       `${label} "${v}" is not a number of requests of at least ${MIN_MAX_REQUESTS}.`,
       `Give a whole number, e.g. 300 (a token refresh and the list take ${MIN_MAX_REQUESTS} or more; each activity's details take 2); leave it empty for no cap.`
@@ -203,7 +203,7 @@ function parseMaxRequests(value, label) {
 function parsePrivacyRadius(value, label) {
   const v = value?.trim() ?? "";
   if (!v) return DEFAULT_PRIVACY_RADIUS_M;
-  if (!/^\d{1,6}$/.test(v) || Number(v) > MAX_PRIVACY_RADIUS_M) {
+  if (!/^(0|[1-9]\d{0,5})$/.test(v) || Number(v) > MAX_PRIVACY_RADIUS_M) {
     throw new ConfigError(
       `${label} "${v}" is not a number of metres from 0 to ${MAX_PRIVACY_RADIUS_M}.`,
       `Give whole metres around each activity's start and end to keep out of published outputs, e.g. ${DEFAULT_PRIVACY_RADIUS_M}.`

@@ -15,7 +15,7 @@ import "./chunk-4A68497C.js";
 import {
   buildConfig
 } from "./chunk-D6111358.js";
-import "./chunk-2A3800A9.js";
+import "./chunk-531649C7.js";
 import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-CFBA4AA7.js";

@@ -6,7 +6,7 @@ import {
   runPipeline
 } from "./chunk-A7EBDE5D.js";
 import "./chunk-4A68497C.js";
-import "./chunk-2A3800A9.js";
+import "./chunk-531649C7.js";
 import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-CFBA4AA7.js";

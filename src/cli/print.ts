@@ -16,4 +16,13 @@ export function printRecords(
       `${r.month}  ${r.status.padEnd(9)}  ${String(r.activities).padStart(4)} activities  ${r.landing.key}${warn}\n`,
     );
   }
+  const d = records[records.length - 1]?.details;
+  if (d) {
+    const queued = d.queued
+      ? `${d.queued} queued (${d.queuedRequests} requests, about ${d.runsToFinish} more run(s))`
+      : 'none queued';
+    out.write(
+      `details: ${d.withDetails} activities have them, ${d.fetched} fetched in ${d.requests} requests, ${queued}\n`,
+    );
+  }
 }

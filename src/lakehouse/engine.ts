@@ -36,7 +36,7 @@ export interface EngineResult {
   statements?: StatementRecord[];
 }
 
-export interface Engine {
+export interface Engine extends DetailEngine {
   readonly name: 'embedded' | 'databricks';
   /**
    * True if process() writes the landing rows itself (embedded): the pipeline then hands it a

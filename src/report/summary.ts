@@ -3,6 +3,7 @@
  * and a chart of the last 12 months. Pure: Markdown from run records and gold rows, naming only
  * the fields it shows, so nothing else a record might carry can reach the page.
  */
+import type { DetailsRecord } from '../details/phase.js';
 import type { GoldRow } from '../lakehouse/gold.js';
 import type { RunRecord, TableVersions } from '../runs/record.js';
 import { addMonths, type Month } from '../strava/months.js';
@@ -38,8 +39,25 @@ export function renderSummary(
   if (warnings.length) {
     out.push('### Quality warnings', '', ...warnings.map((w) => `- ${escape(w)}`), '');
   }
+  const details = records[records.length - 1]?.details;
+  if (details) out.push(...detailsLines(details), '');
   out.push(...monthOverMonth(gold, last), '', ...chart(gold, last), '');
   return out.join('\n');
+}
+
+/** The detail phase in a few lines: counts only, never a position or a private activity's name. */
+function detailsLines(d: DetailsRecord): string[] {
+  const fetched = `fetched for ${d.fetched} activities this run${d.notFound ? ` (${d.notFound} no longer on Strava)` : ''}, in ${d.requests} requests`;
+  const queued = d.queued
+    ? `${d.queued} activities still queued (${d.queuedRequests} requests): about ${d.runsToFinish} more run(s) to finish`
+    : 'none queued';
+  const out = [
+    '### Activity details',
+    '',
+    `- ${d.withDetails} activities have details; ${fetched}; ${queued}.`,
+  ];
+  if (d.stoppedMessage) out.push(`- ${escape(d.stoppedMessage)}`);
+  return out;
 }
 
 function runsTable(records: RunRecord[]): string[] {

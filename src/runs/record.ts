@@ -3,6 +3,7 @@
  * `_runs/month=YYYY-MM/<run-id>.json` and uploaded by the action as the workflow artifact
  * `strava-lakehouse-YYYY-MM`. It never holds a secret.
  */
+import type { DetailsRecord } from '../details/phase.js';
 import type { Month } from '../strava/months.js';
 
 export type RunStatus = 'ingested' | 'unchanged';
@@ -44,6 +45,8 @@ export interface RunRecord {
   forced: boolean;
   /** On a run's own month: the months before it re-checked in the same sweep (lookback). */
   rechecked?: Month[];
+  /** On a run's own month, when the run fetched details: what it fetched and what is queued. */
+  details?: DetailsRecord;
 }
 
 export function runRecordKey(month: Month, runId: string): string {

@@ -57,6 +57,51 @@ describe('buildConfig', () => {
     },
   );
 
+  it('fetches details by default, uncapped, with the default privacy', () => {
+    const c = buildConfig(BASE, CLI_LABELS, { now: NOW });
+    expect(c.details).toBe(true);
+    expect(c.maxRequests).toBeUndefined();
+    expect(c.privacy).toEqual({ radiusM: 200, noCoordinates: false, includePrivate: false });
+    const d = buildConfig(
+      {
+        ...BASE,
+        noDetails: true,
+        maxRequests: ' 300 ',
+        privacyRadius: '0',
+        noCoordinates: true,
+        includePrivate: true,
+      },
+      CLI_LABELS,
+      { now: NOW },
+    );
+    expect(d).toMatchObject({
+      details: false,
+      maxRequests: 300,
+      privacy: { radiusM: 0, noCoordinates: true, includePrivate: true },
+    });
+  });
+
+  it.each(['2', '0', '-5', '1.5', 'x', '007', '1e3', '1234567890'])(
+    'refuses --max-requests %s in one line naming the flag and the fix',
+    (value) => {
+      const e = fails({ ...BASE, maxRequests: value });
+      expect(e.message).toBe(
+        `--max-requests "${value}" is not a number of requests of at least 3.`,
+      );
+      expect(e.hint).toMatch(/each activity's details take 2/);
+    },
+  );
+
+  it.each(['-1', '100001', '20m', '01', ' 2.5'])(
+    'refuses --privacy-radius %s in one line naming the flag',
+    (value) => {
+      const e = fails({ ...BASE, privacyRadius: value });
+      expect(e.message).toMatch(
+        /^--privacy-radius ".*" is not a number of metres from 0 to 100000\.$/,
+      );
+    },
+  );
+
   it('takes a range', () => {
     const c = buildConfig({ ...BASE, from: '2023-11', to: '2024-02' }, CLI_LABELS, { now: NOW });
     expect([c.from, c.to]).toEqual(['2023-11', '2024-02']);
