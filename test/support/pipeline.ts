@@ -20,6 +20,18 @@ import { DeltaTable } from '../../src/lakehouse/delta/table.js';
 import { listLog, readCommit } from '../../src/lakehouse/delta/log.js';
 import { BRONZE, GOLD, SILVER, type TableDef } from '../../src/lakehouse/tables.js';
 import { startSimulator, recordedActivities, type Simulator } from '../../src/simulator/index.js';
+import type { SimulatorOptions } from '../../src/simulator/server.js';
+import {
+  ACTIVITY_DETAILS,
+  ATHLETE_ZONES,
+  DETAIL_TABLES,
+  GEAR,
+  GOLD_BESTS,
+  GOLD_GEAR,
+  GOLD_HR_ZONES,
+  LAPS,
+  STREAMS,
+} from '../../src/lakehouse/detail-tables.js';
 import { addMonths } from '../../src/strava/months.js';
 import type { StravaActivity } from '../../src/strava/schema.js';
 
@@ -48,8 +60,9 @@ export interface Athlete {
 
 export async function startAthlete(
   activities: StravaActivity[] = recordedActivities(),
+  simOptions: Omit<SimulatorOptions, 'activities' | keyof typeof CLIENT> = {},
 ): Promise<Athlete> {
-  const sim = await startSimulator({ activities, ...CLIENT });
+  const sim = await startSimulator({ ...simOptions, activities, ...CLIENT });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-token-'));
   const seen = new Set<string>([CLIENT.clientSecret, CLIENT.refreshToken]);
   const noteTokens = () => {
@@ -232,7 +245,30 @@ export const ROW_KEYS: Record<string, string[]> = {
   [BRONZE.path]: ['_landing_file', 'id'],
   [SILVER.path]: ['id'],
   [GOLD.path]: ['month', 'sport_type'],
+  [ACTIVITY_DETAILS.path]: ['activity_id'],
+  [LAPS.path]: ['activity_id', 'lap_index'],
+  [STREAMS.path]: ['activity_id', 'sample_index'],
+  [GEAR.path]: ['id'],
+  [ATHLETE_ZONES.path]: ['zone_type', 'zone_index'],
+  [GOLD_GEAR.path]: ['month', 'gear_id', 'sport_type'],
+  [GOLD_HR_ZONES.path]: ['month', 'sport_type', 'zone_index'],
+  [GOLD_BESTS.path]: ['month', 'sport_type', 'effort'],
 };
+
+/**
+ * Every detail table's rows, sorted by key, without `fetched_at` (it names the moment of the
+ * run, so it differs between equivalent runs); table path -> rows.
+ */
+export async function detailContent(store: ObjectStore): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const def of DETAIL_TABLES) {
+    const { rows } = await tableState(store, def);
+    out[def.path] = rows.map((r) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'fetched_at')),
+    );
+  }
+  return out;
+}
 
 /** Bronze's lineage columns: they name the run, so they differ between equivalent runs. */
 const BRONZE_LINEAGE = ['_ingested_at', '_run_id'];

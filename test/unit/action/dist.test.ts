@@ -367,3 +367,32 @@ describe('dist/index.js as the runner runs it', () => {
     expect(run.outputs).toEqual({});
   });
 });
+
+describe('dist/index.js with details', () => {
+  it('fetches details within max-requests and says in the summary what is done and queued', async () => {
+    const details = path.join(tmp, 'lakehouse-details');
+    const run = await runAction({
+      ...baseInputs(sim.state.refreshToken),
+      warehouse: details,
+      lookback: '0',
+      'no-details': 'false',
+      'max-requests': '20',
+    });
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.code).toBe(0);
+    secrets.add(sim.state.refreshToken);
+    const record = recordOf(run);
+    expect(record.stravaRequests).toBeLessThanOrEqual(20);
+    const d = record.details!;
+    expect(d.fetched).toBeGreaterThan(0);
+    expect(d.fetched + d.queued).toBe(record.activities);
+    expect(d.stoppedBy).toBe('max-requests');
+    expect(run.summary).toContain('### Activity details');
+    expect(run.summary).toContain(
+      `${d.withDetails} activities have details; fetched for ${d.fetched} activities this run`,
+    );
+    expect(run.summary).toMatch(/run again \(or with a larger --max-requests\)/);
+    expect(fs.existsSync(path.join(details, 'silver/streams/_delta_log'))).toBe(true);
+    expectNoSecretLeaks(run);
+  });
+});

@@ -13,8 +13,11 @@ afterEach(async () => {
 });
 
 /** A simulator serving `activities` (default: the recorded athlete), closed after the test. */
-export async function athlete(activities?: StravaActivity[]): Promise<Athlete> {
-  const a = await startAthlete(activities);
+export async function athlete(
+  activities?: StravaActivity[],
+  simOptions?: Parameters<typeof startAthlete>[1],
+): Promise<Athlete> {
+  const a = await startAthlete(activities, simOptions);
   cleanups.push(() => a.close());
   return a;
 }
