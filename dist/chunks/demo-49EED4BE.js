@@ -128,9 +128,256 @@ var BODIES = {
   inactiveApp: error("Forbidden", "Application", "Status", "Inactive"),
   rateLimited: error("Rate Limit Exceeded", "Application", "rate limit", "exceeded"),
   notFound: error("Record Not Found", "Resource", "path", "invalid"),
+  /** A missing activity, as Strava clients' tests quote it (e.g. go.strava's checkResponseForErrors). */
+  activityNotFound: error("Record Not Found", "Activity", "id", "invalid"),
+  gearNotFound: error("Record Not Found", "Gear", "id", "invalid"),
   serverError: { message: "Internal Server Error", errors: [] },
   badParameter: (name) => error("Bad Request", "Activity", name, "invalid")
 };
+
+// src/simulator/details.ts
+var DEVICES = ["Garmin Forerunner 945", "Garmin Edge 530", "Apple Watch Series 8", "Zwift"];
+var BRANDS = [
+  ["Adidas", "Supernova ST"],
+  ["Nike", "Pegasus 40"],
+  ["Brooks", "Ghost 15"],
+  ["Hoka", "Clifton 9"]
+];
+var BIKES = [
+  ["BMC", "Teammachine"],
+  ["Canyon", "Endurace"],
+  ["Trek", "Domane"]
+];
+var SPEED_SWING = 0.06;
+function unit(id, salt) {
+  let x = (Math.imul(id ^ id / 2 ** 32, 2654435761) ^ Math.imul(salt + 1, 2246822507)) >>> 0;
+  x = Math.imul(x ^ x >>> 16, 2146121005) >>> 0;
+  x = Math.imul(x ^ x >>> 15, 2221713035) >>> 0;
+  return ((x ^ x >>> 16) >>> 0) / 2 ** 32;
+}
+var num = (a, key) => typeof a[key] === "number" ? a[key] : void 0;
+var round = (x, places) => Math.round(x * 10 ** places) / 10 ** places;
+var Course = class {
+  constructor(a) {
+    this.a = a;
+    this.elapsed = Math.max(0, Math.round(a.elapsed_time));
+    this.samples = this.elapsed + 1;
+    this.distance = Math.max(0, a.distance);
+  }
+  a;
+  samples;
+  elapsed;
+  distance;
+  /** Metres covered at second i: rising to the summary distance, the speed swinging gently. */
+  distanceAt(i) {
+    if (this.elapsed === 0) return this.distance;
+    const x = i / this.elapsed;
+    const wobble = SPEED_SWING / (2 * Math.PI) * Math.sin(2 * Math.PI * 3 * x);
+    return round(this.distance * Math.min(1, Math.max(0, x + wobble)), 1);
+  }
+  /** Sample indexes where each full kilometre is first reached, then the last sample. */
+  kilometreMarks() {
+    const marks = [];
+    let next = 1e3;
+    for (let i = 0; i < this.samples && next <= this.distance; i++) {
+      if (this.distanceAt(i) >= next) {
+        marks.push(i);
+        next += 1e3;
+      }
+    }
+    if (marks[marks.length - 1] !== this.samples - 1) marks.push(this.samples - 1);
+    return marks;
+  }
+};
+function isRunOrRide(a) {
+  return ["Run", "Ride", "VirtualRide", "EBikeRide"].includes(a.type);
+}
+function activityDetail(a) {
+  const course = new Course(a);
+  const gearId = typeof a.gear_id === "string" ? a.gear_id : null;
+  const detail = {
+    ...a,
+    resource_state: 3,
+    description: unit(a.id, 1) < 0.3 ? null : `${a.name}: ${Math.round(a.distance)} m`,
+    calories: round(a.moving_time / 60 * (6 + 6 * unit(a.id, 2)), 1),
+    device_name: DEVICES[Math.floor(unit(a.id, 3) * DEVICES.length)],
+    perceived_exertion: null,
+    prefer_perceived_exertion: false,
+    private: a.private ?? false,
+    laps: laps(a, course)
+  };
+  if (gearId) detail.gear = gearSummary(gearId);
+  if (a.type === "Run") detail.splits_metric = splits(a, course);
+  return detail;
+}
+function laps(a, course) {
+  const marks = isRunOrRide(a) ? course.kilometreMarks() : [course.samples - 1];
+  const start = Date.parse(a.start_date);
+  const startLocal = Date.parse(a.start_date_local);
+  const movingShare = a.elapsed_time > 0 ? a.moving_time / a.elapsed_time : 1;
+  let from = 0;
+  return marks.map((to, k) => {
+    const elapsed = to - from;
+    const distance = round(course.distanceAt(to) - course.distanceAt(from), 1);
+    const lap = {
+      id: a.id * 100 + k + 1,
+      resource_state: 2,
+      name: `Lap ${k + 1}`,
+      activity: { id: a.id, visibility: a.visibility ?? "everyone", resource_state: 1 },
+      athlete: { id: a.athlete?.id ?? 0, resource_state: 1 },
+      elapsed_time: elapsed,
+      moving_time: Math.round(elapsed * movingShare),
+      start_date: iso(start + from * 1e3),
+      start_date_local: iso(startLocal + from * 1e3),
+      distance,
+      average_speed: elapsed > 0 ? round(distance / elapsed, 2) : 0,
+      max_speed: num(a, "max_speed") ?? 0,
+      lap_index: k + 1,
+      split: k + 1,
+      start_index: from,
+      end_index: to,
+      total_elevation_gain: round((num(a, "total_elevation_gain") ?? 0) / marks.length, 1),
+      device_watts: a.device_watts === true
+    };
+    const cadence = num(a, "average_cadence");
+    if (cadence !== void 0) lap.average_cadence = cadence;
+    const watts = num(a, "average_watts");
+    if (watts !== void 0) lap.average_watts = watts;
+    const hr = num(a, "average_heartrate");
+    if (a.has_heartrate === true && hr !== void 0) {
+      lap.average_heartrate = hr;
+      lap.max_heartrate = num(a, "max_heartrate") ?? hr;
+    }
+    from = to;
+    return lap;
+  });
+}
+function splits(a, course) {
+  let from = 0;
+  return course.kilometreMarks().map((to, k) => {
+    const elapsed = to - from;
+    const distance = round(course.distanceAt(to) - course.distanceAt(from), 1);
+    const speed = elapsed > 0 ? round(distance / elapsed, 2) : 0;
+    const split = {
+      distance,
+      elapsed_time: elapsed,
+      elevation_difference: round(altitudeAt(a, course, to) - altitudeAt(a, course, from), 1),
+      moving_time: elapsed,
+      split: k + 1,
+      average_speed: speed,
+      average_grade_adjusted_speed: speed,
+      pace_zone: 2
+    };
+    if (a.has_heartrate === true && num(a, "average_heartrate") !== void 0) {
+      split.average_heartrate = heartrateAt(a, course, Math.round((from + to) / 2));
+    }
+    from = to;
+    return split;
+  });
+}
+var iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+function hasLatlng(a) {
+  return Array.isArray(a.start_latlng) && a.start_latlng.length === 2;
+}
+function altitudeAt(a, course, i) {
+  const low = num(a, "elev_low") ?? 10;
+  const high = num(a, "elev_high") ?? low + (num(a, "total_elevation_gain") ?? 0);
+  const x = course.samples > 1 ? i / (course.samples - 1) : 0;
+  return round(low + (high - low) * (0.5 - 0.5 * Math.cos(2 * Math.PI * x)), 1);
+}
+function heartrateAt(a, course, i) {
+  const avg = num(a, "average_heartrate");
+  const max = num(a, "max_heartrate") ?? avg + 15;
+  const x = course.samples > 1 ? i / (course.samples - 1) : 0;
+  return Math.min(max, Math.round(avg + 8 * Math.sin(2 * Math.PI * (2 * x + unit(a.id, 4)))));
+}
+function activityStreams(a, keys) {
+  if (a.manual === true) return void 0;
+  const course = new Course(a);
+  const n = course.samples;
+  const seconds = Array.from({ length: n }, (_, i) => i);
+  const distance = seconds.map((i) => course.distanceAt(i));
+  const outdoor = hasLatlng(a);
+  const hr = a.has_heartrate === true && num(a, "average_heartrate") !== void 0;
+  const watts = num(a, "average_watts");
+  const cadence = num(a, "average_cadence");
+  const makers = {
+    time: () => seconds,
+    distance: () => distance,
+    latlng: outdoor ? () => latlng(a, n) : void 0,
+    altitude: outdoor ? () => seconds.map((i) => altitudeAt(a, course, i)) : void 0,
+    heartrate: hr ? () => seconds.map((i) => heartrateAt(a, course, i)) : void 0,
+    cadence: cadence !== void 0 ? () => seconds.map((i) => Math.round(cadence + 3 * Math.sin(i / 45))) : void 0,
+    watts: watts !== void 0 ? () => seconds.map((i) => Math.max(0, Math.round(watts * (1 + 0.15 * Math.sin(i / 120))))) : void 0,
+    velocity_smooth: () => distance.map((d, i) => i === 0 ? 0 : round(d - distance[i - 1], 2)),
+    grade_smooth: outdoor ? () => seconds.map((i) => {
+      if (i === 0) return 0;
+      const run = distance[i] - distance[i - 1];
+      const rise = altitudeAt(a, course, i) - altitudeAt(a, course, i - 1);
+      return run > 0 ? round(100 * rise / run, 1) : 0;
+    }) : void 0,
+    moving: () => seconds.map(() => true)
+  };
+  const out = {};
+  for (const key of keys) {
+    const make = makers[key];
+    if (!make || key in out) continue;
+    out[key] = { data: make(), series_type: "distance", original_size: n, resolution: "high" };
+  }
+  return out;
+}
+function latlng(a, n) {
+  const [lat0, lng0] = a.start_latlng;
+  const end = Array.isArray(a.end_latlng) && a.end_latlng.length === 2 ? a.end_latlng : void 0;
+  const [lat1, lng1] = end ?? [lat0, lng0];
+  return Array.from({ length: n }, (_, i) => {
+    const x = n > 1 ? i / (n - 1) : 0;
+    return [
+      round(lat0 + (lat1 - lat0) * x + 2e-3 * Math.sin(2 * Math.PI * x), 6),
+      round(lng0 + (lng1 - lng0) * x + 2e-3 * (1 - Math.cos(2 * Math.PI * x)), 6)
+    ];
+  });
+}
+function gearName(id) {
+  const seed = [...id].reduce((h, c) => h * 31 + c.charCodeAt(0) >>> 0, 7);
+  const [brand, model] = id.startsWith("b") ? BIKES[seed % BIKES.length] : BRANDS[seed % BRANDS.length];
+  return { name: `${brand} ${model}`, brand, model };
+}
+function gearSummary(id) {
+  return { id, primary: false, name: gearName(id).name, nickname: "", resource_state: 2 };
+}
+function gearDetail(id, activities) {
+  let distance = 0;
+  let used = false;
+  for (const a of activities) {
+    if (a.gear_id !== id) continue;
+    used = true;
+    distance += a.distance;
+  }
+  if (!used) return void 0;
+  const { name, brand, model } = gearName(id);
+  const gear = {
+    id,
+    primary: false,
+    resource_state: 3,
+    distance: Math.round(distance),
+    brand_name: brand,
+    model_name: model,
+    name,
+    nickname: "",
+    retired: false,
+    description: null
+  };
+  if (id.startsWith("b")) gear.frame_type = 3;
+  return gear;
+}
+function athleteZones() {
+  const zones = (bounds) => bounds.map((min, i) => ({ min, max: bounds[i + 1] ?? -1 }));
+  return {
+    heart_rate: { custom_zones: false, zones: zones([0, 123, 153, 169, 184]) },
+    power: { zones: zones([0, 138, 188, 225, 263, 300, 375]) }
+  };
+}
 
 // src/simulator/time-zones.ts
 var formatters = /* @__PURE__ */ new Map();
@@ -63798,6 +64045,7 @@ var Usage = class {
 
 // src/simulator/server.ts
 var API_PREFIX = "/api/v3/";
+var NOT_FOUND_ACTIVITY = { status: 404, body: BODIES.activityNotFound };
 var TOKEN_PATHS = /* @__PURE__ */ new Set(["/oauth/token", "/api/v3/oauth/token"]);
 var REVOKE_PATH = "/oauth/revoke";
 var AUTHORIZE_PATHS = /* @__PURE__ */ new Set(["/oauth/authorize", "/api/v3/oauth/authorize"]);
@@ -63863,7 +64111,12 @@ async function startSimulator(opts = {}) {
       send(res, entry, 429, BODIES.rateLimited, usage.headers());
       return;
     }
-    if (req.method !== "GET" || apiPath !== "/athlete/activities") {
+    if (req.method === "GET" && apiPath !== "/athlete/activities") {
+      const answer = detailAnswer(apiPath, url.searchParams, scopes.includes("activity:read_all"));
+      send(res, entry, answer.status, answer.body, usage.headers());
+      return;
+    }
+    if (req.method !== "GET") {
       send(res, entry, 404, BODIES.notFound, usage.headers());
       return;
     }
@@ -63884,6 +64137,33 @@ async function startSimulator(opts = {}) {
       return;
     }
     send(res, entry, 200, page, usage.headers());
+  };
+  const detailAnswer = (apiPath, params, readAll) => {
+    const visible = (id) => {
+      const a = activities.get(Number(id));
+      return a && (readAll || a.private !== true) ? a : void 0;
+    };
+    let m = /^\/activities\/(\d+)$/.exec(apiPath);
+    if (m) {
+      const a = visible(m[1]);
+      return a ? { status: 200, body: activityDetail(a) } : NOT_FOUND_ACTIVITY;
+    }
+    m = /^\/activities\/(\d+)\/streams$/.exec(apiPath);
+    if (m) {
+      const a = visible(m[1]);
+      const keys = (params.get("keys") ?? "").split(",").filter(Boolean);
+      if (keys.length === 0) return { status: 400, body: BODIES.badParameter("keys") };
+      const streams = a && activityStreams(a, keys);
+      if (!streams) return NOT_FOUND_ACTIVITY;
+      return params.get("key_by_type") === "true" ? { status: 200, body: streams } : { status: 200, body: Object.entries(streams).map(([type, s]) => ({ type, ...s })) };
+    }
+    m = /^\/gear\/([^/]+)$/.exec(apiPath);
+    if (m) {
+      const gear = gearDetail(decodeURIComponent(m[1]), activities.values());
+      return gear ? { status: 200, body: gear } : { status: 404, body: BODIES.gearNotFound };
+    }
+    if (apiPath === "/athlete/zones") return { status: 200, body: athleteZones() };
+    return { status: 404, body: BODIES.notFound };
   };
   const handleToken = async (req, res, entry, url) => {
     const form = await readForm(req, url);

@@ -40,6 +40,9 @@ export const BODIES = {
   inactiveApp: error('Forbidden', 'Application', 'Status', 'Inactive'),
   rateLimited: error('Rate Limit Exceeded', 'Application', 'rate limit', 'exceeded'),
   notFound: error('Record Not Found', 'Resource', 'path', 'invalid'),
+  /** A missing activity, as Strava clients' tests quote it (e.g. go.strava's checkResponseForErrors). */
+  activityNotFound: error('Record Not Found', 'Activity', 'id', 'invalid'),
+  gearNotFound: error('Record Not Found', 'Gear', 'id', 'invalid'),
   serverError: { message: 'Internal Server Error', errors: [] },
   badParameter: (name: string) => error('Bad Request', 'Activity', name, 'invalid'),
 };

@@ -2,9 +2,10 @@
  * A Strava stand-in on loopback (node:http, no framework) for the demo, the tests and the
  * benchmarks. It serves `GET /oauth/authorize` (the athlete answers at once, as the faults say),
  * `POST /oauth/token` (the authorization code and refresh grants, strict rotation),
- * `POST /oauth/revoke` and `GET /api/v3/athlete/activities` with Strava's semantics: paging,
- * ordering, scopes, rate-limit headers on every counted response, 429 over budget, and
- * real-shaped error bodies. Asked to, it also serves the API without the prefix on a second
+ * `POST /oauth/revoke`, `GET /api/v3/athlete/activities` and the detail endpoints
+ * (`/activities/{id}`, `/activities/{id}/streams`, `/gear/{id}`, `/athlete/zones`: details.ts)
+ * with Strava's semantics: paging, ordering, scopes, rate-limit headers on every counted
+ * response, 429 over budget, and real-shaped error bodies. Asked to, it also serves the API without the prefix on a second
  * origin, as Strava's 2027 host does (`GET /athlete/activities`). Faults (5xx bursts, stalls,
  * cut-off JSON, a revoked access token, an inactive app, a revoked refresh token, redirects of
  * any path, a list that ignores `page`) can be switched on to exercise the client's recovery.
@@ -15,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import type { StravaActivity } from '../strava/schema.js';
 import { RECORDED_ATHLETE, type SummaryAthlete } from './athlete.js';
 import { BODIES, CONTENT_TYPE } from './bodies.js';
+import { activityDetail, activityStreams, athleteZones, gearDetail } from './details.js';
 import { movedTo } from './generator.js';
 import { listPage, parseListQuery } from './listing.js';
 import { ACCESS_TOKEN_TTL_S, OAuth } from './oauth.js';
@@ -131,6 +133,7 @@ export interface Simulator {
 }
 
 const API_PREFIX = '/api/v3/';
+const NOT_FOUND_ACTIVITY = { status: 404, body: BODIES.activityNotFound };
 const TOKEN_PATHS = new Set(['/oauth/token', '/api/v3/oauth/token']);
 const REVOKE_PATH = '/oauth/revoke';
 const AUTHORIZE_PATHS = new Set(['/oauth/authorize', '/api/v3/oauth/authorize']);
@@ -213,7 +216,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       send(res, entry, 429, BODIES.rateLimited, usage.headers());
       return;
     }
-    if (req.method !== 'GET' || apiPath !== '/athlete/activities') {
+    if (req.method === 'GET' && apiPath !== '/athlete/activities') {
+      const answer = detailAnswer(apiPath, url.searchParams, scopes.includes('activity:read_all'));
+      send(res, entry, answer.status, answer.body, usage.headers());
+      return;
+    }
+    if (req.method !== 'GET') {
       send(res, entry, 404, BODIES.notFound, usage.headers());
       return;
     }
@@ -234,6 +242,43 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return;
     }
     send(res, entry, 200, page, usage.headers());
+  };
+
+  /** The detail endpoints, read from the activities as they are now (edits, moves, deletes). */
+  const detailAnswer = (
+    apiPath: string,
+    params: URLSearchParams,
+    readAll: boolean,
+  ): { status: number; body: unknown } => {
+    const visible = (id: string) => {
+      const a = activities.get(Number(id));
+      // Strava hides a private activity from a token without activity:read_all.
+      return a && (readAll || a.private !== true) ? a : undefined;
+    };
+    let m = /^\/activities\/(\d+)$/.exec(apiPath);
+    if (m) {
+      const a = visible(m[1]!);
+      return a ? { status: 200, body: activityDetail(a) } : NOT_FOUND_ACTIVITY;
+    }
+    m = /^\/activities\/(\d+)\/streams$/.exec(apiPath);
+    if (m) {
+      const a = visible(m[1]!);
+      const keys = (params.get('keys') ?? '').split(',').filter(Boolean);
+      if (keys.length === 0) return { status: 400, body: BODIES.badParameter('keys') };
+      const streams = a && activityStreams(a, keys);
+      if (!streams) return NOT_FOUND_ACTIVITY;
+      // Without key_by_type Strava answers a list of streams, each naming its type.
+      return params.get('key_by_type') === 'true'
+        ? { status: 200, body: streams }
+        : { status: 200, body: Object.entries(streams).map(([type, s]) => ({ type, ...s })) };
+    }
+    m = /^\/gear\/([^/]+)$/.exec(apiPath);
+    if (m) {
+      const gear = gearDetail(decodeURIComponent(m[1]!), activities.values());
+      return gear ? { status: 200, body: gear } : { status: 404, body: BODIES.gearNotFound };
+    }
+    if (apiPath === '/athlete/zones') return { status: 200, body: athleteZones() };
+    return { status: 404, body: BODIES.notFound };
   };
 
   const handleToken = async (
