@@ -48,7 +48,10 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-first-run-'));
-  sim = await startSimulator(CLIENT);
+  // A first run fetches the month's details too (about 100 requests with the lookback): limits
+  // above one 15-minute window's 100, so the run is not paced for real minutes here (pacing under
+  // Strava's own limits has its own suite, test/faults/details.test.ts).
+  sim = await startSimulator({ ...CLIENT, readLimit: [1_000, 10_000] });
   github = await startFakeGitHub({
     tokens: {
       [WRITER]: { actionsRead: true, secretsWrite: true },
@@ -186,6 +189,10 @@ describe('auth, init, push: the first scheduled run', () => {
     await expect(
       fs.stat(path.join(warehouse, 'silver', 'activities', '_delta_log')),
     ).resolves.toBeTruthy();
+    // The first run also fetched the month's details, every table of them.
+    for (const table of ['silver/activity_details', 'silver/streams', 'gold/hr_zones_monthly']) {
+      await expect(fs.stat(path.join(warehouse, table, '_delta_log'))).resolves.toBeTruthy();
+    }
     // Strava rotated the token auth stored; the action wrote the new one to the same secret.
     expect(sim.state.refreshToken).not.toBe(issued);
     expect(github.secrets.get('STRAVA_REFRESH_TOKEN')).toBe(sim.state.refreshToken);
