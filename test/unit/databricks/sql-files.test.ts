@@ -4,8 +4,25 @@
  * to the activity schema fails here, naming the file and the column, until the SQL has it.
  */
 import { describe, expect, it } from 'vitest';
+import { SUMMARY_HASH_FIELDS } from '../../../src/details/summary-hash.js';
+import {
+  DETAIL_PARAMS,
+  DETAIL_SQL_FILES,
+  loadDetailSqlTexts,
+} from '../../../src/lakehouse/databricks/detail-statements.js';
 import { loadSqlTexts, SQL_FILES } from '../../../src/lakehouse/databricks/statements.js';
-import { BRONZE, GOLD, SILVER, type TableDef } from '../../../src/lakehouse/tables.js';
+import {
+  ACTIVITY_DETAILS,
+  ATHLETE_ZONES,
+  EFFORTS,
+  GEAR,
+  GOLD_BESTS,
+  GOLD_GEAR,
+  GOLD_HR_ZONES,
+  LAPS,
+  STREAMS,
+} from '../../../src/lakehouse/detail-tables.js';
+import { BRONZE, GOLD, SILVER, type Column, type TableDef } from '../../../src/lakehouse/tables.js';
 import { ACTIVITY_FIELDS, CSV_COLUMNS, SQL_TYPE } from '../../../src/strava/schema.js';
 
 const texts = loadSqlTexts();
@@ -126,5 +143,181 @@ describe(SQL_FILES.gold, () => {
       .split(/,\s(?=c\.|CASE|p\.)/)
       .map((e) => /(?:AS )?`?(\w+)`?$/.exec(e.trim().replace(/,$/, ''))?.[1]);
     expect(produced).toEqual(GOLD.columns.map((c) => c.name));
+  });
+});
+
+/*
+ * The detail tables' files (sql/4x-8x) held to src/lakehouse/detail-tables.ts the same way.
+ */
+const detailTexts = loadDetailSqlTexts();
+
+const detailCode = (file: keyof typeof detailTexts) =>
+  detailTexts[file]
+    .split('\n')
+    .map((l) => l.replace(/--.*$/, '').trim())
+    .filter(Boolean);
+
+function detailBlock(file: keyof typeof detailTexts, opener: RegExp): string[] {
+  const lines = detailCode(file);
+  const start = lines.findIndex((l) => opener.test(l));
+  expect(start, `${file}: no line matching ${opener}`).toBeGreaterThanOrEqual(0);
+  const end = lines.findIndex((l, i) => i > start && /^\)/.test(l));
+  return lines.slice(start + 1, end).map((l) => l.replace(/,$/, ''));
+}
+
+const compareList = (def: TableDef) =>
+  def.columns.map((c, i) => `${i ? 'AND ' : ''}t.\`${c.name}\` <=> s.\`${c.name}\``);
+
+describe.each([
+  [DETAIL_SQL_FILES.createActivityDetails, ACTIVITY_DETAILS],
+  [DETAIL_SQL_FILES.createLaps, LAPS],
+  [DETAIL_SQL_FILES.createStreams, STREAMS],
+  [DETAIL_SQL_FILES.createGear, GEAR],
+  [DETAIL_SQL_FILES.createAthleteZones, ATHLETE_ZONES],
+  [DETAIL_SQL_FILES.createGoldGear, GOLD_GEAR],
+  [DETAIL_SQL_FILES.createGoldHrZones, GOLD_HR_ZONES],
+  [DETAIL_SQL_FILES.createGoldBests, GOLD_BESTS],
+] as [keyof typeof detailTexts, TableDef][])('%s', (file, def) => {
+  it(`creates ${def.path} (its parameter, columns in order with types and nullability)`, () => {
+    const param = DETAIL_PARAMS.get(def);
+    const declared = detailBlock(
+      file,
+      new RegExp(`^CREATE TABLE IF NOT EXISTS IDENTIFIER\\(:${param}\\) \\($`),
+    );
+    expect(declared).toEqual(
+      def.columns.map((c) => `\`${c.name}\` ${SQL_TYPE[c.type]}${c.nullable ? '' : ' NOT NULL'}`),
+    );
+  });
+
+  it('partitions like the table definition and keeps deletion vectors off', () => {
+    const lines = detailCode(file);
+    const partitioned = lines.filter((l) => l.startsWith('PARTITIONED BY'));
+    expect(partitioned).toEqual(
+      def.partitionColumns.length
+        ? [`PARTITIONED BY (${def.partitionColumns.map((c) => `\`${c}\``).join(', ')})`]
+        : [],
+    );
+    expect(lines).toContain(`COMMENT '${def.description}'`);
+    expect(lines).toContain("TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')");
+    expect(lines).toContain('${location}');
+  });
+});
+
+describe.each([
+  [DETAIL_SQL_FILES.mergeActivityDetails, ACTIVITY_DETAILS, ['activity_id'], 'none'],
+  [DETAIL_SQL_FILES.mergeLaps, LAPS, ['activity_id', 'lap_index'], 'chunk'],
+  [DETAIL_SQL_FILES.mergeStreams, STREAMS, ['activity_id', 'sample_index'], 'chunk'],
+  [DETAIL_SQL_FILES.mergeGear, GEAR, ['id'], 'none'],
+  [DETAIL_SQL_FILES.mergeAthleteZones, ATHLETE_ZONES, ['zone_type', 'zone_index'], 'all'],
+] as [keyof typeof detailTexts, TableDef, string[], 'none' | 'chunk' | 'all'][])(
+  '%s',
+  (file, def, keys, deletes) => {
+    const expectedCast = (c: Column) => {
+      const n = `\`${c.name}\``;
+      if (c.type === 'string') return n;
+      if (c.type === 'timestamp') return `timestamp_micros(CAST(${n} AS BIGINT)) AS ${n}`;
+      return `CAST(${n} AS ${SQL_TYPE[c.type]}) AS ${n}`;
+    };
+
+    it(`casts every column of ${def.path} from the landed text, in order`, () => {
+      const select = detailBlock(file, /^USING \($/).slice(1);
+      const from = select.findIndex((l) => l.startsWith('FROM read_files('));
+      expect(select.slice(0, from)).toEqual(def.columns.map(expectedCast));
+    });
+
+    it('reads the landed CSV with an all-text schema of the columns, in order', () => {
+      const lines = detailCode(file);
+      const start = lines.indexOf("schema => '");
+      const end = lines.indexOf("'", start);
+      expect(lines.slice(start + 1, end).map((l) => l.replace(/,$/, ''))).toEqual(
+        def.columns.map((c) => `\`${c.name}\` STRING`),
+      );
+      expect(lines.map((l) => l.replace(/,$/, ''))).toEqual(
+        expect.arrayContaining([
+          '${landing_file}',
+          "format => 'csv'",
+          'header => true',
+          'multiLine => true',
+          "mode => 'FAILFAST'",
+        ]),
+      );
+    });
+
+    it('matches on the key, compares every column, and deletes only what it should', () => {
+      const lines = detailCode(file);
+      expect(lines).toContain(`ON ${keys.map((k) => `t.\`${k}\` = s.\`${k}\``).join(' AND ')}`);
+      expect(detailBlock(file, /^WHEN MATCHED AND NOT \($/)).toEqual(compareList(def));
+      const bySource = lines.filter((l) => l.startsWith('WHEN NOT MATCHED BY SOURCE'));
+      expect(bySource).toEqual(
+        {
+          none: [],
+          chunk: [
+            'WHEN NOT MATCHED BY SOURCE AND t.`activity_id` IN (${activity_ids}) THEN DELETE',
+          ],
+          all: ['WHEN NOT MATCHED BY SOURCE THEN DELETE'],
+        }[deletes],
+      );
+    });
+  },
+);
+
+describe.each([
+  [DETAIL_SQL_FILES.goldGear, GOLD_GEAR],
+  [DETAIL_SQL_FILES.goldHrZones, GOLD_HR_ZONES],
+  [DETAIL_SQL_FILES.goldBests, GOLD_BESTS],
+] as [keyof typeof detailTexts, TableDef][])('%s', (file, def) => {
+  it(`compares every ${def.path} column and deletes only in the months named`, () => {
+    expect(detailBlock(file, /^WHEN MATCHED AND NOT \($/)).toEqual(compareList(def));
+    const lines = detailCode(file);
+    expect(lines.at(-1)).toBe(
+      'WHEN NOT MATCHED BY SOURCE AND t.`month` IN (${months}) THEN DELETE',
+    );
+  });
+});
+
+describe(DETAIL_SQL_FILES.goldBests, () => {
+  it('ranks exactly the efforts of EFFORTS, lower or higher is better as they say', () => {
+    const efforts = detailCode(DETAIL_SQL_FILES.goldBests)
+      .map((l) =>
+        /^SELECT `month`, `sport_type`, '(\w+)' AS `effort`, `(\w+)` AS `value`, '(\w+)' AS `unit`, (true|false) AS `lower`, `activity_id` FROM details$/.exec(
+          l,
+        ),
+      )
+      .filter((m) => m !== null)
+      .map((m) => ({
+        effort: m[1],
+        column: m[2],
+        unit: m[3],
+        lowerIsBetter: m[4] === 'true',
+      }));
+    expect(efforts).toEqual(EFFORTS.map((e) => ({ ...e })));
+  });
+});
+
+describe(DETAIL_SQL_FILES.stateSilver, () => {
+  it('selects every field of the summary hash, and the queue fields, from silver', () => {
+    const select = detailBlock(DETAIL_SQL_FILES.stateSilver, /^SELECT$/);
+    // The block ends at FROM: the lines up to it.
+    const lines = detailCode(DETAIL_SQL_FILES.stateSilver);
+    const cols = lines
+      .slice(
+        lines.indexOf('SELECT') + 1,
+        lines.findIndex((l) => l.startsWith('FROM ')),
+      )
+      .map((l) => /`(\w+)`,?$/.exec(l)?.[1]);
+    expect(select.length).toBeGreaterThan(0);
+    expect(cols).toEqual(expect.arrayContaining([...SUMMARY_HASH_FIELDS, 'month', 'manual']));
+    // Longs and timestamps come back as text, so no driver conversion changes them.
+    const silverType = new Map(SILVER.columns.map((c) => [c.name, c.type]));
+    for (const line of lines.slice(
+      lines.indexOf('SELECT') + 1,
+      lines.indexOf('FROM IDENTIFIER(:silver)'),
+    )) {
+      const name = /`(\w+)`,?$/.exec(line)?.[1] as string;
+      const type = silverType.get(name);
+      if (type === 'long') expect(line, name).toMatch(/^CAST\(`\w+` AS STRING\) AS/);
+      if (type === 'timestamp')
+        expect(line, name).toMatch(/^CAST\(unix_micros\(`\w+`\) AS STRING\) AS/);
+    }
   });
 });
