@@ -16638,13 +16638,17 @@ var DeltaTable = class {
     const dataFields = fields.filter((f2) => !def.partitionColumns.includes(f2.name));
     const groups = /* @__PURE__ */ new Map();
     for (const row of rows) {
-      const values = Object.fromEntries(
-        partitionFields.map((f2) => [f2.name, formatPartitionValue(cell(row, f2, def.path), f2.type)])
+      const parts = partitionFields.map(
+        (f2) => formatPartitionValue(cell(row, f2, def.path), f2.type)
       );
-      const key = JSON.stringify(values);
-      const group = groups.get(key) ?? { values, rows: [] };
+      const key = parts.length === 1 ? parts[0] : JSON.stringify(parts);
+      let group = groups.get(key);
+      if (!group) {
+        const values = Object.fromEntries(partitionFields.map((f2, i) => [f2.name, parts[i]]));
+        group = { values, rows: [] };
+        groups.set(key, group);
+      }
       group.rows.push(row);
-      groups.set(key, group);
     }
     const compression = this.options.compression ?? "snappy";
     return mapConcurrently(

@@ -1133,20 +1133,46 @@ var versionOf = (s) => s ? s.version : null;
 var unique = (xs) => [...new Set(xs)];
 function rowsSha256(rows, columns) {
   const hash = (0, import_node_crypto.createHash)("sha256");
-  let text3 = "";
+  const buf = Buffer.allocUnsafe(1 << 16);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let at = 0;
+  const room = (n) => {
+    if (at + n <= buf.length) return;
+    hash.update(buf.subarray(0, at));
+    at = 0;
+  };
   for (const row of rows) {
     for (const c of columns) {
       const v = row[c];
-      text3 += v === null || v === void 0 ? "\0" : String(v);
-      text3 += "";
-    }
-    text3 += "";
-    if (text3.length > 65536) {
-      hash.update(text3);
-      text3 = "";
+      room(9);
+      if (v === null || v === void 0) buf[at++] = 0;
+      else if (typeof v === "boolean") buf[at++] = v ? 2 : 1;
+      else if (typeof v === "bigint") {
+        buf[at++] = 3;
+        view.setBigInt64(at, v, true);
+        at += 8;
+      } else if (typeof v === "number") {
+        buf[at++] = 4;
+        view.setFloat64(at, v, true);
+        at += 8;
+      } else if (v.length * 3 + 5 <= buf.length) {
+        room(v.length * 3 + 5);
+        buf[at] = 5;
+        const n = buf.write(v, at + 5, "utf8");
+        view.setUint32(at + 1, n, true);
+        at += 5 + n;
+      } else {
+        const bytes = Buffer.from(v, "utf8");
+        buf[at++] = 5;
+        view.setUint32(at, bytes.length, true);
+        at += 4;
+        hash.update(buf.subarray(0, at));
+        hash.update(bytes);
+        at = 0;
+      }
     }
   }
-  return hash.update(text3).digest("hex");
+  return hash.update(buf.subarray(0, at)).digest("hex");
 }
 function checkRows(table, a, rows) {
   for (const r of rows) {

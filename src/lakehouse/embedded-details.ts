@@ -77,25 +77,53 @@ const versionOf = (s: Snapshot | undefined) => (s ? s.version : null);
 const unique = <T>(xs: Iterable<T>) => [...new Set(xs)];
 
 /**
- * sha256 (hex) of rows over `columns`, in order: each cell as text with a unit separator, null
- * (or a missing cell) as NUL, each row ended by a record separator.
+ * sha256 (hex) of rows over `columns`, in order, each cell encoded in binary with a type byte:
+ * null (or missing) 0; false/true 1/2; a long 3 and 8 bytes; a double 4 and 8 bytes; text 5,
+ * its UTF-8 length in 4 bytes, and the bytes. Binary, not text: streams chunks hash 40,000 rows.
  */
 export function rowsSha256(rows: readonly Row[], columns: readonly string[]): string {
   const hash = createHash('sha256');
-  let text = '';
+  const buf = Buffer.allocUnsafe(1 << 16);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let at = 0;
+  const room = (n: number) => {
+    if (at + n <= buf.length) return;
+    hash.update(buf.subarray(0, at));
+    at = 0;
+  };
   for (const row of rows) {
     for (const c of columns) {
       const v = row[c];
-      text += v === null || v === undefined ? '\u0000' : String(v);
-      text += '\u001f';
-    }
-    text += '\u001e';
-    if (text.length > 65_536) {
-      hash.update(text);
-      text = '';
+      room(9);
+      if (v === null || v === undefined) buf[at++] = 0;
+      else if (typeof v === 'boolean') buf[at++] = v ? 2 : 1;
+      else if (typeof v === 'bigint') {
+        buf[at++] = 3;
+        view.setBigInt64(at, v, true);
+        at += 8;
+      } else if (typeof v === 'number') {
+        buf[at++] = 4;
+        view.setFloat64(at, v, true);
+        at += 8;
+      } else if (v.length * 3 + 5 <= buf.length) {
+        // At most 3 bytes a UTF-16 unit: written in place, its length put before it after.
+        room(v.length * 3 + 5);
+        buf[at] = 5;
+        const n = buf.write(v, at + 5, 'utf8');
+        view.setUint32(at + 1, n, true);
+        at += 5 + n;
+      } else {
+        const bytes = Buffer.from(v, 'utf8');
+        buf[at++] = 5;
+        view.setUint32(at, bytes.length, true);
+        at += 4;
+        hash.update(buf.subarray(0, at));
+        hash.update(bytes);
+        at = 0;
+      }
     }
   }
-  return hash.update(text).digest('hex');
+  return hash.update(buf.subarray(0, at)).digest('hex');
 }
 
 /** Throws the error of a chunk whose rows do not belong to the activity they came with. */

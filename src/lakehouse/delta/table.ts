@@ -86,15 +86,20 @@ export class DeltaTable {
     const fields = parseSchema(schemaString(def), def.path);
     const partitionFields = fields.filter((f) => def.partitionColumns.includes(f.name));
     const dataFields = fields.filter((f) => !def.partitionColumns.includes(f.name));
-    const groups = new Map<string, { values: Record<string, string | null>; rows: Row[] }>();
+    const groups = new Map<string | null, { values: Record<string, string | null>; rows: Row[] }>();
     for (const row of rows) {
-      const values = Object.fromEntries(
-        partitionFields.map((f) => [f.name, formatPartitionValue(cell(row, f, def.path), f.type)]),
+      const parts = partitionFields.map((f) =>
+        formatPartitionValue(cell(row, f, def.path), f.type),
       );
-      const key = JSON.stringify(values);
-      const group = groups.get(key) ?? { values, rows: [] };
+      // One partition column (the usual month) keys by its value: no text built per row.
+      const key = parts.length === 1 ? parts[0]! : JSON.stringify(parts);
+      let group = groups.get(key);
+      if (!group) {
+        const values = Object.fromEntries(partitionFields.map((f, i) => [f.name, parts[i]!]));
+        group = { values, rows: [] };
+        groups.set(key, group);
+      }
       group.rows.push(row);
-      groups.set(key, group);
     }
     const compression = this.options.compression ?? 'snappy';
     return mapConcurrently(

@@ -23,7 +23,7 @@ import {
   LAPS,
   STREAMS,
 } from '../../../src/lakehouse/detail-tables.js';
-import { IDS_TAG, ROWS_TAG } from '../../../src/lakehouse/embedded-details.js';
+import { IDS_TAG, ROWS_TAG, rowsSha256 } from '../../../src/lakehouse/embedded-details.js';
 import { EmbeddedEngine } from '../../../src/lakehouse/embedded.js';
 import { longBounds } from '../../../src/lakehouse/id-bounds.js';
 import type { TableDef } from '../../../src/lakehouse/tables.js';
@@ -493,4 +493,33 @@ test('preflight refuses a detail table this writer must not write, before any wr
     { recursive: true },
   );
   await expect(new EmbeddedEngine(store).preflight()).rejects.toBeInstanceOf(DeltaProtocolError);
+});
+
+test('rowsSha256 tells apart null, types, cell and row boundaries, and long text', () => {
+  const h = (rows: Row[]) => rowsSha256(rows, ['a', 'b']);
+  const variants: Row[][] = [
+    [{ a: null, b: 'x' }],
+    [{ a: '', b: 'x' }],
+    [{ a: 'null', b: 'x' }],
+    [{ a: 1n, b: 'x' }],
+    [{ a: 1, b: 'x' }],
+    [{ a: true, b: 'x' }],
+    [{ a: 'ab', b: 'c' }],
+    [{ a: 'a', b: 'bc' }],
+    [
+      { a: 'a', b: 'b' },
+      { a: 'c', b: null },
+    ],
+    [
+      { a: 'a', b: 'b' },
+      { a: null, b: 'c' },
+    ],
+    [{ a: 'x'.repeat(70_000), b: 'é' }],
+    [{ a: 'x'.repeat(70_000), b: 'e' }],
+  ];
+  const hashes = variants.map(h);
+  expect(new Set(hashes).size).toBe(variants.length);
+  // A missing cell is null; the same rows hash the same.
+  expect(h([{ b: 'x' }])).toBe(hashes[0]);
+  expect(h(structuredClone(variants[10]!))).toBe(hashes[10]);
 });
