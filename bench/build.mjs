@@ -1,6 +1,7 @@
 // Builds what `npm run bench` runs into node_modules/.cache/bench (ignored by git): the product
 // exactly as scripts/bundle.mjs builds dist/, but into a folder of its own so the working tree's
-// dist/ is left alone, and the benchmark itself from bench/main.ts.
+// dist/ is left alone, and the benchmark itself from bench/main.ts (with the child process of its
+// streams section, bench/streams-child.ts).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,8 +20,12 @@ const bundled = spawnSync(
 if (bundled.status !== 0) process.exit(bundled.status ?? 1);
 
 await build({
-  entryPoints: [path.join(ROOT, 'bench/main.ts')],
-  outfile: path.join(OUT, 'main.mjs'),
+  entryPoints: {
+    main: path.join(ROOT, 'bench/main.ts'),
+    'streams-child': path.join(ROOT, 'bench/streams-child.ts'),
+  },
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

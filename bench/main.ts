@@ -6,7 +6,8 @@
  *   npm run bench                       every section
  *   npm run bench -- --only write,startup   some sections; the others keep their last results
  *
- * Sections: requests, recorded, generated, silver, write, startup. End to end means the CLI
+ * Sections: requests, recorded, generated, silver, write, startup, streams (issue 12: the
+ * detail tables' streams written by the embedded engine). End to end means the CLI
  * bundled by scripts/bundle.mjs, run as a child process against the in-repo Strava simulator.
  */
 import fs from 'node:fs';
@@ -20,8 +21,17 @@ import { startMoto } from './moto.js';
 import { RESULTS } from './paths.js';
 import { renderTable, type Results } from './report.js';
 import { startupFigure } from './startup.js';
+import { streamsFigure } from './streams.js';
 
-const SECTIONS = ['requests', 'recorded', 'generated', 'silver', 'write', 'startup'] as const;
+const SECTIONS = [
+  'requests',
+  'recorded',
+  'generated',
+  'silver',
+  'write',
+  'startup',
+  'streams',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const RUNS = { recorded: 5, small: 5, large: 3, silver: 9, write: 5, startup: 21 };
@@ -97,6 +107,10 @@ async function measure(section: Section, results: Results): Promise<void> {
     case 'startup':
       say(`action start-up vs node -e 0, ${RUNS.startup} runs each`);
       results.startup = await startupFigure(RUNS.startup);
+      return;
+    case 'streams':
+      say('streams of 1,000 one-hour activities through writeDetails, in a child process');
+      results.streams = await streamsFigure();
       return;
   }
 }

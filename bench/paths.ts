@@ -13,4 +13,6 @@ export const PYTHON = path.join(ROOT, '.oracles/venv/bin/python');
 export const MOTO_SERVER = path.join(ROOT, '.oracles/venv/bin/moto_server');
 export const MAX_RSS_PRELOAD = path.join(ROOT, 'bench/max-rss.mjs');
 export const WRITE_DELTALAKE = path.join(ROOT, 'bench/write_deltalake.py');
+/** The child of the `streams` section (bench/streams-child.ts), built by bench/build.mjs. */
+export const STREAMS_CHILD = path.join(BUILD, 'streams-child.mjs');
 export const RESULTS = path.join(ROOT, 'bench/results.json');

@@ -4,6 +4,7 @@ import type { SilverLoadFigures } from './delta-snapshot.js';
 import type { DeltaWriteFigure } from './delta-write.js';
 import { round } from './measure.js';
 import type { StartupFigure } from './startup.js';
+import type { StreamsFigure } from './streams.js';
 
 export interface Results {
   machine?: { node: string; cpus: number; memoryMb: number };
@@ -15,6 +16,7 @@ export interface Results {
   silver?: SilverLoadFigures;
   write?: DeltaWriteFigure;
   startup?: StartupFigure;
+  streams?: StreamsFigure;
 }
 
 type Row = [
@@ -178,6 +180,22 @@ function startupRows(r: Results): Row[] {
   ];
 }
 
+function streamsRows(r: Results): Row[] {
+  if (!r.streams) return [];
+  const s = r.streams;
+  const what = `streams of ${count(s.activities)} one-hour activities at 1 Hz (${count(s.rows)} rows) through the embedded writeDetails, ${s.chunks} chunks, ${s.files} files`;
+  return [
+    [
+      what,
+      `${seconds(s.wallMs)} (writes ${seconds(s.writeMs)})`,
+      '< 20 s',
+      s.wallMs < 20_000,
+      `${s.load}`,
+    ],
+    ['…its peak RSS', `${s.maxRssMb} MB`, '< 300 MB', s.maxRssMb < 300, `${s.load}`],
+  ];
+}
+
 export function renderTable(r: Results): string {
   const rows = [
     ...requestRows(r),
@@ -185,6 +203,7 @@ export function renderTable(r: Results): string {
     ...silverRows(r),
     ...writeRows(r),
     ...startupRows(r),
+    ...streamsRows(r),
   ];
   const lines = [
     '| measure | figure | target | met | load (1 min) |',
