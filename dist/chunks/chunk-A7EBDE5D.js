@@ -1177,7 +1177,7 @@ function rowsSha256(rows, columns) {
 function checkRows(table, a, rows) {
   for (const r of rows) {
     if (r.activity_id !== a.activityId || r.month !== a.month) {
-      throw new AppError(
+      throw new QualityError(
         `${table}: a row given for activity ${a.activityId} (${a.month}) has activity_id ${String(r.activity_id)} and month ${String(r.month)}.`,
         "This is a bug in the detail phase: every row of an activity must carry its id and its silver month."
       );
@@ -1315,6 +1315,9 @@ var EmbeddedDetails = class {
       (a, b) => compareBigint(a.activityId, b.activityId)
     );
     for (const spec of PER_ACTIVITY) {
+      for (const a of activities) checkRows(spec.def.path, a, spec.rowsOf(a));
+    }
+    for (const spec of PER_ACTIVITY) {
       const { version, months } = await this.writePerActivity(spec, activities, ctx);
       versions[spec.def.path] = version;
       changed.push(...months);
@@ -1338,7 +1341,6 @@ var EmbeddedDetails = class {
     for (const a of activities) {
       const rows = inIndexOrder(spec.rowsOf(a), spec.index);
       if (!rows.length) continue;
-      checkRows(def.path, a, rows);
       const group = byMonth.get(a.month) ?? { rows: [], ids: [] };
       for (const r of rows) group.rows.push(r);
       group.ids.push(a.activityId);

@@ -21,7 +21,7 @@ import type {
   DetailWriteResult,
   SilverSummary,
 } from '../details/types.js';
-import { AppError } from '../errors.js';
+import { QualityError } from '../errors.js';
 import type { ObjectStore } from '../landing/store.js';
 import type { Progress } from '../progress.js';
 import { silentProgress } from '../progress.js';
@@ -130,7 +130,7 @@ export function rowsSha256(rows: readonly Row[], columns: readonly string[]): st
 function checkRows(table: string, a: ActivityDetailRows, rows: readonly Row[]): void {
   for (const r of rows) {
     if (r.activity_id !== a.activityId || r.month !== a.month) {
-      throw new AppError(
+      throw new QualityError(
         `${table}: a row given for activity ${a.activityId} (${a.month}) has activity_id ${String(r.activity_id)} and month ${String(r.month)}.`,
         'This is a bug in the detail phase: every row of an activity must carry its id and its silver month.',
       );
@@ -292,6 +292,10 @@ export class EmbeddedDetails implements DetailEngine {
     const activities = [...chunk.activities].sort((a, b) =>
       compareBigint(a.activityId, b.activityId),
     );
+    // Every row is checked before the first commit, so a bad chunk writes nothing anywhere.
+    for (const spec of PER_ACTIVITY) {
+      for (const a of activities) checkRows(spec.def.path, a, spec.rowsOf(a));
+    }
     // One table at a time: a chunk's streams are the most a run holds in memory at once.
     for (const spec of PER_ACTIVITY) {
       const { version, months } = await this.writePerActivity(spec, activities, ctx);
@@ -322,7 +326,6 @@ export class EmbeddedDetails implements DetailEngine {
     for (const a of activities) {
       const rows = inIndexOrder(spec.rowsOf(a), spec.index);
       if (!rows.length) continue;
-      checkRows(def.path, a, rows);
       const group = byMonth.get(a.month) ?? { rows: [], ids: [] };
       for (const r of rows) group.rows.push(r);
       group.ids.push(a.activityId);

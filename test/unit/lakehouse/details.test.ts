@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DeltaProtocolError } from '../../../src/errors.js';
+import { DeltaProtocolError, QualityError } from '../../../src/errors.js';
 import type { SilverSummary } from '../../../src/details/types.js';
 import { summarySha256 } from '../../../src/details/summary-hash.js';
 import { activitiesToCsv, parseLandingCsv } from '../../../src/landing/csv.js';
@@ -218,6 +218,11 @@ describe('writeDetails', () => {
     ).rejects.toThrow(
       /silver\/streams: a row given for activity 1 \(2024-05\) has activity_id 1 and month 2024-06/,
     );
+    const error = await new EmbeddedEngine(store)
+      .writeDetails({ activities: [bad], gear: [] }, ctx)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QualityError);
+    expect(await versions(store)).toEqual([null, null, null]);
   });
 
   test.each([2, 3])(
