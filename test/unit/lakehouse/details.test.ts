@@ -288,6 +288,17 @@ describe('reconcileDetails', () => {
     expect(await versions(store)).toEqual([1, 1, 1]);
   });
 
+  test('racing a chunk that writes the moved activity under its new month: one copy, there', async () => {
+    const store = tempWarehouse();
+    await new EmbeddedEngine(store).writeDetails({ activities: A(), gear: [] }, ctx);
+    const moved = activityRows(3, '2024-07', { edit: 1 });
+    await Promise.all([
+      new EmbeddedEngine(store).reconcileDetails([summary(1, '2024-05'), summary(3, '2024-07')]),
+      new EmbeddedEngine(store).writeDetails({ activities: [moved], gear: [] }, ctx),
+    ]);
+    await expectTables(store, [activityRows(1, '2024-05', { samples: 90, laps: 3 }), moved]);
+  });
+
   test('nothing to take out: no commit', async () => {
     const store = tempWarehouse();
     const engine = new EmbeddedEngine(store);
