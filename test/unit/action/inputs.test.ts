@@ -38,6 +38,11 @@ const VALID: Record<string, string> = {
   [Inputs.DatabricksSchema]: 'sch',
   [Inputs.DatabricksTableLocation]: 'managed',
   [Inputs.RetentionDays]: '30',
+  [Inputs.MaxRequests]: '300',
+  [Inputs.NoDetails]: 'true',
+  [Inputs.PrivacyRadius]: '500',
+  [Inputs.NoCoordinates]: 'true',
+  [Inputs.IncludePrivate]: 'false',
 };
 
 let saved: NodeJS.ProcessEnv;
@@ -107,6 +112,11 @@ describe('readInputs', () => {
       databricksSchema: 'sch',
       databricksTableLocation: 'managed',
       retentionDays: 30,
+      maxRequests: '300',
+      noDetails: true,
+      privacyRadius: '500',
+      noCoordinates: true,
+      includePrivate: false,
     });
   });
 
@@ -137,6 +147,8 @@ describe('readInputs', () => {
 
   it.each([
     [Inputs.Force, 'yes', 'Input "force" "yes" is not a boolean.'],
+    [Inputs.NoDetails, 'no', 'Input "no-details" "no" is not a boolean.'],
+    [Inputs.NoCoordinates, '1', 'Input "no-coordinates" "1" is not a boolean.'],
     [
       Inputs.RetentionDays,
       '91',

@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DETAIL_TABLES } from '../../../src/lakehouse/detail-tables.js';
 import type { RunRecord } from '../../../src/runs/record.js';
 import {
   bundleCli,
@@ -80,12 +81,16 @@ describe('inspect', () => {
     const parsed = JSON.parse(json.stdout) as {
       tables: { table: string; rows: number; version: number }[];
     };
-    expect(parsed.tables.map((t) => [t.table, t.version, t.rows])).toEqual(
+    expect(parsed.tables.slice(0, 3).map((t) => [t.table, t.version, t.rows])).toEqual(
       Object.entries(state).map(([name, t]) => [
         expect.stringMatching(`^${name}/`),
         t.version,
         t.rows.length,
       ]),
+    );
+    // The detail tables are listed too; a run without details left them absent.
+    expect(parsed.tables.slice(3).map((t) => [t.table, t.version, t.rows])).toEqual(
+      DETAIL_TABLES.map((d) => [d.path, null, 0]),
     );
   });
 
