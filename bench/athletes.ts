@@ -7,6 +7,7 @@ import { generateAthlete, recordedActivities } from '../src/simulator/index.js';
 import { PER_PAGE } from '../src/strava/client.js';
 import { queryWindow, type Month } from '../src/strava/months.js';
 import type { StravaActivity } from '../src/strava/schema.js';
+import type { Requests } from './cli-run.js';
 
 export interface Athlete {
   label: string;
@@ -67,4 +68,31 @@ export function activitiesInRange(activities: readonly StravaActivity[], from: M
 }
 
 /** The fewest requests a sweep of `n` activities can take: one token refresh, full pages, one empty page. */
-export const minimumRequests = (n: number) => ({ token: 1, list: Math.ceil(n / PER_PAGE) + 1 });
+export const minimumRequests = (n: number): Requests => ({
+  token: 1,
+  list: Math.ceil(n / PER_PAGE) + 1,
+  details: 0,
+  streams: 0,
+  gear: 0,
+  zones: 0,
+});
+
+/**
+ * The fewest requests a run with details can take for the activities of local month `month`:
+ * the list's, then per activity one detail and (but for a manual activity) one streams request,
+ * each gear id once and the zones once.
+ */
+export function minimumWithDetails(
+  activities: readonly StravaActivity[],
+  month: Month,
+  listed: number,
+): Requests {
+  const mine = activities.filter((a) => a.start_date_local.slice(0, 7) === month);
+  return {
+    ...minimumRequests(listed),
+    details: mine.length,
+    streams: mine.filter((a) => a.manual !== true).length,
+    gear: new Set(mine.map((a) => a.gear_id).filter(Boolean)).size,
+    zones: 1,
+  };
+}

@@ -6,15 +6,17 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monthRange, type Month } from '../src/strava/months.js';
-import { activitiesInRange, minimumRequests, type Athlete } from './athletes.js';
-import { runCli, type CliRun } from './cli-run.js';
+import {
+  activitiesInRange,
+  minimumRequests,
+  minimumWithDetails,
+  type Athlete,
+} from './athletes.js';
+import { runCli, type CliRun, type Requests } from './cli-run.js';
 import { load, median, round } from './measure.js';
 import { MOTO_ENV, type Moto } from './moto.js';
 
-export interface Requests {
-  token: number;
-  list: number;
-}
+export type { Requests } from './cli-run.js';
 
 export interface RequestFigure {
   command: string;
@@ -61,18 +63,27 @@ export function s3Warehouse(moto: Moto): () => Promise<Warehouse> {
   });
 }
 
-/** `run --month` of the recorded athlete's month: its requests against the minimum. */
+/** `run --month` of the recorded athlete's month with details: its requests against the minimum. */
 export async function monthRunRequests(athlete: Athlete, month: Month): Promise<RequestFigure> {
   const wh = await folderWarehouse();
   const before = load();
   try {
-    const run = await runCli(athlete.activities, ['run', '--month', month, '--warehouse', wh.uri]);
+    // The month alone (no lookback), details included: every request is the month's.
+    const run = await runCli(athlete.activities, [
+      'run',
+      '--month',
+      month,
+      '--lookback',
+      '0',
+      '--warehouse',
+      wh.uri,
+    ]);
     const n = activitiesInRange(athlete.activities, month, month);
     return {
-      command: `run --month ${month}`,
+      command: `run --month ${month} --lookback 0`,
       activities: n,
       requests: run.requests,
-      minimum: minimumRequests(n),
+      minimum: minimumWithDetails(athlete.activities, month, n),
       load: before,
     };
   } finally {
@@ -97,7 +108,17 @@ export async function backfillFigure(
     try {
       const run = await runCli(
         athlete.activities,
-        ['backfill', '--from', athlete.from, '--to', athlete.to, '--warehouse', wh.uri],
+        // The list and the three tables: details have a figure of their own (streams).
+        [
+          'backfill',
+          '--from',
+          athlete.from,
+          '--to',
+          athlete.to,
+          '--warehouse',
+          wh.uri,
+          '--no-details',
+        ],
         wh.env,
       );
       checkRecords(run, athlete, months);

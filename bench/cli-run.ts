@@ -24,10 +24,20 @@ const CLIENT = {
  */
 const NO_LIMIT: [number, number] = [1_000_000, 10_000_000];
 
+/** The requests a run sent, by kind: token, list, and the detail endpoints. */
+export interface Requests {
+  token: number;
+  list: number;
+  details: number;
+  streams: number;
+  gear: number;
+  zones: number;
+}
+
 export interface CliRun {
   ms: number;
   maxRssMb: number;
-  requests: { token: number; list: number };
+  requests: Requests;
   records: RunRecord[];
 }
 
@@ -63,11 +73,20 @@ export async function runCli(
       );
     }
     const printed = JSON.parse(run.stdout) as RunRecord | RunRecord[];
-    const count = (p: string) => sim.state.requests.filter((r) => r.path === p).length;
+    const count = (p: string | RegExp) =>
+      sim.state.requests.filter((r) => (typeof p === 'string' ? r.path === p : p.test(r.path)))
+        .length;
     return {
       ms: run.ms,
       maxRssMb: run.maxRssMb ?? NaN,
-      requests: { token: count('/oauth/token'), list: count('/api/v3/athlete/activities') },
+      requests: {
+        token: count('/oauth/token'),
+        list: count('/api/v3/athlete/activities'),
+        details: count(/^\/api\/v3\/activities\/\d+$/),
+        streams: count(/^\/api\/v3\/activities\/\d+\/streams$/),
+        gear: count(/^\/api\/v3\/gear\//),
+        zones: count('/api/v3/athlete/zones'),
+      },
       records: Array.isArray(printed) ? printed : [printed],
     };
   } finally {

@@ -34,8 +34,13 @@ const loads = (xs: number[]) => {
   const hi = Math.max(...xs);
   return lo === hi ? `${lo}` : `${lo}–${hi}`;
 };
-const requests = (r: Requests) => `${r.token} token + ${r.list} list`;
-const minimal = (got: Requests, min: Requests) => got.token === min.token && got.list === min.list;
+const requests = (r: Requests) =>
+  `${r.token} token + ${r.list} list` +
+  (r.details || r.streams || r.gear || r.zones
+    ? ` + ${r.details} detail + ${r.streams} streams + ${r.gear} gear + ${r.zones} zones`
+    : '');
+const minimal = (got: Requests, min: Requests) =>
+  (Object.keys(min) as (keyof Requests)[]).every((k) => got[k] === min[k]);
 
 function requestRows(r: Results): Row[] {
   const rows: Row[] = [];
