@@ -2,10 +2,12 @@
 -- silver_activity_details: keyed by activity_id, so a row that moved month is updated in place.
 -- Runs after 51 and 52, so an activity is marked fetched only once its laps and streams are in.
 -- The CSV is read with an explicit all-text schema (no inference, so a header-only file of an
--- empty chunk reads as no rows) and cast by the rules of detailCsv in
--- src/lakehouse/databricks/detail-landing.ts: an empty unquoted cell is NULL, "" is the empty
--- string, longs and booleans as text, timestamps as epoch microseconds. ${landing_file} is the
--- landed file's URI as a checked literal (read_files takes its path as a constant).
+-- empty chunk reads as no rows), then cast. The cells are detailCsv's
+-- (src/lakehouse/databricks/detail-landing.ts): every value quoted, NULL an empty unquoted cell,
+-- timestamps epoch microseconds. The reader turns an unquoted empty cell into its nullValue
+-- (NUL, which detailCsv never writes as a value) and then NULL, and "" into its emptyValue, the
+-- empty string; with the default nullValue '' both would be NULL. ${landing_file} is the landed
+-- file's URI as a checked literal (read_files takes its path as a constant).
 MERGE INTO IDENTIFIER(:activity_details) AS t
 USING (
   SELECT
@@ -39,6 +41,7 @@ USING (
     escape => '"',
     encoding => 'UTF-8',
     mode => 'FAILFAST',
+    nullValue => '\u0000',
     schema => '
     `activity_id` STRING,
     `status` STRING,

@@ -1,10 +1,12 @@
 -- Replaces the athlete's zones with the landed ones: upsert by (zone_type, zone_index), and every
 -- zone not in the new data deleted. Runs only when the chunk carries zones.
 -- The CSV is read with an explicit all-text schema (no inference, so a header-only file of an
--- empty chunk reads as no rows) and cast by the rules of detailCsv in
--- src/lakehouse/databricks/detail-landing.ts: an empty unquoted cell is NULL, "" is the empty
--- string, longs and booleans as text, timestamps as epoch microseconds. ${landing_file} is the
--- landed file's URI as a checked literal (read_files takes its path as a constant).
+-- empty chunk reads as no rows), then cast. The cells are detailCsv's
+-- (src/lakehouse/databricks/detail-landing.ts): every value quoted, NULL an empty unquoted cell,
+-- timestamps epoch microseconds. The reader turns an unquoted empty cell into its nullValue
+-- (NUL, which detailCsv never writes as a value) and then NULL, and "" into its emptyValue, the
+-- empty string; with the default nullValue '' both would be NULL. ${landing_file} is the landed
+-- file's URI as a checked literal (read_files takes its path as a constant).
 MERGE INTO IDENTIFIER(:athlete_zones) AS t
 USING (
   SELECT
@@ -23,6 +25,7 @@ USING (
     escape => '"',
     encoding => 'UTF-8',
     mode => 'FAILFAST',
+    nullValue => '\u0000',
     schema => '
     `zone_type` STRING,
     `zone_index` STRING,

@@ -10,7 +10,8 @@ USING (
       st.`month`,
       a.`sport_type`,
       st.`heartrate`,
-      coalesce(least(30, lead(st.`time_s`) OVER w - st.`time_s`), 1) AS `seconds`
+      -- least() skips NULLs: the last sample's missing gap must become 1 before the cap.
+      least(30, coalesce((lead(st.`time_s`) OVER w) - st.`time_s`, 1)) AS `seconds`
     FROM IDENTIFIER(:streams) AS st
     JOIN IDENTIFIER(:silver) AS a ON a.`id` = st.`activity_id` AND a.`month` = st.`month`
     WHERE st.`month` IN (${months})

@@ -70,6 +70,7 @@ function detailLandingKey(def, body) {
   const name = detailLandingName(def);
   return `landing/details/${name}/${name}-${sha256Hex(body).slice(0, 16)}.csv`;
 }
+var NUL = "\0";
 function cellText(def, column, value) {
   if (value === null || value === void 0) {
     if (!column.nullable) throw badCell(def, column, value, "is required");
@@ -77,6 +78,7 @@ function cellText(def, column, value) {
   }
   switch (column.type) {
     case "string":
+      if (value === NUL) throw badCell(def, column, value, "is the NUL character alone");
       if (typeof value === "string") return value;
       break;
     case "boolean":
@@ -113,11 +115,13 @@ function detailCsv(def, rows) {
     quote_record_delimiter: true
   });
 }
-async function landDetailRows(store, def, rows) {
+function detailFile(def, rows) {
   const body = new TextEncoder().encode(detailCsv(def, rows));
-  const key = detailLandingKey(def, body);
-  if (await store.head(key)) return { key, rows: rows.length, reused: true };
-  return { key, rows: rows.length, reused: !await store.putIfAbsent(key, body) };
+  return { key: detailLandingKey(def, body), body };
+}
+async function landDetailFile(store, file) {
+  if (await store.head(file.key)) return true;
+  return !await store.putIfAbsent(file.key, file.body);
 }
 
 // src/lakehouse/databricks/statements.ts
@@ -762,23 +766,23 @@ var DatabricksEngine = class {
   async writeDetails(chunk, _ctx) {
     const planner = this.planner();
     const { activities } = chunk;
-    const land = (def, rows) => landDetailRows(this.store, def, rows);
-    const [details, laps, streams, gear, zones] = await Promise.all([
-      land(
-        ACTIVITY_DETAILS,
-        activities.map((a) => a.details)
-      ),
-      land(
-        LAPS,
-        activities.flatMap((a) => a.laps)
-      ),
-      land(
-        STREAMS,
-        activities.flatMap((a) => a.streams)
-      ),
-      chunk.gear.length ? land(GEAR, chunk.gear) : void 0,
-      chunk.zones ? land(ATHLETE_ZONES, chunk.zones) : void 0
-    ]);
+    const details = detailFile(
+      ACTIVITY_DETAILS,
+      activities.map((a) => a.details)
+    );
+    const laps = detailFile(
+      LAPS,
+      activities.flatMap((a) => a.laps)
+    );
+    const streams = detailFile(
+      STREAMS,
+      activities.flatMap((a) => a.streams)
+    );
+    const gear = chunk.gear.length ? detailFile(GEAR, chunk.gear) : void 0;
+    const zones = chunk.zones ? detailFile(ATHLETE_ZONES, chunk.zones) : void 0;
+    await Promise.all(
+      [details, laps, streams, gear, zones].map((f) => f && landDetailFile(this.store, f))
+    );
     const plan = planner.writeChunk({
       activityIds: activities.map((a) => a.activityId),
       months: [...new Set(activities.map((a) => a.month))].sort(),

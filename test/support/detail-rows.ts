@@ -72,12 +72,17 @@ function lap(index: number, extra: Row): Row {
   };
 }
 
-/** time_s, heartrate per sample: gaps 1, 1, 45 (capped at 30), then the last sample (1 s). */
+/**
+ * time_s, heartrate per sample. In the heart-rate zones below: 119 -> zone 1 for 1 s; 120 (on the
+ * boundary) -> zone 2 for 45 s capped at 30; 150 -> zone 3 for 1 s; no heart rate: not counted;
+ * 200 (above the open top zone's min) -> zone 5 for 1 s, the last sample.
+ */
 export const RIDE_SAMPLES: [number, number | null][] = [
   [0, 119],
   [1, 120],
-  [2, null],
-  [47, 200],
+  [46, 150],
+  [47, null],
+  [48, 200],
 ];
 
 function sample(index: number, [time, hr]: [number, number | null]): Row {
@@ -94,7 +99,7 @@ function sample(index: number, [time, hr]: [number, number | null]): Row {
     watts: 180n + BigInt(index),
     velocity_smooth: 9.5,
     grade_smooth: -0.5,
-    moving: index !== 2,
+    moving: index !== 3,
     month: '2024-05',
   };
 }

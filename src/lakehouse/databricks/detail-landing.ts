@@ -28,6 +28,8 @@ export function detailLandingKey(def: TableDef, body: Uint8Array): string {
   return `landing/details/${name}/${name}-${sha256Hex(body).slice(0, 16)}.csv`;
 }
 
+const NUL = '\u0000';
+
 /** One cell as CSV text; null stays null (written as an empty unquoted cell). */
 function cellText(def: TableDef, column: Column, value: unknown): string | null {
   if (value === null || value === undefined) {
@@ -36,6 +38,8 @@ function cellText(def: TableDef, column: Column, value: unknown): string | null 
   }
   switch (column.type) {
     case 'string':
+      // NUL alone is the readers' nullValue (sql/5x): it would come back as NULL.
+      if (value === NUL) throw badCell(def, column, value, 'is the NUL character alone');
       if (typeof value === 'string') return value;
       break;
     case 'boolean':
@@ -76,21 +80,22 @@ export function detailCsv(def: TableDef, rows: readonly Row[]): string {
   });
 }
 
-/** A landed detail file: its key under the warehouse, and whether it was already there. */
-export interface LandedDetailFile {
+/** A detail CSV ready to land: its bytes and their content-addressed key. */
+export interface DetailFile {
   key: string;
-  rows: number;
-  reused: boolean;
+  body: Uint8Array;
 }
 
-/** Lands `rows` of `def` under their content-addressed key (written once, like landCsv). */
-export async function landDetailRows(
-  store: ObjectStore,
-  def: TableDef,
-  rows: readonly Row[],
-): Promise<LandedDetailFile> {
+/** The CSV of `rows` for `def` and its key; throws on a bad cell before anything is written. */
+export function detailFile(def: TableDef, rows: readonly Row[]): DetailFile {
   const body = new TextEncoder().encode(detailCsv(def, rows));
-  const key = detailLandingKey(def, body);
-  if (await store.head(key)) return { key, rows: rows.length, reused: true };
-  return { key, rows: rows.length, reused: !(await store.putIfAbsent(key, body)) };
+  return { key: detailLandingKey(def, body), body };
+}
+
+/**
+ * Lands a detail file under its key, written once like landCsv; true if it was already there.
+ */
+export async function landDetailFile(store: ObjectStore, file: DetailFile): Promise<boolean> {
+  if (await store.head(file.key)) return true;
+  return !(await store.putIfAbsent(file.key, file.body));
 }

@@ -41,7 +41,7 @@ import { goldMonthsFor } from '../gold.js';
 import { checkQuality, type QualityRow } from '../quality.js';
 import { BRONZE, GOLD, SILVER, type TableDef } from '../tables.js';
 import type { DBSQLClientLike, WarehouseWait } from './connection.js';
-import { landDetailRows } from './detail-landing.js';
+import { detailFile, landDetailFile } from './detail-landing.js';
 import { DetailPlanner, loadDetailSqlTexts, type DetailSqlTexts } from './detail-statements.js';
 import { executeStatements, runDatabricks, type ExecutedStatement } from './runner.js';
 import type { Statement } from './statements.js';
@@ -141,23 +141,24 @@ export class DatabricksEngine implements Engine, DetailEngine {
   ): Promise<DetailWriteResult> {
     const planner = this.planner();
     const { activities } = chunk;
-    const land = (def: TableDef, rows: readonly Row[]) => landDetailRows(this.store, def, rows);
-    const [details, laps, streams, gear, zones] = await Promise.all([
-      land(
-        ACTIVITY_DETAILS,
-        activities.map((a) => a.details),
-      ),
-      land(
-        LAPS,
-        activities.flatMap((a) => a.laps),
-      ),
-      land(
-        STREAMS,
-        activities.flatMap((a) => a.streams),
-      ),
-      chunk.gear.length ? land(GEAR, chunk.gear) : undefined,
-      chunk.zones ? land(ATHLETE_ZONES, chunk.zones) : undefined,
-    ]);
+    // Every file is built (and every cell checked) before any is written.
+    const details = detailFile(
+      ACTIVITY_DETAILS,
+      activities.map((a) => a.details),
+    );
+    const laps = detailFile(
+      LAPS,
+      activities.flatMap((a) => a.laps),
+    );
+    const streams = detailFile(
+      STREAMS,
+      activities.flatMap((a) => a.streams),
+    );
+    const gear = chunk.gear.length ? detailFile(GEAR, chunk.gear) : undefined;
+    const zones = chunk.zones ? detailFile(ATHLETE_ZONES, chunk.zones) : undefined;
+    await Promise.all(
+      [details, laps, streams, gear, zones].map((f) => f && landDetailFile(this.store, f)),
+    );
     const plan = planner.writeChunk({
       activityIds: activities.map((a) => a.activityId),
       months: [...new Set(activities.map((a) => a.month))].sort(),

@@ -5,7 +5,7 @@ lines on stdin; each answer is one stdout line starting with MARK, so stray outp
 py4j cannot be mistaken for an answer.
 
   {"op": "sql", "text": ..., "args": {...}}             -> {"columns": [...], "rows": [[...]]}
-  {"op": "csv_view", "view": ..., "path": ..., "options": {...}}  -> {}
+  {"op": "csv_view", "view": ..., "path": ..., "options": {...}}  -> {}   (options may hold "schema")
   {"op": "view", "view": ..., "text": ..., "args": {...}}         -> {}
 
 Values come back JSON-safe and exact: BIGINT as a decimal string, TIMESTAMP as epoch
@@ -56,7 +56,11 @@ def handle(spark, request):
         rows = exact(df).collect()
         return {"columns": df.columns, "rows": [list(r) for r in rows]}
     if op == "csv_view":
-        df = spark.read.options(**request["options"]).csv(request["path"])
+        # A `schema` option (read_files' all-text schema) is the reader's schema, not an option.
+        options = dict(request["options"])
+        schema = options.pop("schema", None)
+        reader = spark.read.options(**options)
+        df = (reader.schema(schema) if schema else reader).csv(request["path"])
         df.createOrReplaceTempView(request["view"])
         return {}
     if op == "view":

@@ -239,6 +239,8 @@ describe.each([
           'header => true',
           'multiLine => true',
           "mode => 'FAILFAST'",
+          // NULL is the unquoted empty cell only: "" stays the empty string.
+          "nullValue => '\\u0000'",
         ]),
       );
     });

@@ -191,6 +191,11 @@ describe('DatabricksEngine.writeDetails', () => {
     await expect(engine.writeDetails({ activities: [bad], gear: [] }, ctx)).rejects.toThrow(
       /silver\/laps row's lap_index \("one"\) is not a long/,
     );
+    // NUL alone is the readers' nullValue: it would come back as NULL, so it is refused too.
+    const nul = { ...ride!, details: { ...ride!.details, description: '\u0000' } };
+    await expect(engine.writeDetails({ activities: [nul], gear: [] }, ctx)).rejects.toThrow(
+      /description \("\\u0000"\) is the NUL character alone/,
+    );
     expect(driver.executed).toEqual([]);
     expect(await store.list('landing/details/')).toEqual([]);
   });
