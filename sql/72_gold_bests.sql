@@ -1,14 +1,24 @@
 -- gold_best_efforts_monthly for the months ${months}: per month, sport type and effort, the best
 -- of the activities' best efforts (activity_details.best_*, computed from the streams): the
 -- lowest time for 1/5/10 km, the highest mean watts for 5/20 min; a tie goes to the smaller
--- activity id. The efforts are EFFORTS of src/lakehouse/detail-tables.ts, in its order.
+-- activity id. The month and sport type are silver's. The efforts are EFFORTS of
+-- src/lakehouse/detail-tables.ts, in its order; the same rules as bestsGold in
+-- src/lakehouse/detail-gold.ts (the embedded engine's).
 MERGE INTO IDENTIFIER(:gold_bests) AS t
 USING (
   WITH details AS (
-    SELECT d.*, a.`sport_type`
+    SELECT
+      a.`month`,
+      a.`sport_type`,
+      d.`activity_id`,
+      d.`best_1km_s`,
+      d.`best_5km_s`,
+      d.`best_10km_s`,
+      d.`best_5min_watts`,
+      d.`best_20min_watts`
     FROM IDENTIFIER(:activity_details) AS d
-    JOIN IDENTIFIER(:silver) AS a ON a.`id` = d.`activity_id` AND a.`month` = d.`month`
-    WHERE d.`status` = 'fetched' AND d.`month` IN (${months})
+    JOIN IDENTIFIER(:silver) AS a ON a.`id` = d.`activity_id`
+    WHERE a.`month` IN (${months})
   ),
   efforts AS (
     SELECT `month`, `sport_type`, '1km' AS `effort`, `best_1km_s` AS `value`, 's' AS `unit`, true AS `lower`, `activity_id` FROM details

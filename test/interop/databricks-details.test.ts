@@ -271,7 +271,7 @@ describe('the Databricks detail statements on Spark 4 + Delta 4, read back by de
     expect(changed.changedMonths).toEqual(['2024-05']);
     // The first chunk's laps and streams are still there.
     expect((await read(LAPS, ['activity_id', 'lap_index'])).length).toBe(2);
-    expect((await read(STREAMS, ['activity_id', 'sample_index'])).length).toBe(5);
+    expect((await read(STREAMS, ['activity_id', 'sample_index'])).length).toBe(6);
     expect((await read(ACTIVITY_DETAILS, ['activity_id'])).map((r) => r.activity_id)).toEqual([
       Number(RIDE2_ID),
       Number(RIDE_ID),
@@ -341,42 +341,25 @@ describe('the Databricks detail statements on Spark 4 + Delta 4, read back by de
         moving_time: 1500,
       },
     ]);
-    // 119 -> zone 1 (1 s); 120 -> zone 2 (45 s capped at 30); 150 -> zone 3 (1 s); 200 -> the
-    // open zone 5 (last sample, 1 s); the sample without heart rate counts nowhere.
-    expect(await read(GOLD_HR_ZONES, ['zone_index'])).toEqual([
-      {
+    // 119 -> zone 1 (1 s); 120 -> zone 2 (45 s capped at 30); 150 -> zone 3 (1 s); 130 at a
+    // repeated time counts nothing; 200 -> the open zone 5 (last sample, 1 s); the sample without
+    // heart rate counts nowhere. Every zone has its row, zone 4 with 0 s.
+    expect(await read(GOLD_HR_ZONES, ['zone_index'])).toEqual(
+      [
+        [1, 0, 120, 1],
+        [2, 120, 140, 30],
+        [3, 140, 160, 1],
+        [4, 160, 180, 0],
+        [5, 180, null, 1],
+      ].map(([zone_index, zone_min, zone_max, seconds]) => ({
         month: '2024-05',
         sport_type: 'Ride',
-        zone_index: 1,
-        zone_min: 0,
-        zone_max: 120,
-        seconds: 1,
-      },
-      {
-        month: '2024-05',
-        sport_type: 'Ride',
-        zone_index: 2,
-        zone_min: 120,
-        zone_max: 140,
-        seconds: 30,
-      },
-      {
-        month: '2024-05',
-        sport_type: 'Ride',
-        zone_index: 3,
-        zone_min: 140,
-        zone_max: 160,
-        seconds: 1,
-      },
-      {
-        month: '2024-05',
-        sport_type: 'Ride',
-        zone_index: 5,
-        zone_min: 180,
-        zone_max: null,
-        seconds: 1,
-      },
-    ]);
+        zone_index,
+        zone_min,
+        zone_max,
+        seconds,
+      })),
+    );
     expect(await read(GOLD_BESTS, ['effort'])).toEqual(
       sortBy(
         [

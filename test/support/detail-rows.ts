@@ -74,13 +74,15 @@ function lap(index: number, extra: Row): Row {
 
 /**
  * time_s, heartrate per sample. In the heart-rate zones below: 119 -> zone 1 for 1 s; 120 (on the
- * boundary) -> zone 2 for 45 s capped at 30; 150 -> zone 3 for 1 s; no heart rate: not counted;
- * 200 (above the open top zone's min) -> zone 5 for 1 s, the last sample.
+ * boundary) -> zone 2 for 45 s capped at 30; 150 -> zone 3 for 1 s; 130 at a repeated time
+ * (a gap of 0) counts nothing; no heart rate: not counted; 200 (above the open top zone's min)
+ * -> zone 5 for 1 s, the last sample. Zone 4 gets no time.
  */
 export const RIDE_SAMPLES: [number, number | null][] = [
   [0, 119],
   [1, 120],
   [46, 150],
+  [47, 130],
   [47, null],
   [48, 200],
 ];
@@ -99,7 +101,7 @@ function sample(index: number, [time, hr]: [number, number | null]): Row {
     watts: 180n + BigInt(index),
     velocity_smooth: 9.5,
     grade_smooth: -0.5,
-    moving: index !== 3,
+    moving: index !== 4,
     month: '2024-05',
   };
 }
