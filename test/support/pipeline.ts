@@ -206,7 +206,8 @@ export function runCli(
 ): Promise<CliResult> {
   // As with runIn: `run` and `backfill` skip details unless the test is about them.
   if ((args[0] === 'run' || args[0] === 'backfill') && !opts.details) {
-    args = [...args, '--no-details'];
+    // Right after the command, so a flag the test leaves without a value stays last.
+    args = [args[0], '--no-details', ...args.slice(1)];
   }
   const nodeArgs = opts.crashBeforeCommit ? ['--import', CRASH_PRELOAD] : [];
   const childEnv = opts.crashBeforeCommit

@@ -36,7 +36,8 @@ export function runBundled(
   // Details have their own suite: other runs through either door skip them unless asked.
   if (!opts.details) {
     if (script === 'cli.js' && (args[0] === 'run' || args[0] === 'backfill')) {
-      args = [...args, '--no-details'];
+      // Right after the command, so a flag the test leaves without a value stays last.
+      args = [args[0], '--no-details', ...args.slice(1)];
     }
     if (script === 'index.js' && env['INPUT_NO-DETAILS'] === undefined) {
       env = { ...env, 'INPUT_NO-DETAILS': 'true' };
