@@ -2427,7 +2427,8 @@ async function runDetailPhase(opts) {
     runsToFinish: runsToFinish(stillNeeded, perRun),
     ...stop && left.length ? { stoppedBy: stop.by, stoppedMessage: stoppedLine(stop, left.length, stillNeeded) } : {},
     changedMonths: [...changed].sort(),
-    tables: await engine.detailVersions()
+    tables: await engine.detailVersions(),
+    ...engine.detailStatements?.length ? { statements: [...engine.detailStatements] } : {}
   };
   if (record.stoppedMessage) progress.warn(record.stoppedMessage);
   return record;

@@ -17,6 +17,7 @@
 import { RateLimitError, RequestCapError } from '../errors.js';
 import type { Row } from '../lakehouse/delta/table.js';
 import type { DetailEngine, ProcessContext } from '../lakehouse/engine.js';
+import type { StatementRecord } from '../runs/record.js';
 import { DETAIL_GOLD } from '../lakehouse/detail-tables.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { activityDetailRows, gearRow, zoneRows } from '../strava/details.js';
@@ -75,6 +76,8 @@ export interface DetailsRecord {
   changedMonths: Month[];
   /** Delta versions of the detail tables after the phase, by table path. */
   tables: Record<string, number | null>;
+  /** The SQL statements the phase sent (the databricks engine). */
+  statements?: StatementRecord[];
 }
 
 export interface DetailPhaseOptions {
@@ -227,6 +230,7 @@ export async function runDetailPhase(opts: DetailPhaseOptions): Promise<DetailsR
       : {}),
     changedMonths: [...changed].sort(),
     tables: await engine.detailVersions(),
+    ...(engine.detailStatements?.length ? { statements: [...engine.detailStatements] } : {}),
   };
   if (record.stoppedMessage) progress.warn(record.stoppedMessage);
   return record;

@@ -78,4 +78,6 @@ export interface DetailEngine {
   refreshDetailGold(months: readonly Month[] | undefined, ctx: ProcessContext): Promise<Month[]>;
   /** Delta versions of the detail tables, by table path (null: no table or not known). */
   detailVersions(): Promise<Record<string, number | null>>;
+  /** The SQL statements the detail methods sent so far (an engine that runs SQL), for the run record. */
+  readonly detailStatements?: readonly StatementRecord[];
 }
