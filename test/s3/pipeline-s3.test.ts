@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { FolderStore } from '../../src/landing/folder.js';
 import { S3Store } from '../../src/landing/s3.js';
+import { DETAIL_TABLES, STREAMS } from '../../src/lakehouse/detail-tables.js';
 import { BRONZE, GOLD, SILVER } from '../../src/lakehouse/tables.js';
 import type { RunRecord } from '../../src/runs/record.js';
 import { recordedActivities } from '../../src/simulator/index.js';
@@ -26,6 +27,7 @@ import {
   runCli,
   runIn,
   startAthlete,
+  tableState,
   warehouseState,
   type Athlete,
 } from '../support/pipeline.js';
@@ -216,8 +218,17 @@ describe('the CLI on S3', () => {
   test('inspect reads the tables through AWS_ENDPOINT_URL_S3', async () => {
     const a = await athlete();
     const { uri, store } = await s3Warehouse('inspect');
-    await onS3(a, uri, { from: '2024-01', to: '2024-02' });
-    const state = await warehouseState(store);
+    // With details (capped, within one window of the simulator's real limits): the detail
+    // tables are written through S3's conditional puts too, and inspect lists them.
+    await runIn(
+      a,
+      uri,
+      { from: '2024-01', to: '2024-02' },
+      { s3Endpoint: motoEndpoint(), details: true, maxRequests: 60 },
+    );
+    const defs = [BRONZE, SILVER, GOLD, ...DETAIL_TABLES];
+    const states = await Promise.all(defs.map((d) => tableState(store, d)));
+    expect(states[defs.indexOf(STREAMS)]!.rows.length).toBeGreaterThan(0);
 
     const result = await runCli(
       bundle,
@@ -232,11 +243,12 @@ describe('the CLI on S3', () => {
       tables: { table: string; version: number; rows: number; files: number }[];
     };
     expect(info.warehouse).toBe(uri);
-    expect(info.tables.map((t) => [t.version, t.files, t.rows])).toEqual(
-      [state.bronze, state.silver, state.gold].map((t) => [
-        t.version,
-        t.files.length,
-        t.rows.length,
+    expect(info.tables.map((t) => [t.table, t.version, t.files, t.rows])).toEqual(
+      defs.map((d, i) => [
+        d.path,
+        states[i]!.version,
+        states[i]!.files.length,
+        states[i]!.rows.length,
       ]),
     );
   });
