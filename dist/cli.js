@@ -288,9 +288,11 @@ var package_default = {
     "test:s3": "vitest run --project s3",
     "test:faults": "vitest run --project faults",
     "test:interop": "vitest run --project interop",
+    "test:browser": "vitest run --project browser",
     demo: "node dist/cli.js demo",
     bench: "node bench/build.mjs && node node_modules/.cache/bench/main.mjs",
     "setup:oracles": "bash scripts/setup-oracles.sh",
+    "setup:browser": "bash scripts/setup-browser.sh",
     docs: "node scripts/docs.mjs"
   },
   devDependencies: {
