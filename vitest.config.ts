@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Four suites: `unit` needs Node only (npm test); `s3`, `faults` and `interop` need the Python
-// test oracles that scripts/setup-oracles.sh installs into .oracles/ (run by .ci/run).
+// Five suites: `unit` needs Node only (npm test); `s3`, `faults` and `interop` need the Python
+// test oracles that scripts/setup-oracles.sh installs into .oracles/ (run by .ci/run); `browser`
+// needs Debian's chromium, which scripts/setup-browser.sh installs (npm run test:browser).
 export default defineConfig({
   test: {
     projects: [
@@ -40,6 +41,16 @@ export default defineConfig({
           globalSetup: ['test/support/moto-global.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // One Chromium at a time on a small machine.
           fileParallelism: false,
         },
       },
