@@ -203,17 +203,21 @@ function chart(gold, month) {
     { length: CHART_MONTHS },
     (_, i) => addMonths(month, i - CHART_MONTHS + 1)
   );
-  const km2 = months.map((m) => totals(gold.filter((r) => r.month === m)).distance / 1e3);
+  const held = months.filter((m) => gold.some((r) => r.month === m));
+  const missing = months.filter((m) => !held.includes(m));
+  const head = [`### The last ${CHART_MONTHS} months`, ""];
+  if (!held.length) return [...head, `No data for ${months[0]} to ${month}.`];
+  const km2 = held.map((m) => totals(gold.filter((r) => r.month === m)).distance / 1e3);
   return [
-    `### The last ${CHART_MONTHS} months`,
-    "",
+    ...head,
     "```mermaid",
     "xychart-beta",
     '  title "Distance per month (km)"',
-    `  x-axis [${months.map((m) => `"${m}"`).join(", ")}]`,
+    `  x-axis [${held.map((m) => `"${m}"`).join(", ")}]`,
     '  y-axis "km"',
     `  bar [${km2.map((d) => d.toFixed(1)).join(", ")}]`,
-    "```"
+    "```",
+    ...missing.length ? ["", `No data for ${missing.join(", ")} (left off the chart).`] : []
   ];
 }
 var cells = (values) => `| ${values.join(" | ")} |`;

@@ -178,23 +178,42 @@ function monthOverMonth(gold: GoldRow[], month: Month): string[] {
   ];
 }
 
-/** A Mermaid bar chart of the distance of each of the last 12 months, gaps as zero. */
+/**
+ * A Mermaid bar chart of the distance of each of the last 12 months that has data. A month
+ * without gold rows (never ingested, or no activity) is left off the axis and named under the
+ * chart: a bar of zero would say the athlete did nothing.
+ */
 function chart(gold: GoldRow[], month: Month): string[] {
   const months = Array.from({ length: CHART_MONTHS }, (_, i) =>
     addMonths(month, i - CHART_MONTHS + 1),
   );
-  const km = months.map((m) => totals(gold.filter((r) => r.month === m)).distance / 1000);
+  const held = months.filter((m) => gold.some((r) => r.month === m));
+  const missing = months.filter((m) => !held.includes(m));
+  const head = [`### The last ${CHART_MONTHS} months`, ''];
+  if (!held.length) return [...head, `No data for ${months[0]} to ${month}.`];
+  const km = held.map((m) => totals(gold.filter((r) => r.month === m)).distance / 1000);
   return [
-    `### The last ${CHART_MONTHS} months`,
-    '',
+    ...head,
     '```mermaid',
     'xychart-beta',
     '  title "Distance per month (km)"',
-    `  x-axis [${months.map((m) => `"${m}"`).join(', ')}]`,
+    `  x-axis [${held.map((m) => `"${m}"`).join(', ')}]`,
     '  y-axis "km"',
     `  bar [${km.map((d) => d.toFixed(1)).join(', ')}]`,
     '```',
+    ...(missing.length ? ['', `No data for ${missing.join(', ')} (left off the chart).`] : []),
   ];
+}
+
+/**
+ * The job summary's line about the HTML report: a link to its artifact when it was uploaded,
+ * else the folder it was written to.
+ */
+export function reportSummary(report: { dir: string; url?: string }): string {
+  const where = report.url
+    ? `[the artifact strava-lakehouse-report](${report.url}) (download it, open index.html)`
+    : `\`${report.dir.replace(/`/g, '')}\` on the runner`;
+  return `### Report\n\nThe HTML report of the lakehouse: ${where}.\n`;
 }
 
 const cells = (values: string[]) => `| ${values.join(' | ')} |`;

@@ -112,23 +112,29 @@ describe('renderSummary', () => {
     expect(md).toContain('| **All sports** | 7 | — | 130.0 | — | 8h 00m | — | 70 |');
   });
 
-  it('draws the last 12 months as a well-formed Mermaid xychart, empty months as zero', () => {
-    const lines = mermaid(renderSummary([record('2024-05')], GOLD));
+  it('draws the months of the last 12 that have data, leaving the others off the axis', () => {
+    const md = renderSummary([record('2024-05')], GOLD);
+    const lines = mermaid(md);
     expect(lines[0]).toBe('xychart-beta');
     expect(lines).toContain('title "Distance per month (km)"');
     const axis = /^x-axis \[(.*)\]$/
       .exec(lines.find((l) => l.startsWith('x-axis'))!)![1]!
       .split(', ');
     const bars = /^bar \[(.*)\]$/.exec(lines.find((l) => l.startsWith('bar'))!)![1]!.split(', ');
-    expect(axis).toHaveLength(12);
-    expect(axis[0]).toBe('"2023-06"');
-    expect(axis[11]).toBe('"2024-05"');
-    expect(bars).toHaveLength(12);
-    expect(bars.every((b) => /^\d+\.\d$/.test(b))).toBe(true);
-    expect(bars[axis.indexOf('"2023-09"')]).toBe('60.0');
-    expect(bars[axis.indexOf('"2024-04"')]).toBe('40.0');
-    expect(bars[11]).toBe('130.0');
-    expect(bars.filter((b) => b === '0.0')).toHaveLength(9);
+    // 2023-02 is older than the 12 months; 2023-06..2024-05 holds three months with gold rows.
+    expect(axis).toEqual(['"2023-09"', '"2024-04"', '"2024-05"']);
+    expect(bars).toEqual(['60.0', '40.0', '130.0']);
+    expect(bars).not.toContain('0.0');
+    // The nine months without data are named, not drawn as zero.
+    expect(md).toContain(
+      'No data for 2023-06, 2023-07, 2023-08, 2023-10, 2023-11, 2023-12, 2024-01, 2024-02, 2024-03 (left off the chart).',
+    );
+  });
+
+  it('draws no chart when none of the 12 months has data', () => {
+    const md = renderSummary([record('2026-01')], GOLD);
+    expect(md).not.toContain('```mermaid');
+    expect(md).toContain('No data for 2025-02 to 2026-01.');
   });
 
   it('lists quality warnings and warnings, as inert text', () => {
@@ -196,9 +202,7 @@ describe('renderSummary', () => {
     );
     expect(md).toContain('| 2024-07 | unchanged (forced) | 0 |');
     expect(md).toContain('No activities in 2024-07.');
-    expect(mermaid(md).find((l) => l.startsWith('bar'))).toBe(
-      'bar [0.0, 60.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 40.0, 130.0, 0.0, 0.0]',
-    );
+    expect(mermaid(md).find((l) => l.startsWith('bar'))).toBe('bar [60.0, 40.0, 130.0]');
   });
 
   it('names a range of months, and renders the warnings alone when no month was done', () => {
