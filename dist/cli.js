@@ -23,6 +23,7 @@ import {
 import {
   inspectWarehouse
 } from "./chunks/chunk-9A370967.js";
+import "./chunks/chunk-D697A921.js";
 import {
   openStore
 } from "./chunks/chunk-4A68497C.js";
@@ -38,8 +39,10 @@ import {
   checkTokenFile,
   defaultTokenFile,
   parseEngine,
+  parsePrivacyRadius,
   parseWarehouse
 } from "./chunks/chunk-D6111358.js";
+import "./chunks/chunk-2A3800A9.js";
 import "./chunks/chunk-531649C7.js";
 import {
   readRefreshToken,
@@ -51,7 +54,9 @@ import {
   VERSION
 } from "./chunks/chunk-99BC1E63.js";
 import "./chunks/chunk-97653D37.js";
-import "./chunks/chunk-328A68CB.js";
+import {
+  parseMonth
+} from "./chunks/chunk-328A68CB.js";
 import {
   AppError,
   ConfigError,
@@ -905,6 +910,64 @@ async function runInspect(raw, json) {
   return 0;
 }
 
+// src/cli/report.ts
+function reportFlags(flags, raw, now = /* @__PURE__ */ new Date()) {
+  const out = flags.out?.trim();
+  if (!out) {
+    throw new ConfigError(
+      "report needs --out.",
+      "Give the folder to write it into, e.g. --out ./report."
+    );
+  }
+  const monthsText = flags.months?.trim() ?? "12";
+  if (!/^[1-9]\d{0,2}$/.test(monthsText) || Number(monthsText) > 120) {
+    throw new ConfigError(
+      `--months "${monthsText}" is not a number of months from 1 to 120.`,
+      "Give how many months the trends span, e.g. --months 12."
+    );
+  }
+  const units = flags.units?.trim();
+  if (units !== void 0 && units !== "metric" && units !== "imperial") {
+    throw new ConfigError(
+      `--units "${units}" is not metric or imperial.`,
+      "Give --units metric or --units imperial."
+    );
+  }
+  return {
+    warehouse: parseWarehouse(raw.warehouse ?? DEFAULT_WAREHOUSE, CLI_LABELS.warehouse),
+    out,
+    month: flags.month === void 0 ? void 0 : parseMonth(flags.month, "--month", now),
+    months: Number(monthsText),
+    units,
+    privacyRadiusM: parsePrivacyRadius(raw.privacyRadius, CLI_LABELS.privacyRadius),
+    includePrivate: flags["include-private"] ?? false,
+    s3: {
+      region: raw.awsRegion,
+      endpoint: raw.s3Endpoint,
+      names: { region: CLI_LABELS.awsRegion, endpoint: CLI_LABELS.s3Endpoint }
+    }
+  };
+}
+async function runReport(f, io) {
+  const { buildReport } = await import("./chunks/html-07CD61F9.js");
+  const result = await buildReport({
+    warehouse: f.warehouse,
+    s3: f.s3,
+    out: f.out,
+    month: f.month,
+    months: f.months,
+    units: f.units,
+    privacyRadiusM: f.privacyRadiusM,
+    includePrivate: f.includePrivate
+  });
+  io.progress.info(
+    `report: ${result.month}, ${result.units} units, ${(result.bytes / 1024).toFixed(0)} KiB in ${(result.ms / 1e3).toFixed(1)} s`
+  );
+  io.out.write(`${result.file}
+`);
+  return 0;
+}
+
 // src/cli/main.ts
 var OPTIONS = Object.fromEntries(
   CLI_OPTIONS.filter((o) => "flag" in o).map((o) => [
@@ -1000,6 +1063,11 @@ async function main(argv, env = process.env) {
       }
       case "inspect":
         return await runInspect(rawInputs(flags, env), flags.json ?? false);
+      case "report":
+        return await runReport(reportFlags(flags, rawInputs(flags, env)), {
+          out: process.stdout,
+          progress
+        });
       case "auth": {
         if (flags.revoke) {
           const signIn = ["port", "timeout", "no-browser", "github-repo"].find(

@@ -23,7 +23,8 @@ import {
 } from "./chunks/chunk-D6111358.js";
 import {
   runRecordKey
-} from "./chunks/chunk-531649C7.js";
+} from "./chunks/chunk-2A3800A9.js";
+import "./chunks/chunk-531649C7.js";
 import "./chunks/chunk-97653D37.js";
 import {
   addMonths

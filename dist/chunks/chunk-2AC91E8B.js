@@ -27,7 +27,7 @@ var require_self2 = __commonJS({
 });
 
 // src/cli/inputs.ts
-var COMMANDS = ["run", "backfill", "demo", "inspect", "auth", "init"];
+var COMMANDS = ["run", "backfill", "demo", "inspect", "report", "auth", "init"];
 var COMMAND_INFO = {
   run: {
     usage: "run [--month YYYY-MM]",
@@ -45,12 +45,16 @@ var COMMAND_INFO = {
     usage: "inspect",
     summary: "Each table's version, files, partitions and rows, and the number of run records."
   },
+  report: {
+    usage: "report --out DIR [--month YYYY-MM] [--months N]",
+    summary: "A self-contained HTML report of the lakehouse (charts as SVG, nothing loaded from the network) in DIR/index.html."
+  },
   auth: {
     usage: "auth [--github-repo OWNER/NAME]",
     summary: "Authorize with Strava once: saves the refresh token and, with --github-repo, sets the repository secrets."
   },
   init: {
-    usage: "init --warehouse s3://bucket/prefix --aws-region REGION [--role-arn ARN]",
+    usage: "init --warehouse s3://bucket/prefix --aws-region REGION [--role-arn ARN] [--pages]",
     summary: "Write the monthly workflow (.github/workflows/strava-lakehouse.yml) into a repository."
   }
 };
@@ -58,7 +62,8 @@ var DEMO_WAREHOUSE = "./lakehouse-demo";
 var DEFAULT_TIMEOUT_S = 300;
 var STRAVA_API_SETTINGS = "https://www.strava.com/settings/api";
 var PIPELINE = ["run", "backfill"];
-var S3_COMMANDS = ["run", "backfill", "demo", "inspect"];
+var S3_COMMANDS = ["run", "backfill", "demo", "inspect", "report"];
+var PUBLISHING = [...PIPELINE, "report"];
 var DATABRICKS = "For --engine databricks: ";
 var CLI_OPTIONS = [
   {
@@ -69,6 +74,37 @@ var CLI_OPTIONS = [
     commands: ["run"],
     help: "The athlete's local month to process.",
     default: "the previous month"
+  },
+  {
+    flag: "month",
+    type: "string",
+    value: "YYYY-MM",
+    commands: ["report"],
+    help: "The headline month, compared with the month before and the same month a year earlier.",
+    default: "the newest month in silver"
+  },
+  {
+    flag: "months",
+    type: "string",
+    value: "N",
+    commands: ["report"],
+    help: "How many months the trends span, ending at the headline month (1 to 120).",
+    default: "12"
+  },
+  {
+    flag: "out",
+    type: "string",
+    value: "DIR",
+    commands: ["report"],
+    help: "The folder the report is written into, as DIR/index.html (required; created if missing)."
+  },
+  {
+    flag: "units",
+    type: "string",
+    value: "metric|imperial",
+    commands: ["report"],
+    help: "Kilometres and metres, or miles and feet.",
+    default: "the athlete's measurement_preference in _athlete/profile.json, else metric"
   },
   {
     flag: "from",
@@ -116,7 +152,7 @@ var CLI_OPTIONS = [
     type: "string",
     value: "METRES",
     input: "privacyRadius",
-    commands: PIPELINE,
+    commands: PUBLISHING,
     help: "Published outputs (the job summary, a report) show no coordinate within this distance of an activity's start or end.",
     default: "200"
   },
@@ -131,7 +167,7 @@ var CLI_OPTIONS = [
     flag: "include-private",
     type: "boolean",
     input: "includePrivate",
-    commands: PIPELINE,
+    commands: PUBLISHING,
     help: "Show private activities in published outputs (they are always stored, and marked)."
   },
   {
@@ -139,7 +175,7 @@ var CLI_OPTIONS = [
     type: "string",
     value: "PATH|s3://bucket/prefix",
     input: "warehouse",
-    commands: ["run", "backfill", "inspect"],
+    commands: ["run", "backfill", "inspect", "report"],
     help: "Where the lakehouse lives: a folder or an S3 prefix.",
     default: DEFAULT_WAREHOUSE
   },
@@ -397,6 +433,12 @@ var CLI_OPTIONS = [
     commands: ["init"],
     help: "For an s3:// warehouse: the IAM role the workflow assumes through GitHub's OIDC.",
     default: "a placeholder to replace"
+  },
+  {
+    flag: "pages",
+    type: "boolean",
+    commands: ["init"],
+    help: "Also publish the HTML report on GitHub Pages: upload-pages-artifact after the run, and a job with deploy-pages."
   },
   {
     flag: "help",

@@ -18,10 +18,19 @@ function withoutCoordinates(activity) {
 function streamsWithoutCoordinates(rows) {
   return rows.map((r) => ({ ...r, lat: null, lng: null }));
 }
-
-// src/runs/record.ts
-function runRecordKey(month, runId) {
-  return `_runs/month=${month}/${runId}.json`;
+var EARTH_RADIUS_M = 63710088e-1;
+var rad = (deg) => deg * Math.PI / 180;
+function distanceM(a, b) {
+  const dLat = rad(b[0] - a[0]);
+  const dLng = rad(b[1] - a[1]);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a[0])) * Math.cos(rad(b[0])) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+function trimEndpoints(points, radiusM) {
+  if (!points.length) return [];
+  const start = points[0];
+  const end = points[points.length - 1];
+  return points.filter((p) => distanceM(p, start) > radiusM && distanceM(p, end) > radiusM).map((p) => [p[0], p[1]]);
 }
 
 export {
@@ -29,5 +38,5 @@ export {
   MAX_PRIVACY_RADIUS_M,
   withoutCoordinates,
   streamsWithoutCoordinates,
-  runRecordKey
+  trimEndpoints
 };

@@ -364,6 +364,7 @@ export {
   defaultTokenFile,
   parseWarehouse,
   checkTokenFile,
+  parsePrivacyRadius,
   parseEngine,
   buildConfig
 };

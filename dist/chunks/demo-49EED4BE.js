@@ -11,10 +11,12 @@ import {
 import {
   readGoldSummary
 } from "./chunk-9A370967.js";
+import "./chunk-D697A921.js";
 import "./chunk-4A68497C.js";
 import {
   buildConfig
 } from "./chunk-D6111358.js";
+import "./chunk-2A3800A9.js";
 import "./chunk-531649C7.js";
 import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";

@@ -5,7 +5,9 @@ import {
   newRunId,
   runPipeline
 } from "./chunk-A7EBDE5D.js";
+import "./chunk-D697A921.js";
 import "./chunk-4A68497C.js";
+import "./chunk-2A3800A9.js";
 import "./chunk-531649C7.js";
 import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";

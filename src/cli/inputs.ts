@@ -7,7 +7,7 @@
 import { DEFAULT_WAREHOUSE, type InputLabels, type RawInputs } from '../config.js';
 import { NEW_API_BASE, NEW_API_FROM, OAUTH_ORIGIN, OLD_API_BASE } from '../strava/hosts.js';
 
-export const COMMANDS = ['run', 'backfill', 'demo', 'inspect', 'auth', 'init'] as const;
+export const COMMANDS = ['run', 'backfill', 'demo', 'inspect', 'report', 'auth', 'init'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const COMMAND_INFO: Record<Command, { usage: string; summary: string }> = {
@@ -29,13 +29,18 @@ export const COMMAND_INFO: Record<Command, { usage: string; summary: string }> =
     usage: 'inspect',
     summary: "Each table's version, files, partitions and rows, and the number of run records.",
   },
+  report: {
+    usage: 'report --out DIR [--month YYYY-MM] [--months N]',
+    summary:
+      'A self-contained HTML report of the lakehouse (charts as SVG, nothing loaded from the network) in DIR/index.html.',
+  },
   auth: {
     usage: 'auth [--github-repo OWNER/NAME]',
     summary:
       'Authorize with Strava once: saves the refresh token and, with --github-repo, sets the repository secrets.',
   },
   init: {
-    usage: 'init --warehouse s3://bucket/prefix --aws-region REGION [--role-arn ARN]',
+    usage: 'init --warehouse s3://bucket/prefix --aws-region REGION [--role-arn ARN] [--pages]',
     summary:
       'Write the monthly workflow (.github/workflows/strava-lakehouse.yml) into a repository.',
   },
@@ -63,7 +68,8 @@ export interface CliOption {
 }
 
 const PIPELINE: readonly Command[] = ['run', 'backfill'];
-const S3_COMMANDS: readonly Command[] = ['run', 'backfill', 'demo', 'inspect'];
+const S3_COMMANDS: readonly Command[] = ['run', 'backfill', 'demo', 'inspect', 'report'];
+const PUBLISHING: readonly Command[] = [...PIPELINE, 'report'];
 const DATABRICKS = 'For --engine databricks: ';
 
 export const CLI_OPTIONS = [
@@ -75,6 +81,37 @@ export const CLI_OPTIONS = [
     commands: ['run'],
     help: "The athlete's local month to process.",
     default: 'the previous month',
+  },
+  {
+    flag: 'month',
+    type: 'string',
+    value: 'YYYY-MM',
+    commands: ['report'],
+    help: 'The headline month, compared with the month before and the same month a year earlier.',
+    default: 'the newest month in silver',
+  },
+  {
+    flag: 'months',
+    type: 'string',
+    value: 'N',
+    commands: ['report'],
+    help: 'How many months the trends span, ending at the headline month (1 to 120).',
+    default: '12',
+  },
+  {
+    flag: 'out',
+    type: 'string',
+    value: 'DIR',
+    commands: ['report'],
+    help: 'The folder the report is written into, as DIR/index.html (required; created if missing).',
+  },
+  {
+    flag: 'units',
+    type: 'string',
+    value: 'metric|imperial',
+    commands: ['report'],
+    help: 'Kilometres and metres, or miles and feet.',
+    default: "the athlete's measurement_preference in _athlete/profile.json, else metric",
   },
   {
     flag: 'from',
@@ -122,7 +159,7 @@ export const CLI_OPTIONS = [
     type: 'string',
     value: 'METRES',
     input: 'privacyRadius',
-    commands: PIPELINE,
+    commands: PUBLISHING,
     help: "Published outputs (the job summary, a report) show no coordinate within this distance of an activity's start or end.",
     default: '200',
   },
@@ -137,7 +174,7 @@ export const CLI_OPTIONS = [
     flag: 'include-private',
     type: 'boolean',
     input: 'includePrivate',
-    commands: PIPELINE,
+    commands: PUBLISHING,
     help: 'Show private activities in published outputs (they are always stored, and marked).',
   },
   {
@@ -145,7 +182,7 @@ export const CLI_OPTIONS = [
     type: 'string',
     value: 'PATH|s3://bucket/prefix',
     input: 'warehouse',
-    commands: ['run', 'backfill', 'inspect'],
+    commands: ['run', 'backfill', 'inspect', 'report'],
     help: 'Where the lakehouse lives: a folder or an S3 prefix.',
     default: DEFAULT_WAREHOUSE,
   },
@@ -403,6 +440,12 @@ export const CLI_OPTIONS = [
     commands: ['init'],
     help: "For an s3:// warehouse: the IAM role the workflow assumes through GitHub's OIDC.",
     default: 'a placeholder to replace',
+  },
+  {
+    flag: 'pages',
+    type: 'boolean',
+    commands: ['init'],
+    help: 'Also publish the HTML report on GitHub Pages: upload-pages-artifact after the run, and a job with deploy-pages.',
   },
   {
     flag: 'help',

@@ -24,6 +24,7 @@ import {
   type Flags,
 } from './inputs.js';
 import { printRecords } from './print.js';
+import { reportFlags, runReport } from './report.js';
 
 /** parseArgs' options, from the table: a flag listed for several commands is one option. */
 export const OPTIONS = Object.fromEntries(
@@ -129,6 +130,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       case 'inspect':
         return await runInspect(rawInputs(flags, env), flags.json ?? false);
+      case 'report':
+        return await runReport(reportFlags(flags, rawInputs(flags, env)), {
+          out: process.stdout,
+          progress,
+        });
       case 'auth': {
         if (flags.revoke) {
           const signIn = (['port', 'timeout', 'no-browser', 'github-repo'] as const).find(
