@@ -64308,6 +64308,7 @@ function readBody(req) {
 // src/cli/demo.ts
 var DEMO_CLIENT = { clientId: "demo", clientSecret: "demo-secret", refreshToken: "demo-refresh" };
 var TABLE_MONTHS = 12;
+var DEMO_REPORT_DIR = "./lakehouse-demo-report";
 var DEMO_MAX_REQUESTS = 100;
 async function runDemo(opts) {
   const activities = recordedActivities();
@@ -64342,9 +64343,20 @@ async function runDemo(opts) {
     const gold = await readGoldSummary(config.warehouse, config.s3, to, TABLE_MONTHS + 1);
     process.stdout.write(renderMonthTable(gold, to, TABLE_MONTHS));
     const ingested = result.records.filter((r) => r.status === "ingested").length;
+    const { buildReport } = await import("./html-07CD61F9.js");
+    const report = await buildReport({
+      warehouse: config.warehouse,
+      s3: config.s3,
+      out: DEMO_REPORT_DIR,
+      month: to,
+      privacyRadiusM: config.privacy.radiusM,
+      includePrivate: false
+    });
+    const reportPath = import_node_path.default.relative(process.cwd(), report.file) || report.file;
     process.stdout.write(
       `
 ${result.records.length} months (${ingested} ingested, ${result.records.length - ingested} unchanged), ${result.records.reduce((n, r) => n + r.activities, 0)} activities, ${result.records[0]?.stravaRequests ?? 0} Strava requests, ${((Date.now() - started) / 1e3).toFixed(1)} s.
+Report (${(report.bytes / 1024).toFixed(0)} KiB, built in ${(report.ms / 1e3).toFixed(1)} s): ${reportPath}
 Look inside: ${selfCommand()} inspect --warehouse ${config.warehouse}
 `
     );
@@ -64379,6 +64391,7 @@ function renderMonthTable(gold, last, months) {
 }
 export {
   DEMO_MAX_REQUESTS,
+  DEMO_REPORT_DIR,
   renderMonthTable,
   runDemo
 };

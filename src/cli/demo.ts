@@ -2,7 +2,7 @@
  * `strava-lakehouse demo`: the whole pipeline with no account and no network. A built-in
  * Strava simulator serves a real recorded athlete (1,132 activities, 2017-2025) on loopback;
  * the demo backfills it into ./lakehouse-demo with the embedded engine and prints the last
- * twelve months from gold.
+ * twelve months from gold, then writes the HTML report into ./lakehouse-demo-report.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -21,6 +21,8 @@ import type { GoldRow } from '../lakehouse/gold.js';
 const DEMO_CLIENT = { clientId: 'demo', clientSecret: 'demo-secret', refreshToken: 'demo-refresh' };
 
 const TABLE_MONTHS = 12;
+/** Where the demo writes its report (index.html), relative to the working directory. */
+export const DEMO_REPORT_DIR = './lakehouse-demo-report';
 /**
  * The demo's request cap: the list and the details of the newest activities, within one of
  * Strava's 15-minute windows (100 read requests), so the demo never waits. Each further demo
@@ -68,10 +70,22 @@ export async function runDemo(opts: {
     const gold = await readGoldSummary(config.warehouse, config.s3, to, TABLE_MONTHS + 1);
     process.stdout.write(renderMonthTable(gold, to, TABLE_MONTHS));
     const ingested = result.records.filter((r) => r.status === 'ingested').length;
+    // The report module (and ECharts) loads only here, after the run.
+    const { buildReport } = await import('../report/html/index.js');
+    const report = await buildReport({
+      warehouse: config.warehouse,
+      s3: config.s3,
+      out: DEMO_REPORT_DIR,
+      month: to,
+      privacyRadiusM: config.privacy.radiusM,
+      includePrivate: false,
+    });
+    const reportPath = path.relative(process.cwd(), report.file) || report.file;
     process.stdout.write(
       `\n${result.records.length} months (${ingested} ingested, ${result.records.length - ingested} unchanged), ` +
         `${result.records.reduce((n, r) => n + r.activities, 0)} activities, ` +
         `${result.records[0]?.stravaRequests ?? 0} Strava requests, ${((Date.now() - started) / 1000).toFixed(1)} s.\n` +
+        `Report (${(report.bytes / 1024).toFixed(0)} KiB, built in ${(report.ms / 1000).toFixed(1)} s): ${reportPath}\n` +
         `Look inside: ${selfCommand()} inspect --warehouse ${config.warehouse}\n`,
     );
     return 0;

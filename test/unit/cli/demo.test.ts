@@ -127,6 +127,17 @@ describe('demo, end to end', () => {
     expect(hint).toBe(
       `node ${path.relative(work, path.join(bundle, 'cli.js'))} inspect --warehouse lake`,
     );
+    // The report's path comes just before the hint, which stays last.
+    const lines = first.stdout.trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/^Look inside: /);
+    const report = /^Report \(\d+ KiB, built in [\d.]+ s\): (.+)$/.exec(
+      lines[lines.length - 2]!,
+    )?.[1];
+    expect(report).toBe(path.join('lakehouse-demo-report', 'index.html'));
+    const html = await fs.readFile(path.join(work, report!), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<h1>Strava lakehouse: 2025-');
+    expect(html).toMatch(/<tr data-month="2025-\d\d" data-sport="\w+">/);
     const [, script, ...args] = hint!.split(' ');
     const inspect = await run(process.execPath, [script!, ...args], { cwd: work, env });
     expect(inspect.stdout).toMatch(/^silver\/activities +\d+ +\d+ +\d+ +1132$/m);
