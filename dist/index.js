@@ -221,6 +221,13 @@ function chart(gold, month) {
     ...missing.length ? ["", `No data for ${missing.join(", ")} (left off the chart).`] : []
   ];
 }
+function reportSummary(report) {
+  const where = report.url ? `[the artifact strava-lakehouse-report](${report.url}) (download it, open index.html)` : `\`${report.dir.replace(/`/g, "")}\` on the runner`;
+  return `### Report
+
+The HTML report of the lakehouse: ${where}.
+`;
+}
 var cells = (values) => `| ${values.join(" | ")} |`;
 var km = (meters) => (meters / 1e3).toFixed(1);
 function hours(seconds) {
@@ -255,6 +262,22 @@ async function uploadRecordArtifact(file, month, opts = {}) {
     });
   }
   const { id } = await client.uploadArtifact(name, [file], import_node_path.default.dirname(file), {
+    retentionDays: opts.retentionDays
+  });
+  return id;
+}
+var REPORT_ARTIFACT = "strava-lakehouse-report";
+async function uploadReportArtifact(dir, opts = {}) {
+  const fs2 = await import("node:fs/promises");
+  const files = (await fs2.readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => import_node_path.default.join(dir, e.name));
+  const { DefaultArtifactClient, ArtifactNotFoundError } = await import("./chunks/artifact-60BD5C2B.js");
+  const client = new DefaultArtifactClient();
+  if (opts.replace) {
+    await client.deleteArtifact(REPORT_ARTIFACT).catch((err) => {
+      if (!(err instanceof ArtifactNotFoundError)) throw err;
+    });
+  }
+  const { id } = await client.uploadArtifact(REPORT_ARTIFACT, files, dir, {
     retentionDays: opts.retentionDays
   });
   return id;
@@ -331,7 +354,8 @@ var Inputs = {
   NoDetails: "no-details",
   PrivacyRadius: "privacy-radius",
   NoCoordinates: "no-coordinates",
-  IncludePrivate: "include-private"
+  IncludePrivate: "include-private",
+  Report: "report"
 };
 var Outputs = {
   Month: "month",
@@ -339,6 +363,8 @@ var Outputs = {
   Activities: "activities",
   RunRecord: "run-record",
   TableVersions: "table-versions",
+  /** The folder holding the HTML report (index.html), when it was built. */
+  ReportDir: "report-dir",
   /** Only when a rotated refresh token could not be written back; masked. */
   RefreshToken: "refresh-token"
 };
@@ -420,7 +446,9 @@ function readInputs() {
       get(Inputs.RefreshTokenSecretName) || DEFAULT_REFRESH_TOKEN_SECRET,
       label(Inputs.RefreshTokenSecretName)
     ),
-    retentionDays: parseRetentionDays(get(Inputs.RetentionDays))
+    retentionDays: parseRetentionDays(get(Inputs.RetentionDays)),
+    // action.yml's default is 'true'; empty (no runner to apply it) means the same.
+    report: get(Inputs.Report) === "" ? true : parseBoolean(get(Inputs.Report), Inputs.Report)
   };
 }
 function parseBoolean(value, name) {
@@ -513,7 +541,8 @@ async function runAction(inputs, config) {
     setOutput(Outputs.TableVersions, JSON.stringify(last.tables.after));
   }
   await uploadArtifacts(records, files, inputs.retentionDays);
-  await writeSummary(records, config, warnings);
+  const report = inputs.report && last ? await buildAndUploadReport(last.month, config, inputs) : void 0;
+  await writeSummary(records, config, warnings, report);
   if (stoppedEarly) setFailed(warnings[warnings.length - 1]);
 }
 function gitHubAccess(token, repository) {
@@ -590,7 +619,43 @@ async function uploadArtifacts(records, files, retentionDays) {
     }
   }
 }
-async function writeSummary(records, config, warnings) {
+async function buildAndUploadReport(month, config, inputs) {
+  const dir = import_node_path2.default.join(process.env.RUNNER_TEMP || import_node_os.default.tmpdir(), "strava-lakehouse-report");
+  try {
+    const { buildReport } = await import("./chunks/html-07CD61F9.js");
+    const built = await buildReport({
+      warehouse: config.warehouse,
+      s3: config.s3,
+      out: dir,
+      month,
+      privacyRadiusM: config.privacy.radiusM,
+      includePrivate: config.privacy.includePrivate
+    });
+    info(
+      `Report: ${built.file} (${(built.bytes / 1024).toFixed(0)} KiB, ${(built.ms / 1e3).toFixed(1)} s)`
+    );
+    setOutput(Outputs.ReportDir, dir);
+  } catch (err) {
+    warning(`The report was not built: ${errorLine(err)}`);
+    return void 0;
+  }
+  if (!canUploadArtifacts()) {
+    notice(`Not on a GitHub runner: the report is not uploaded (it is in ${dir}).`);
+    return { dir };
+  }
+  try {
+    const replace = Number(process.env.GITHUB_RUN_ATTEMPT ?? "1") > 1;
+    const id = await uploadReportArtifact(dir, { retentionDays: inputs.retentionDays, replace });
+    const env = process.env;
+    const server = env.GITHUB_SERVER_URL || "https://github.com";
+    const url = id !== void 0 && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}` : void 0;
+    return { dir, url };
+  } catch (err) {
+    warning(`The artifact ${REPORT_ARTIFACT} was not uploaded: ${errorLine(err)}`);
+    return { dir };
+  }
+}
+async function writeSummary(records, config, warnings, report) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const month = records[records.length - 1]?.month;
   let gold = [];
@@ -609,7 +674,7 @@ async function writeSummary(records, config, warnings) {
     }
   }
   try {
-    await summary.addRaw(renderSummary(records, gold, { warnings })).write();
+    await summary.addRaw(renderSummary(records, gold, { warnings })).addRaw(report ? reportSummary(report) : "").write();
   } catch (err) {
     warning(`The job summary was not written: ${errorLine(err)}`);
   }

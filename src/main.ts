@@ -17,12 +17,14 @@ import { ConfigError, errorLine } from './errors.js';
 import type { PipelineResult } from './pipeline.js';
 import type { Progress } from './progress.js';
 import type { GoldRow } from './lakehouse/gold.js';
-import { CHART_MONTHS, renderSummary } from './report/summary.js';
+import { CHART_MONTHS, renderSummary, reportSummary } from './report/summary.js';
 import {
+  REPORT_ARTIFACT,
   artifactName,
   canUploadArtifacts,
   findPreviousRecordFromArtifacts,
   uploadRecordArtifact,
+  uploadReportArtifact,
 } from './runs/artifacts.js';
 import { createGitHub, parseRepository, type GitHub, type Repo } from './runs/github.js';
 import { runRecordKey, type RunRecord } from './runs/record.js';
@@ -59,6 +61,7 @@ export const Inputs = {
   PrivacyRadius: 'privacy-radius',
   NoCoordinates: 'no-coordinates',
   IncludePrivate: 'include-private',
+  Report: 'report',
 } as const;
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
@@ -70,6 +73,8 @@ export const Outputs = {
   Activities: 'activities',
   RunRecord: 'run-record',
   TableVersions: 'table-versions',
+  /** The folder holding the HTML report (index.html), when it was built. */
+  ReportDir: 'report-dir',
   /** Only when a rotated refresh token could not be written back; masked. */
   RefreshToken: 'refresh-token',
 } as const;
@@ -94,6 +99,8 @@ export interface ActionInputs extends RawInputs {
   refreshTokenSecretName: string;
   /** Days to keep run-record artifacts; undefined: the repository's default. */
   retentionDays?: number;
+  /** Build the HTML report after the run and upload it as an artifact (default true). */
+  report: boolean;
 }
 
 const label = (name: InputName) => `Input "${name}"`;
@@ -171,6 +178,8 @@ export function readInputs(): ActionInputs {
       label(Inputs.RefreshTokenSecretName),
     ),
     retentionDays: parseRetentionDays(get(Inputs.RetentionDays)),
+    // action.yml's default is 'true'; empty (no runner to apply it) means the same.
+    report: get(Inputs.Report) === '' ? true : parseBoolean(get(Inputs.Report), Inputs.Report),
   };
 }
 
@@ -281,7 +290,9 @@ async function runAction(inputs: ActionInputs, config: PipelineConfig): Promise<
     core.setOutput(Outputs.TableVersions, JSON.stringify(last.tables.after));
   }
   await uploadArtifacts(records, files, inputs.retentionDays);
-  await writeSummary(records, config, warnings);
+  const report =
+    inputs.report && last ? await buildAndUploadReport(last.month, config, inputs) : undefined;
+  await writeSummary(records, config, warnings, report);
   if (stoppedEarly) core.setFailed(warnings[warnings.length - 1]!);
 }
 
@@ -389,10 +400,66 @@ async function uploadArtifacts(
   }
 }
 
+/** Where the report went: its folder, and the artifact's page when it was uploaded. */
+interface ReportOutcome {
+  dir: string;
+  url?: string;
+}
+
+/**
+ * Builds the HTML report of the warehouse (headline month: the run's month) into
+ * RUNNER_TEMP/strava-lakehouse-report, sets the output `report-dir`, and uploads it as the
+ * artifact `strava-lakehouse-report` on a runner. A failure is a warning: the run stands.
+ */
+async function buildAndUploadReport(
+  month: string,
+  config: PipelineConfig,
+  inputs: ActionInputs,
+): Promise<ReportOutcome | undefined> {
+  const dir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'strava-lakehouse-report');
+  try {
+    const { buildReport } = await import('./report/html/index.js');
+    const built = await buildReport({
+      warehouse: config.warehouse,
+      s3: config.s3,
+      out: dir,
+      month,
+      privacyRadiusM: config.privacy.radiusM,
+      includePrivate: config.privacy.includePrivate,
+    });
+    core.info(
+      `Report: ${built.file} (${(built.bytes / 1024).toFixed(0)} KiB, ${(built.ms / 1000).toFixed(1)} s)`,
+    );
+    core.setOutput(Outputs.ReportDir, dir);
+  } catch (err) {
+    core.warning(`The report was not built: ${errorLine(err)}`);
+    return undefined;
+  }
+  if (!canUploadArtifacts()) {
+    core.notice(`Not on a GitHub runner: the report is not uploaded (it is in ${dir}).`);
+    return { dir };
+  }
+  try {
+    const replace = Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') > 1;
+    const id = await uploadReportArtifact(dir, { retentionDays: inputs.retentionDays, replace });
+    const env = process.env;
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    const url =
+      id !== undefined && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`
+        : undefined;
+    return { dir, url };
+  } catch (err) {
+    core.warning(`The artifact ${REPORT_ARTIFACT} was not uploaded: ${errorLine(err)}`);
+    return { dir };
+  }
+}
+
 async function writeSummary(
   records: RunRecord[],
   config: PipelineConfig,
   warnings: string[],
+  report?: ReportOutcome,
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const month = records[records.length - 1]?.month;
@@ -413,7 +480,10 @@ async function writeSummary(
     }
   }
   try {
-    await core.summary.addRaw(renderSummary(records, gold, { warnings })).write();
+    await core.summary
+      .addRaw(renderSummary(records, gold, { warnings }))
+      .addRaw(report ? reportSummary(report) : '')
+      .write();
   } catch (err) {
     core.warning(`The job summary was not written: ${errorLine(err)}`);
   }

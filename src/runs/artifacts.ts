@@ -49,6 +49,34 @@ export async function uploadRecordArtifact(
   return id;
 }
 
+/** The artifact the HTML report is uploaded as (one per run). */
+export const REPORT_ARTIFACT = 'strava-lakehouse-report';
+
+/**
+ * Uploads the files of the report folder `dir` (index.html) as the artifact REPORT_ARTIFACT;
+ * returns the artifact id.
+ */
+export async function uploadReportArtifact(
+  dir: string,
+  opts: UploadOptions = {},
+): Promise<number | undefined> {
+  const fs = await import('node:fs/promises');
+  const files = (await fs.readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => path.join(dir, e.name));
+  const { DefaultArtifactClient, ArtifactNotFoundError } = await import('@actions/artifact');
+  const client = new DefaultArtifactClient();
+  if (opts.replace) {
+    await client.deleteArtifact(REPORT_ARTIFACT).catch((err: unknown) => {
+      if (!(err instanceof ArtifactNotFoundError)) throw err;
+    });
+  }
+  const { id } = await client.uploadArtifact(REPORT_ARTIFACT, files, dir, {
+    retentionDays: opts.retentionDays,
+  });
+  return id;
+}
+
 const READ_HINT = 'Give the workflow `permissions: actions: read`, and a github-token that has it.';
 
 /**

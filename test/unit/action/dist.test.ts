@@ -230,12 +230,26 @@ describe('dist/index.js as the runner runs it', () => {
     expect(github.secrets.get(SECRET)).toBe(rotated);
     expect(run.stdout).toContain(`::add-mask::${rotated}`);
     expect(run.outputs['refresh-token']).toBeUndefined();
+    // The report (input report, default true): built into RUNNER_TEMP, uploaded, linked.
+    expect(run.outputs['report-dir']).toBe(path.join(run.runnerTemp, 'strava-lakehouse-report'));
+    const html = fs.readFileSync(path.join(run.outputs['report-dir']!, 'index.html'), 'utf8');
+    expect(html).toContain(`<h1>Strava lakehouse: ${MONTH}</h1>`);
+    const report = github.artifacts.find(
+      (a) => a.name === 'strava-lakehouse-report' && a.runBackendId === `run-${run.runId}`,
+    );
+    expect(report).toBeDefined();
+    expect(run.summary).toMatch(
+      /### Report\n\nThe HTML report of the lakehouse: \[the artifact strava-lakehouse-report\]\(\S+\/actions\/runs\/4242\/artifacts\/\d+\)/,
+    );
     expectNoSecretLeaks(run);
   });
 
   it('re-dispatching the unchanged month (with the written-back token) reports unchanged', async () => {
-    const run = await runAction(baseInputs(github.secrets.get(SECRET)!));
+    const run = await runAction({ ...baseInputs(github.secrets.get(SECRET)!), report: 'false' });
     expect(run.code).toBe(0);
+    // report: false builds and uploads no report.
+    expect(run.outputs['report-dir']).toBeUndefined();
+    expect(run.summary).not.toContain('### Report');
     expect(run.outputs).toMatchObject({
       month: MONTH,
       status: 'unchanged',
@@ -273,9 +287,10 @@ describe('dist/index.js as the runner runs it', () => {
     expect(run.stdout).not.toContain('::warning::');
     // Each month of the sweep (the month and its lookback) has its own record artifact.
     const ofRun = github.artifacts.filter((a) => a.runBackendId === `run-${run.runId}`);
-    expect(ofRun.map((a) => a.name).sort()).toEqual(
-      ['2025-07', '2025-08', MONTH].map((m) => `strava-lakehouse-${m}`),
-    );
+    expect(ofRun.map((a) => a.name).sort()).toEqual([
+      ...['2025-07', '2025-08', MONTH].map((m) => `strava-lakehouse-${m}`),
+      'strava-lakehouse-report',
+    ]);
     const own = ofRun.find((a) => a.name === `strava-lakehouse-${MONTH}`)!;
     expect(JSON.parse(readSingleFileZip(own.zip).data.toString())).toEqual(recordOf(run));
     secrets.add(sim.state.refreshToken);
