@@ -352,6 +352,8 @@ var PACKAGE_ACTION = packageAction(
 var DEFAULT_ACTION = PACKAGE_ACTION.ref;
 var DEFAULT_ACTION_IS_PLACEHOLDER = PACKAGE_ACTION.placeholder;
 var CONFIGURE_AWS_CREDENTIALS = "aws-actions/configure-aws-credentials@v6";
+var UPLOAD_PAGES_ARTIFACT = "actions/upload-pages-artifact@v3";
+var DEPLOY_PAGES = "actions/deploy-pages@v4";
 var ROLE_ARN_PLACEHOLDER = "arn:aws:iam::123456789012:role/strava-lakehouse";
 var REPO_SECRETS = {
   clientId: "STRAVA_CLIENT_ID",
@@ -383,6 +385,30 @@ function actionInputs(s) {
   }
   return inputs;
 }
+function pagesLines() {
+  return [
+    `      - if: ${expr("steps.lakehouse.outputs.report-dir != ''")}`,
+    `        uses: ${UPLOAD_PAGES_ARTIFACT}`,
+    "        with:",
+    `          path: ${expr("steps.lakehouse.outputs.report-dir")}`,
+    "",
+    "  # The report on GitHub Pages.",
+    "  pages:",
+    "    needs: ingest",
+    `    if: ${expr("needs.ingest.outputs.report-dir != ''")}`,
+    "    runs-on: ubuntu-latest",
+    "    timeout-minutes: 10",
+    "    permissions:",
+    "      pages: write",
+    "      id-token: write",
+    "    environment:",
+    "      name: github-pages",
+    `      url: ${expr("steps.deployment.outputs.page_url")}`,
+    "    steps:",
+    "      - id: deployment",
+    `        uses: ${DEPLOY_PAGES}`
+  ];
+}
 function renderWorkflow(s) {
   const header = [
     `# Strava lakehouse, written by \`strava-lakehouse init\` (${VERSION}).`,
@@ -398,6 +424,12 @@ function renderWorkflow(s) {
     header.push(
       "# AWS: the role below must trust GitHub's OIDC provider (token.actions.githubusercontent.com)",
       `# for this repository, and may read and write ${s.warehouse}.`
+    );
+  }
+  if (s.pages) {
+    header.push(
+      "# GitHub Pages: Settings > Pages > Build and deployment > Source: GitHub Actions. Each run",
+      "# publishes the HTML report there (private activities left out)."
     );
   }
   if (s.engine === "databricks") {
@@ -450,13 +482,15 @@ function renderWorkflow(s) {
     "jobs:",
     "  ingest:",
     "    runs-on: ubuntu-latest",
+    ...s.pages ? ["    outputs:", `      report-dir: ${expr("steps.lakehouse.outputs.report-dir")}`] : [],
     "    timeout-minutes: 60",
     "    steps:",
     ...awsStep,
     "      - id: lakehouse",
     `        uses: ${s.action}${s.actionPlaceholder ? " # placeholder: the repository of strava-lakehouse, or run init again with --action" : ""}`,
     "        with:",
-    ...actionInputs(s).map(([name, value]) => `          ${name}: ${value}`)
+    ...actionInputs(s).map(([name, value]) => `          ${name}: ${value}`),
+    ...s.pages ? pagesLines() : []
   ];
   return `${lines.join("\n")}
 `;
@@ -787,6 +821,7 @@ function initOptions(flags, env) {
   }
   const settings = { action, warehouse, engine };
   if (actionPlaceholder) settings.actionPlaceholder = true;
+  if (flags.pages) settings.pages = true;
   if (s3) settings.aws = awsSettings(flags, env);
   else {
     for (const flag of ["role-arn", "aws-region"]) {
@@ -865,6 +900,7 @@ async function runInit(opts, io) {
     ...aws?.placeholder ? [
       `replace the placeholder role ARN (role-to-assume) in ${WORKFLOW_PATH}, or run init again with --role-arn --force`
     ] : [],
+    ...opts.settings.pages ? ["Settings > Pages > Build and deployment > Source: GitHub Actions, for the report"] : [],
     `git add ${WORKFLOW_PATH} && git commit -m "Strava lakehouse" && git push`,
     "Actions tab > Strava lakehouse > Run workflow, to run a month now"
   ];

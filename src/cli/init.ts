@@ -26,6 +26,7 @@ export interface InitFlags {
   'role-arn'?: string;
   'aws-region'?: string;
   force?: boolean;
+  pages?: boolean;
 }
 
 export interface InitOptions {
@@ -78,6 +79,7 @@ export function initOptions(flags: InitFlags, env: NodeJS.ProcessEnv): InitOptio
   }
   const settings: InitOptions['settings'] = { action, warehouse, engine };
   if (actionPlaceholder) settings.actionPlaceholder = true;
+  if (flags.pages) settings.pages = true;
   if (s3) settings.aws = awsSettings(flags, env);
   else {
     for (const flag of ['role-arn', 'aws-region'] as const) {
@@ -168,6 +170,9 @@ export async function runInit(
       ? [
           `replace the placeholder role ARN (role-to-assume) in ${WORKFLOW_PATH}, or run init again with --role-arn --force`,
         ]
+      : []),
+    ...(opts.settings.pages
+      ? ['Settings > Pages > Build and deployment > Source: GitHub Actions, for the report']
       : []),
     `git add ${WORKFLOW_PATH} && git commit -m "Strava lakehouse" && git push`,
     'Actions tab > Strava lakehouse > Run workflow, to run a month now',

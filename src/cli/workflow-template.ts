@@ -38,6 +38,8 @@ const PACKAGE_ACTION = packageAction(
 export const DEFAULT_ACTION = PACKAGE_ACTION.ref;
 export const DEFAULT_ACTION_IS_PLACEHOLDER = PACKAGE_ACTION.placeholder;
 export const CONFIGURE_AWS_CREDENTIALS = 'aws-actions/configure-aws-credentials@v6';
+export const UPLOAD_PAGES_ARTIFACT = 'actions/upload-pages-artifact@v3';
+export const DEPLOY_PAGES = 'actions/deploy-pages@v4';
 /** AWS's documentation account id: obviously not the user's, and still a well-formed ARN. */
 export const ROLE_ARN_PLACEHOLDER = 'arn:aws:iam::123456789012:role/strava-lakehouse';
 
@@ -61,6 +63,8 @@ export interface WorkflowSettings {
   aws?: { roleArn: string; region: string; placeholder: boolean };
   /** The minute past 06:00 UTC on the 2nd at which the schedule fires. */
   minute: number;
+  /** Publish the HTML report on GitHub Pages (a deploy job after the run). */
+  pages?: boolean;
 }
 
 /** A YAML single-quoted scalar: nothing in it is special but the quote, which doubles. */
@@ -91,6 +95,36 @@ function actionInputs(s: WorkflowSettings): [InputName, string][] {
   return inputs;
 }
 
+/**
+ * With `pages`: the report folder the action made, uploaded as the Pages artifact, and a job
+ * that deploys it (pages: write and id-token: write, in the github-pages environment), both
+ * skipped when no report was built.
+ */
+function pagesLines(): string[] {
+  return [
+    `      - if: ${expr("steps.lakehouse.outputs.report-dir != ''")}`,
+    `        uses: ${UPLOAD_PAGES_ARTIFACT}`,
+    '        with:',
+    `          path: ${expr('steps.lakehouse.outputs.report-dir')}`,
+    '',
+    '  # The report on GitHub Pages.',
+    '  pages:',
+    '    needs: ingest',
+    `    if: ${expr("needs.ingest.outputs.report-dir != ''")}`,
+    '    runs-on: ubuntu-latest',
+    '    timeout-minutes: 10',
+    '    permissions:',
+    '      pages: write',
+    '      id-token: write',
+    '    environment:',
+    '      name: github-pages',
+    `      url: ${expr('steps.deployment.outputs.page_url')}`,
+    '    steps:',
+    '      - id: deployment',
+    `        uses: ${DEPLOY_PAGES}`,
+  ];
+}
+
 export function renderWorkflow(s: WorkflowSettings): string {
   const header = [
     `# Strava lakehouse, written by \`strava-lakehouse init\` (${VERSION}).`,
@@ -106,6 +140,12 @@ export function renderWorkflow(s: WorkflowSettings): string {
     header.push(
       "# AWS: the role below must trust GitHub's OIDC provider (token.actions.githubusercontent.com)",
       `# for this repository, and may read and write ${s.warehouse}.`,
+    );
+  }
+  if (s.pages) {
+    header.push(
+      '# GitHub Pages: Settings > Pages > Build and deployment > Source: GitHub Actions. Each run',
+      '# publishes the HTML report there (private activities left out).',
     );
   }
   if (s.engine === 'databricks') {
@@ -160,6 +200,9 @@ export function renderWorkflow(s: WorkflowSettings): string {
     'jobs:',
     '  ingest:',
     '    runs-on: ubuntu-latest',
+    ...(s.pages
+      ? ['    outputs:', `      report-dir: ${expr('steps.lakehouse.outputs.report-dir')}`]
+      : []),
     '    timeout-minutes: 60',
     '    steps:',
     ...awsStep,
@@ -167,6 +210,7 @@ export function renderWorkflow(s: WorkflowSettings): string {
     `        uses: ${s.action}${s.actionPlaceholder ? ' # placeholder: the repository of strava-lakehouse, or run init again with --action' : ''}`,
     '        with:',
     ...actionInputs(s).map(([name, value]) => `          ${name}: ${value}`),
+    ...(s.pages ? pagesLines() : []),
   ];
   return `${lines.join('\n')}\n`;
 }

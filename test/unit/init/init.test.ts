@@ -13,6 +13,8 @@ import { main } from '../../../src/cli/main.js';
 import {
   CONFIGURE_AWS_CREDENTIALS,
   DEFAULT_ACTION,
+  DEPLOY_PAGES,
+  UPLOAD_PAGES_ARTIFACT,
   DEFAULT_ACTION_IS_PLACEHOLDER,
   packageAction,
   REPO_SECRETS,
@@ -256,6 +258,57 @@ describe('the default action', () => {
     expect(
       initOptions({ warehouse: './lake', action: 'me/strava-lakehouse@v1' }, {}).settings,
     ).not.toHaveProperty('actionPlaceholder');
+  });
+});
+
+describe('init --pages', () => {
+  interface PagesJob {
+    needs?: string;
+    if?: string;
+    outputs?: Record<string, string>;
+    permissions?: Record<string, string>;
+    environment?: { name: string; url: string };
+    steps: (Step & { if?: string })[];
+  }
+
+  it('uploads the report dir as the Pages artifact and deploys it in a job of its own', () => {
+    const text = renderWorkflow({ ...S3, pages: true });
+    expect(lintWorkflow(text)).toEqual([]);
+    const wf = parseWorkflow(text) as unknown as Workflow & { jobs: Record<string, PagesJob> };
+    expect(Object.keys(wf.jobs)).toEqual(['ingest', 'pages']);
+    const ingest = wf.jobs.ingest!;
+    expect(ingest.outputs).toEqual({ 'report-dir': '${{ steps.lakehouse.outputs.report-dir }}' });
+    // After the action, whose output report-dir (action.yml) names the folder.
+    const steps = ingest.steps;
+    expect(steps[steps.length - 2]!.id).toBe('lakehouse');
+    expect(steps[steps.length - 1]).toEqual({
+      if: "${{ steps.lakehouse.outputs.report-dir != '' }}",
+      uses: UPLOAD_PAGES_ARTIFACT,
+      with: { path: '${{ steps.lakehouse.outputs.report-dir }}' },
+    });
+    const pages = wf.jobs.pages!;
+    expect(pages.needs).toBe('ingest');
+    expect(pages.if).toBe("${{ needs.ingest.outputs.report-dir != '' }}");
+    expect(pages.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
+    expect(pages.environment).toEqual({
+      name: 'github-pages',
+      url: '${{ steps.deployment.outputs.page_url }}',
+    });
+    expect(pages.steps).toEqual([{ id: 'deployment', uses: DEPLOY_PAGES }]);
+    // The ingest job keeps its least privilege: Pages rights are the deploy job's only.
+    expect(wf.permissions).toEqual({ actions: 'read', 'id-token': 'write' });
+    expect(text).toContain('Source: GitHub Actions');
+  });
+
+  it('is off by default, and on from the flag (folder warehouse too)', () => {
+    const plain = parseWorkflow(renderWorkflow(S3)) as unknown as Workflow;
+    expect(Object.keys(plain.jobs)).toEqual(['ingest']);
+    expect(renderWorkflow(S3)).not.toContain('pages');
+    const opts = initOptions({ warehouse: './lake', pages: true }, {});
+    expect(opts.settings.pages).toBe(true);
+    const text = renderWorkflow({ ...opts.settings, minute: 7 });
+    expect(lintWorkflow(text)).toEqual([]);
+    expect(text).toContain(`uses: ${DEPLOY_PAGES}`);
   });
 });
 
