@@ -43,6 +43,7 @@ const VALID: Record<string, string> = {
   [Inputs.PrivacyRadius]: '500',
   [Inputs.NoCoordinates]: 'true',
   [Inputs.IncludePrivate]: 'false',
+  [Inputs.Report]: 'false',
 };
 
 let saved: NodeJS.ProcessEnv;
@@ -117,6 +118,7 @@ describe('readInputs', () => {
       privacyRadius: '500',
       noCoordinates: true,
       includePrivate: false,
+      report: false,
     });
   });
 
@@ -143,12 +145,15 @@ describe('readInputs', () => {
     expect(inputs.force).toBe(false);
     expect(inputs.refreshTokenSecretName).toBe('STRAVA_REFRESH_TOKEN');
     expect(inputs.retentionDays).toBeUndefined();
+    // action.yml's default for report is 'true': empty means the same.
+    expect(inputs.report).toBe(true);
   });
 
   it.each([
     [Inputs.Force, 'yes', 'Input "force" "yes" is not a boolean.'],
     [Inputs.NoDetails, 'no', 'Input "no-details" "no" is not a boolean.'],
     [Inputs.NoCoordinates, '1', 'Input "no-coordinates" "1" is not a boolean.'],
+    [Inputs.Report, 'yes', 'Input "report" "yes" is not a boolean.'],
     [
       Inputs.RetentionDays,
       '91',
