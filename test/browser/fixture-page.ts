@@ -15,12 +15,18 @@ export interface FixtureFaults {
   pageError?: boolean;
   /** The distance chart loses its SVG. */
   missingSvg?: boolean;
+  /** The distance chart draws one bar fewer than its data table has rows. */
+  missingMark?: boolean;
+  /** A route thumbnail draws nothing. */
+  emptyRoute?: boolean;
   /** A 600 px wide block in the page: it overflows at 390 px. */
   overflow?: boolean;
   /** The distance chart's SVG is 600 px wide inside a scrolling box: the page fits, the chart not. */
   wideChart?: boolean;
   /** An image without alt text (an axe violation of impact critical). */
   imageWithoutAlt?: boolean;
+  /** A Content-Security-Policy meta like the report's, which forbids every load. */
+  csp?: boolean;
 }
 
 /** The bars of the fixture's distance chart: month -> km. */
@@ -41,10 +47,14 @@ const PIXEL = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAA
 
 function distanceChart(f: FixtureFaults): string {
   const w = f.wideChart ? 600 : 300;
-  const bars = FIXTURE_BARS.map(
-    ([, km], i) =>
-      `<rect x="${20 + i * 90}" y="${110 - km}" width="60" height="${km}" fill="#1f5f8b"/>`,
-  ).join('');
+  // Tagged as ECharts' SSR renderer tags its marks (see the report module's doc).
+  const bars = FIXTURE_BARS.slice(0, f.missingMark ? -1 : undefined)
+    .map(
+      ([, km], i) =>
+        `<rect x="${20 + i * 90}" y="${110 - km}" width="60" height="${km}" fill="#1f5f8b"` +
+        ` ecmeta_ssr_type="chart" ecmeta_series_index="0" ecmeta_data_index="${i}"/>`,
+    )
+    .join('');
   const svg = f.missingSvg
     ? ''
     : `<svg role="img" aria-labelledby="t-distance" width="${w}" height="120" viewBox="0 0 300 120"` +
@@ -60,8 +70,8 @@ function distanceChart(f: FixtureFaults): string {
 </figure>`;
 }
 
-function routes(): string {
-  const paths = ['M5 55 L20 10 L40 30 L55 5', 'M5 5 Q30 60 55 20'];
+function routes(f: FixtureFaults): string {
+  const paths = ['M5 55 L20 10 L40 30 L55 5', f.emptyRoute ? '' : 'M5 5 Q30 60 55 20'];
   const svgs = paths.map(
     (d, i) =>
       `<svg class="route" role="img" aria-labelledby="t-route-${i}" width="60" height="60" viewBox="0 0 60 60">` +
@@ -102,13 +112,14 @@ export function fixturePage(f: FixtureFaults = {}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+${f.csp ? `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">` : ''}
 <title>Fixture report</title>
 <style>body{font-family:sans-serif;margin:0 auto;max-width:60rem;padding:0 1rem;color:#222;background:#fff}</style>
 </head><body><main>
 <h1>Fixture report</h1>
 <section><h2>October 2025</h2>${monthTable()}</section>
 <section><h2>Trends</h2>${distanceChart(f)}</section>
-<section><h2>Routes</h2>${routes()}</section>
+<section><h2>Routes</h2>${routes(f)}</section>
 ${f.network ? '<section><h2>Remote</h2><img src="http://example.invalid/pixel.png" alt="remote pixel"></section>' : ''}
 ${f.imageWithoutAlt ? `<section><h2>Pixel</h2><img src="${PIXEL}"></section>` : ''}
 ${f.overflow ? '<section><h2>Wide</h2><div style="width:600px">a block 600 px wide</div></section>' : ''}

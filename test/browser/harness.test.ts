@@ -109,6 +109,35 @@ describe('the browser harness on a fixture page', () => {
     await page.close();
   });
 
+  test('a chart that draws fewer marks than its table has rows is a problem', async () => {
+    const { page } = await open('missing-mark', { missingMark: true });
+    expect((await readCharts(page)).flatMap(chartProblems)).toEqual([
+      `chart trend-distance: ${FIXTURE_BARS.length - 1} marks drawn in the svg for data-marks ${FIXTURE_BARS.length}`,
+    ]);
+    await page.close();
+  });
+
+  test('a route thumbnail that draws nothing is a problem', async () => {
+    const { page } = await open('empty-route', { emptyRoute: true });
+    expect((await readCharts(page)).flatMap(chartProblems)).toEqual([
+      'chart routes: 1 svg.route draw no line',
+    ]);
+    await page.close();
+  });
+
+  test('behind a CSP a network load is a console error; with the CSP bypassed, a request', async () => {
+    const shipped = await open('csp', { csp: true, network: true });
+    expect(shipped.log.requests).toEqual([]);
+    expect(shipped.log.consoleErrors).toEqual([expect.stringContaining('Content Security Policy')]);
+    await shipped.page.close();
+    const file = path.join(dir, 'csp.html');
+    const bare = await openFile(chromium, file, 1280, { bypassCSP: true });
+    expect(bare.log.requests).toEqual(['http://example.invalid/pixel.png']);
+    // axe-core, an inline script, runs only with the CSP bypassed.
+    expect(seriousOrWorse(await axeViolations(bare.page))).toEqual([]);
+    await bare.page.close();
+  });
+
   test('a page wider than 390 px is an overflow there, not at 1280 px', async () => {
     const narrow = await open('overflow', { overflow: true }, 390);
     const l390 = await readLayout(narrow.page);

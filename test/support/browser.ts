@@ -98,13 +98,25 @@ export interface PageLog {
   pageErrors: string[];
 }
 
+/** How to open a page. */
+export interface OpenOptions {
+  /**
+   * Ignore the page's Content-Security-Policy: axe-core is injected as an inline script, which a
+   * CSP of `default-src 'none'` refuses; and with the CSP off, the request log shows whether the
+   * page would load anything were it not for its CSP.
+   */
+  bypassCSP?: boolean;
+}
+
 /** A page of `chromium` at `width` px wide, recording into `log`, not yet navigated. */
 export async function offlinePage(
   chromium: Chromium,
   width: number,
+  opts: OpenOptions = {},
 ): Promise<{ page: Page; log: PageLog }> {
   const page = await chromium.browser.newPage();
   const log: PageLog = { requests: [], consoleErrors: [], pageErrors: [] };
+  if (opts.bypassCSP) await page.setBypassCSP(true);
   await page.setViewport({ width, height: 900 });
   await page.setRequestInterception(true);
   page.on('request', (req) => {
@@ -130,8 +142,9 @@ export async function openFile(
   chromium: Chromium,
   file: string,
   width: number,
+  opts: OpenOptions = {},
 ): Promise<{ page: Page; log: PageLog }> {
-  const opened = await offlinePage(chromium, width);
+  const opened = await offlinePage(chromium, width, opts);
   const url = new URL(`file://${path.resolve(file)}`).href;
   const res = await opened.page.goto(url, { waitUntil: 'load' });
   if (res && !res.ok()) throw new Error(`Chromium could not open ${url}: ${res.status()}`);
@@ -182,8 +195,15 @@ export interface ChartInfo {
   marks: string | null;
   /** SVGs that are not inside another SVG. */
   svgs: number;
+  /**
+   * Marks drawn in the chart's SVG (not the route thumbnails): distinct series and data index of
+   * the elements ECharts' SSR renderer tags `ecmeta_ssr_type="chart"` (the report module's doc).
+   */
+  drawnMarks: number;
   /** `svg.route` thumbnails (the routes chart). */
   routeSvgs: number;
+  /** Route thumbnails that draw a line (a path with a `d` or a polyline with points). */
+  drawnRoutes: number;
   /**
    * Per top-level SVG: whether it is a route thumbnail, its role, whether aria-labelledby names
    * elements with text, its title.
@@ -211,7 +231,27 @@ export function readCharts(page: Page): Promise<ChartInfo[]> {
         name: fig.getAttribute('data-chart'),
         marks: fig.getAttribute('data-marks'),
         svgs: top.filter((s) => !isRoute(s)).length,
+        drawnMarks: new Set(
+          top
+            .filter((s) => !isRoute(s))
+            .flatMap((s) =>
+              Array.from(s.querySelectorAll('[ecmeta_ssr_type="chart"][ecmeta_data_index]')),
+            )
+            .map(
+              (e) =>
+                `${e.getAttribute('ecmeta_series_index')}:${e.getAttribute('ecmeta_data_index')}`,
+            ),
+        ).size,
         routeSvgs: fig.querySelectorAll('svg.route').length,
+        drawnRoutes: Array.from(fig.querySelectorAll('svg.route')).filter(
+          (s) =>
+            Array.from(s.querySelectorAll('path')).some(
+              (p) => (p.getAttribute('d') ?? '') !== '',
+            ) ||
+            Array.from(s.querySelectorAll('polyline')).some(
+              (p) => (p.getAttribute('points') ?? '') !== '',
+            ),
+        ).length,
         svgDetails: top.map((s) => {
           const ids = (s.getAttribute('aria-labelledby') ?? '').split(/\s+/).filter(Boolean);
           const labels = ids.map((id) => document.getElementById(id));
@@ -244,8 +284,13 @@ export function chartProblems(c: ChartInfo): string[] {
     if (c.routeSvgs > 0 && c.routeSvgs !== marks) {
       out.push(`${where}: ${c.routeSvgs} svg.route for data-marks ${c.marks}`);
     }
+    if (c.drawnRoutes !== c.routeSvgs) {
+      out.push(`${where}: ${c.routeSvgs - c.drawnRoutes} svg.route draw no line`);
+    }
   } else if (c.svgs !== 1) {
     out.push(`${where}: ${c.svgs} svg (one expected)`);
+  } else if (c.drawnMarks !== marks) {
+    out.push(`${where}: ${c.drawnMarks} marks drawn in the svg for data-marks ${c.marks}`);
   }
   for (const s of c.svgDetails) {
     // A route thumbnail may be decorative (the figure's caption and table speak for the grid);
@@ -357,7 +402,10 @@ export interface AxeViolation {
 
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core');
 
-/** Injects axe-core into the page (inline, from node_modules) and returns its violations. */
+/**
+ * Injects axe-core into the page (inline, from node_modules) and returns its violations. A page
+ * with a CSP that forbids scripts must be opened with `bypassCSP`.
+ */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: AXE_SCRIPT });
   const results = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
