@@ -5,11 +5,14 @@
  * rows: gear and heart-rate zones exist), the bundled CLI writes the report, and the page is
  * opened from its file with every request that is not file: or data: recorded and aborted.
  *
- * Checked: nothing loads from the network and nothing logs an error; the outline (one main, one
- * h1, sections with h2s); every chart has its SVG, title, caption and a data table with one row
- * per mark; the headline month table is gold's published figures (private activities left out
- * unless --include-private); the layout holds at 390 and 1280 px; axe-core finds nothing
- * serious or critical. Screenshots of both widths go to .ci-reports/screenshots/.
+ * Checked: nothing loads from the network (with the page's CSP and without it) and nothing
+ * logs an error; the outline (one main, one h1, sections with h2s); every chart has its SVG,
+ * title, caption and a data table with one row per mark, and its SVG draws that many marks; the
+ * headline month table is gold's published figures (a private activity left out, its name
+ * nowhere on the page, unless --include-private); a span reaching back before the first
+ * ingested month draws no more marks (gaps, not zeros); the layout holds at 390 and 1280 px;
+ * axe-core finds nothing serious or critical. Screenshots of both widths go to
+ * .ci-reports/screenshots/.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -33,6 +36,7 @@ import {
   readLayout,
   readMonthTable,
   readOutline,
+  readText,
   seriousOrWorse,
   type Chromium,
   type MonthRow,
@@ -285,8 +289,11 @@ describe('the month table follows the privacy rules', () => {
     const out = await report('--month', PRIVATE_MONTH);
     const { page, log } = await openFile(chromium, path.join(out, 'index.html'), 1280);
     const rows = await readMonthTable(page);
+    const text = await readText(page);
     await page.close();
     expect(log).toEqual({ requests: [], consoleErrors: [], pageErrors: [] });
+    // Its name is nowhere on the page (no route thumbnail, no table row).
+    expect(text).not.toContain(String(priv[0]!.name));
     const got = tableRows(rows ?? [], PRIVATE_MONTH);
     const published = await readPublishedSummary(warehouse, {}, PRIVATE_MONTH, 1, {
       includePrivate: false,
@@ -300,11 +307,14 @@ describe('the month table follows the privacy rules', () => {
     expect(gold.distance - shown.distance).toBeCloseTo(Number(priv[0]!.distance), 6);
   });
 
-  test('--include-private shows gold as it is', async () => {
+  test('--include-private shows gold as it is, and the private run', async () => {
     const out = await report('--month', PRIVATE_MONTH, '--include-private');
     const { page } = await openFile(chromium, path.join(out, 'index.html'), 1280);
     const rows = await readMonthTable(page);
+    const text = await readText(page);
     await page.close();
+    // The private run is among the month's newest tracks: its thumbnail is named.
+    expect(text).toContain(String((await privateActivity())[0]!.name));
     expectSameFigures(
       tableRows(rows ?? [], PRIVATE_MONTH),
       goldRows(await goldOf(PRIVATE_MONTH)),

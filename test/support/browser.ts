@@ -329,6 +329,14 @@ export function readOutline(page: Page): Promise<Outline> {
   });
 }
 
+/** All the page's text, SVG titles and closed `details` included. */
+export function readText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
+    return document.documentElement.textContent ?? '';
+  });
+}
+
 /** One row of `#month-table`: its month and sport, and each `td[data-field]`'s data-value. */
 export interface MonthRow {
   month: string | null;
