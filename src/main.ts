@@ -1,6 +1,7 @@
 /**
  * The GitHub Action: inputs -> one validated config -> the pipeline -> the rotated refresh token
- * written back, outputs, the run record file, artifacts and the job summary.
+ * written back, outputs, the run record file, artifacts, the HTML report (input `report`) and the
+ * job summary.
  *
  * The runner hands inputs over as INPUT_<NAME> variables and does not enforce `required`, so
  * every input is read and checked here, and every secret is masked before anything can log.
