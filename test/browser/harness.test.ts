@@ -71,6 +71,12 @@ describe('the browser harness on a fixture page', () => {
             moving_time: String(time),
             total_elevation_gain: String(elevation),
           },
+          shown: {
+            activity_count: String(count),
+            distance: String(distance),
+            moving_time: String(time),
+            total_elevation_gain: String(elevation),
+          },
         })),
       );
       const layout = await readLayout(page);

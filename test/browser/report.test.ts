@@ -344,3 +344,25 @@ describe('months with no data are gaps, not zeros', () => {
     expect(await marks(24)).toEqual(held);
   });
 });
+
+describe('units', () => {
+  test('--units imperial changes what the month table shows, not its raw figures', async () => {
+    const table = async (units: string) => {
+      const out = await report('--month', HEADLINE, '--units', units);
+      const { page, log } = await openFile(chromium, path.join(out, 'index.html'), 1280);
+      const rows = await readMonthTable(page);
+      await page.close();
+      expect(log, units).toEqual({ requests: [], consoleErrors: [], pageErrors: [] });
+      return rows ?? [];
+    };
+    const [metric, imperial] = [await table('metric'), await table('imperial')];
+    expect(metric.length).toBeGreaterThan(0);
+    expect(imperial.map((r) => [r.month, r.sport, r.values])).toEqual(
+      metric.map((r) => [r.month, r.sport, r.values]),
+    );
+    // Metres become miles and feet on the page; counts stay as they are.
+    const shown = (rows: MonthRow[], field: string) => rows.map((r) => r.shown[field]);
+    expect(shown(imperial, 'distance')).not.toEqual(shown(metric, 'distance'));
+    expect(shown(imperial, 'activity_count')).toEqual(shown(metric, 'activity_count'));
+  });
+});

@@ -342,6 +342,8 @@ export interface MonthRow {
   month: string | null;
   sport: string | null;
   values: Record<string, string | null>;
+  /** Each `td[data-field]`'s text, as shown. */
+  shown: Record<string, string>;
 }
 
 export function readMonthTable(page: Page): Promise<MonthRow[] | null> {
@@ -356,6 +358,12 @@ export function readMonthTable(page: Page): Promise<MonthRow[] | null> {
         Array.from(tr.querySelectorAll('td[data-field]')).map((td) => [
           td.getAttribute('data-field') ?? '',
           td.getAttribute('data-value'),
+        ]),
+      ),
+      shown: Object.fromEntries(
+        Array.from(tr.querySelectorAll('td[data-field]')).map((td) => [
+          td.getAttribute('data-field') ?? '',
+          (td.textContent ?? '').trim(),
         ]),
       ),
     }));
