@@ -205,7 +205,14 @@ function gearMileage(activities, months, names) {
     g.distance += a.distance;
     by.set(a.gear_id, g);
   }
-  return [...by.values()].sort((a, b) => b.distance - a.distance || (a.gearId < b.gearId ? -1 : 1));
+  const list = [...by.values()].sort(
+    (a, b) => b.distance - a.distance || (a.gearId < b.gearId ? -1 : 1)
+  );
+  const uses = /* @__PURE__ */ new Map();
+  for (const g of list) uses.set(g.name, (uses.get(g.name) ?? 0) + 1);
+  return list.map(
+    (g) => (uses.get(g.name) ?? 0) > 1 && g.name !== g.gearId ? { ...g, name: `${g.name} (${g.gearId})` } : g
+  );
 }
 function hrZoneTimes(rows, months) {
   const wanted = new Set(months);
@@ -43775,7 +43782,11 @@ function chartFigure(opts) {
   const id = `chart-${opts.name}-title`;
   return [
     `<figure class="chart" data-chart="${escapeHtml(opts.name)}" data-marks="${opts.table.rows.length}">`,
+    // On a narrow screen the chart keeps a readable size and scrolls in its own box (focusable,
+    // so a keyboard can scroll it too) instead of shrinking its text below legibility.
+    `<div class="chart-box" tabindex="0" role="region" aria-label="${escapeHtml(opts.title)}">`,
     accessibleSvg(opts.svg, id, opts.title),
+    "</div>",
     `<figcaption>${escapeHtml(opts.caption)}</figcaption>`,
     dataTable(opts.title, opts.table),
     "</figure>"
@@ -44198,6 +44209,8 @@ h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line)}
 p.meta,figcaption{color:var(--muted);font-size:.9rem}
 figure{margin:1rem 0;max-width:100%}
 figure svg{display:block;width:100%;height:auto;max-width:100%}
+.chart-box{overflow-x:auto;max-width:100%}
+.chart-box>svg{min-width:540px;max-width:none}
 table{border-collapse:collapse;font-size:.9rem;max-width:100%}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right}
 th:first-child,td:first-child{text-align:left}

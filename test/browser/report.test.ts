@@ -30,6 +30,7 @@ import {
   chartProblems,
   launchChromium,
   layoutProblems,
+  medianChartTextPx,
   networkUrls,
   openFile,
   readCharts,
@@ -256,6 +257,8 @@ describe('the report of the recorded athlete in Chromium', () => {
         fullPage: true,
       });
       expect(layoutProblems(layout), `${width} px`).toEqual([]);
+      // Chart text stays legible on a phone: charts scroll in their box rather than shrink.
+      expect(await medianChartTextPx(page), `${width} px`).toBeGreaterThanOrEqual(10);
       expect(log, `${width} px`).toEqual({ requests: [], consoleErrors: [], pageErrors: [] });
       await page.close();
     }

@@ -168,6 +168,7 @@ interface Rect {
   left: number;
   right: number;
   width: number;
+  height: number;
 }
 interface El {
   id: string;
@@ -370,7 +371,10 @@ export function readMonthTable(page: Page): Promise<MonthRow[] | null> {
   });
 }
 
-/** The layout at the page's current width: the document's and every chart SVG's extent. */
+/**
+ * The layout at the page's current width: the document's and every chart SVG's extent (the
+ * extent of its scroll box when the chart sits in one).
+ */
 export interface Layout {
   innerWidth: number;
   scrollWidth: number;
@@ -383,7 +387,8 @@ export function readLayout(page: Page): Promise<Layout> {
     const svgs = Array.from(document.querySelectorAll('figure.chart svg'))
       .filter((s) => !s.parentElement?.closest('svg'))
       .map((s) => {
-        const r = s.getBoundingClientRect();
+        // A chart in a scroll box (.chart-box) may be wider than the screen: the box must fit.
+        const r = (s.closest('.chart-box') ?? s).getBoundingClientRect();
         const chart = s.closest('figure.chart')?.getAttribute('data-chart') ?? '';
         return { chart, left: r.left, right: r.right };
       });
@@ -443,3 +448,15 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 /** The violations of impact serious or critical. */
 export const seriousOrWorse = (vs: AxeViolation[]) =>
   vs.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+
+/** The median rendered height, in CSS pixels, of the text in the charts' SVGs. */
+export async function medianChartTextPx(page: Page): Promise<number> {
+  const heights = await page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
+    return Array.from(document.querySelectorAll('figure.chart svg text'))
+      .map((t) => t.getBoundingClientRect().height)
+      .filter((h) => h > 0);
+  });
+  const sorted = [...heights].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0;
+}

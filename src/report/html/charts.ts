@@ -123,7 +123,11 @@ export function chartFigure(opts: {
   const id = `chart-${opts.name}-title`;
   return [
     `<figure class="chart" data-chart="${escapeHtml(opts.name)}" data-marks="${opts.table.rows.length}">`,
+    // On a narrow screen the chart keeps a readable size and scrolls in its own box (focusable,
+    // so a keyboard can scroll it too) instead of shrinking its text below legibility.
+    `<div class="chart-box" tabindex="0" role="region" aria-label="${escapeHtml(opts.title)}">`,
     accessibleSvg(opts.svg, id, opts.title),
+    '</div>',
     `<figcaption>${escapeHtml(opts.caption)}</figcaption>`,
     dataTable(opts.title, opts.table),
     '</figure>',

@@ -255,7 +255,17 @@ export function gearMileage(
     g.distance += a.distance;
     by.set(a.gear_id, g);
   }
-  return [...by.values()].sort((a, b) => b.distance - a.distance || (a.gearId < b.gearId ? -1 : 1));
+  const list = [...by.values()].sort(
+    (a, b) => b.distance - a.distance || (a.gearId < b.gearId ? -1 : 1),
+  );
+  // Two pairs of the same shoe are common: a name shared by several ids gets the id too.
+  const uses = new Map<string, number>();
+  for (const g of list) uses.set(g.name, (uses.get(g.name) ?? 0) + 1);
+  return list.map((g) =>
+    (uses.get(g.name) ?? 0) > 1 && g.name !== g.gearId
+      ? { ...g, name: `${g.name} (${g.gearId})` }
+      : g,
+  );
 }
 
 /** A row of gold/hr_zones_monthly (or the same computed for published activities). */

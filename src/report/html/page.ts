@@ -501,6 +501,8 @@ h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line)}
 p.meta,figcaption{color:var(--muted);font-size:.9rem}
 figure{margin:1rem 0;max-width:100%}
 figure svg{display:block;width:100%;height:auto;max-width:100%}
+.chart-box{overflow-x:auto;max-width:100%}
+.chart-box>svg{min-width:540px;max-width:none}
 table{border-collapse:collapse;font-size:.9rem;max-width:100%}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right}
 th:first-child,td:first-child{text-align:left}

@@ -166,6 +166,21 @@ describe('figures on round numbers', () => {
     ]);
   });
 
+  it('tells apart gear that shares a name by its id', () => {
+    const names = new Map<string, string | null>([
+      ['g1', 'Clifton 9'],
+      ['g2', 'Clifton 9'],
+      ['b1', 'Roadie'],
+    ]);
+    expect(
+      gearMileage(A, ['2024-01', '2024-02', '2024-03'], names).map((g) => [g.gearId, g.name]),
+    ).toEqual([
+      ['b1', 'Roadie'],
+      ['g1', 'Clifton 9 (g1)'],
+      ['g2', 'Clifton 9 (g2)'],
+    ]);
+  });
+
   it('sums HR zone time per sport and zone over the span, zones with time only', () => {
     const z = (month: string, zone: number, min: number | null, max: number | null, s: number) => ({
       month,
