@@ -2189,6 +2189,7 @@ var DAILY_RESERVE = 100;
 var DEFAULT_DAILY_READS = 1e3;
 var CHUNK_SAMPLES = 4e4;
 var CHUNK_ACTIVITIES = 100;
+var PROGRESS_EVERY = 10;
 var ZONES_MAX_AGE_MS = 7 * 24 * 36e5;
 var Stop = class extends Error {
   constructor(by, message) {
@@ -2280,7 +2281,10 @@ async function runDetailPhase(opts) {
       if (opts.privacy.noCoordinates) rows.streams = streamsWithoutCoordinates(rows.streams);
       pending.push(rows);
       samples += rows.streams.length;
-      progress.update(`details: ${done.size + pending.length} of ${queue.length} activities`);
+      const n = done.size + pending.length;
+      if (n % PROGRESS_EVERY === 0 || n === queue.length) {
+        progress.update(`details: ${n} of ${queue.length} activities`);
+      }
       if (samples >= CHUNK_SAMPLES || pending.length >= CHUNK_ACTIVITIES) await flush();
     }
   } catch (err) {

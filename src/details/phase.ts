@@ -33,6 +33,8 @@ export const DEFAULT_DAILY_READS = 1_000;
 /** A chunk is written once it holds this many stream samples or CHUNK_ACTIVITIES activities. */
 export const CHUNK_SAMPLES = 40_000;
 export const CHUNK_ACTIVITIES = 100;
+/** Activities between two progress lines. */
+export const PROGRESS_EVERY = 10;
 /** Zones are fetched again when older than this (they change rarely). */
 export const ZONES_MAX_AGE_MS = 7 * 24 * 3_600_000;
 
@@ -191,7 +193,11 @@ export async function runDetailPhase(opts: DetailPhaseOptions): Promise<DetailsR
       if (opts.privacy.noCoordinates) rows.streams = streamsWithoutCoordinates(rows.streams);
       pending.push(rows);
       samples += rows.streams.length;
-      progress.update(`details: ${done.size + pending.length} of ${queue.length} activities`);
+      // A line every PROGRESS_EVERY activities: in CI logs each update is a line of its own.
+      const n = done.size + pending.length;
+      if (n % PROGRESS_EVERY === 0 || n === queue.length) {
+        progress.update(`details: ${n} of ${queue.length} activities`);
+      }
       if (samples >= CHUNK_SAMPLES || pending.length >= CHUNK_ACTIVITIES) await flush();
     }
   } catch (err) {
