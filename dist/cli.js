@@ -52,7 +52,7 @@ import "./chunks/chunk-BA800F3B.js";
 import "./chunks/chunk-CFBA4AA7.js";
 import {
   VERSION
-} from "./chunks/chunk-99BC1E63.js";
+} from "./chunks/chunk-8DD25B0D.js";
 import "./chunks/chunk-97653D37.js";
 import {
   parseMonth

@@ -11,6 +11,7 @@ import {
 import {
   VERSION,
   checkpointKey,
+  fileId,
   listLog,
   readCommit,
   readLastCheckpoint,
@@ -18,7 +19,7 @@ import {
   schemaString,
   writeCommit,
   writeLastCheckpoint
-} from "./chunk-99BC1E63.js";
+} from "./chunk-8DD25B0D.js";
 import {
   DeltaConflictError,
   DeltaProtocolError,
@@ -16527,12 +16528,14 @@ var Replay = class _Replay {
       if (a.metaData) this.metadata = a.metaData;
       if (a.txn) this.txns.set(a.txn.appId, a.txn.version);
       if (a.remove) {
-        this.files.delete(a.remove.path);
-        this.tombstones.set(a.remove.path, a.remove);
+        const id = fileId(a.remove);
+        this.files.delete(id);
+        this.tombstones.set(id, a.remove);
       }
       if (a.add) {
-        this.tombstones.delete(a.add.path);
-        this.files.set(a.add.path, a.add);
+        const id = fileId(a.add);
+        this.tombstones.delete(id);
+        this.files.set(id, a.add);
       }
     }
     this.version = version;

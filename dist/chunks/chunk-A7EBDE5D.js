@@ -61,7 +61,7 @@ import {
   isIsoInstant,
   parseCell,
   validateActivity
-} from "./chunk-99BC1E63.js";
+} from "./chunk-8DD25B0D.js";
 import {
   addMonths,
   monthOf,

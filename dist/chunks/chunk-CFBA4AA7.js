@@ -3,7 +3,7 @@ import {
   ACTIVITY_FIELDS,
   CSV_COLUMNS,
   csvCell
-} from "./chunk-99BC1E63.js";
+} from "./chunk-8DD25B0D.js";
 import {
   QualityError
 } from "./chunk-06F01416.js";

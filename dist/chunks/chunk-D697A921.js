@@ -1,7 +1,7 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
   EFFORTS
-} from "./chunk-99BC1E63.js";
+} from "./chunk-8DD25B0D.js";
 
 // src/lakehouse/id-bounds.ts
 var compareBigint = (a, b) => a < b ? -1 : a > b ? 1 : 0;

@@ -21,7 +21,7 @@ import {
   VERSION,
   goldMonthsFor,
   listLog
-} from "./chunk-99BC1E63.js";
+} from "./chunk-8DD25B0D.js";
 import {
   fillPlaceholders,
   firstCodeLine,

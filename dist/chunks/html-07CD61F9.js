@@ -18,7 +18,7 @@ import {
   SILVER,
   STREAMS,
   computeGold
-} from "./chunk-99BC1E63.js";
+} from "./chunk-8DD25B0D.js";
 import {
   addMonths
 } from "./chunk-328A68CB.js";

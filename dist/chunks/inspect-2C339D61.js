@@ -6,7 +6,7 @@ import {
 } from "./chunk-9A370967.js";
 import "./chunk-4A68497C.js";
 import "./chunk-BA800F3B.js";
-import "./chunk-99BC1E63.js";
+import "./chunk-8DD25B0D.js";
 import "./chunk-328A68CB.js";
 import "./chunk-06F01416.js";
 import "./chunk-B9CF76D1.js";

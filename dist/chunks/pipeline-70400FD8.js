@@ -12,7 +12,7 @@ import "./chunk-531649C7.js";
 import "./chunk-8D30EC4A.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-CFBA4AA7.js";
-import "./chunk-99BC1E63.js";
+import "./chunk-8DD25B0D.js";
 import "./chunk-328A68CB.js";
 import "./chunk-06F01416.js";
 import "./chunk-B9CF76D1.js";

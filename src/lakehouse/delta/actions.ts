@@ -2,6 +2,7 @@
  * Delta log actions as this writer produces and this reader understands them
  * (delta-io/delta PROTOCOL.md, "Actions"), and the newline-delimited JSON of a commit file.
  */
+import { dvUniqueId, type DeletionVectorDescriptor } from './deletion-vectors.js';
 
 export interface Protocol {
   minReaderVersion: number;
@@ -30,6 +31,8 @@ export interface AddFile {
   dataChange: boolean;
   stats?: string;
   tags?: Record<string, string>;
+  /** Rows of the file deleted by another engine; this writer never sets it. */
+  deletionVector?: DeletionVectorDescriptor;
 }
 
 export interface RemoveFile {
@@ -39,6 +42,7 @@ export interface RemoveFile {
   extendedFileMetadata?: boolean;
   partitionValues?: Record<string, string | null>;
   size?: number;
+  deletionVector?: DeletionVectorDescriptor;
 }
 
 /** SetTransaction: the latest `version` an application committed, for exactly-once writes. */
@@ -77,6 +81,14 @@ export function serializeCommit(actions: readonly Action[]): string {
   return actions.map((a) => JSON.stringify(a)).join('\n') + '\n';
 }
 
+/**
+ * A logical file's identity in the snapshot (PROTOCOL.md "Action Reconciliation"): its path,
+ * plus its deletion vector's uniqueId when it has one, so that one commit may remove a file
+ * with its old deletion vector and add it back with a new one, in either order.
+ */
+export const fileId = (f: { path: string; deletionVector?: DeletionVectorDescriptor }) =>
+  f.deletionVector ? `${f.path}\u0000${dvUniqueId(f.deletionVector)}` : f.path;
+
 /** The `remove` that tombstones an add, with the extended metadata Spark writes. */
 export function removeOf(add: AddFile, deletionTimestamp: number): RemoveFile {
   return {
@@ -86,5 +98,6 @@ export function removeOf(add: AddFile, deletionTimestamp: number): RemoveFile {
     extendedFileMetadata: true,
     partitionValues: add.partitionValues,
     size: add.size,
+    ...(add.deletionVector ? { deletionVector: add.deletionVector } : {}),
   };
 }

@@ -6,7 +6,14 @@
  */
 import { DeltaProtocolError } from '../../errors.js';
 import type { ObjectStore } from '../../landing/store.js';
-import type { Action, AddFile, Metadata, Protocol, RemoveFile } from './actions.js';
+import {
+  fileId,
+  type Action,
+  type AddFile,
+  type Metadata,
+  type Protocol,
+  type RemoveFile,
+} from './actions.js';
 import { readCheckpoint } from './checkpoint.js';
 import { checkpointKey, listLog, readCommit, readLastCheckpoint } from './log.js';
 
@@ -14,7 +21,7 @@ export interface Snapshot {
   version: number;
   protocol: Protocol;
   metadata: Metadata;
-  /** The live data files. */
+  /** The live data files (logical files: a data file and its deletion vector, if any). */
   files: AddFile[];
   /** Latest committed version per application id (`txn` actions). */
   txns: Map<string, number>;
@@ -49,12 +56,14 @@ export class Replay {
       if (a.metaData) this.metadata = a.metaData;
       if (a.txn) this.txns.set(a.txn.appId, a.txn.version);
       if (a.remove) {
-        this.files.delete(a.remove.path);
-        this.tombstones.set(a.remove.path, a.remove);
+        const id = fileId(a.remove);
+        this.files.delete(id);
+        this.tombstones.set(id, a.remove);
       }
       if (a.add) {
-        this.tombstones.delete(a.add.path);
-        this.files.set(a.add.path, a.add);
+        const id = fileId(a.add);
+        this.tombstones.delete(id);
+        this.files.set(id, a.add);
       }
     }
     this.version = version;

@@ -7,8 +7,18 @@ import {
   SchemaError
 } from "./chunk-06F01416.js";
 import {
-  __export
+  __commonJS,
+  __export,
+  __require,
+  __toESM
 } from "./chunk-B9CF76D1.js";
+
+// builtin-require:src/lakehouse/delta/deletion-vectors.ts imports zlib
+var require_deletion_vectors = __commonJS({
+  "builtin-require:src/lakehouse/delta/deletion-vectors.ts imports zlib"(exports, module) {
+    module.exports = __require("node:zlib");
+  }
+});
 
 // src/lakehouse/detail-tables.ts
 var col = (name, type, nullable2 = true) => ({ name, type, nullable: nullable2 });
@@ -20128,6 +20138,12 @@ function schemaString(table) {
   });
 }
 
+// src/lakehouse/delta/deletion-vectors.ts
+var import_node_zlib = __toESM(require_deletion_vectors(), 1);
+var dvUniqueId = (dv) => `${dv.storageType}${dv.pathOrInlineDv}${dv.offset === void 0 || dv.offset === null ? "" : `@${dv.offset}`}`;
+var Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+var Z85_VALUE = new Map([...Z85].map((ch, i) => [ch, i]));
+
 // src/lakehouse/delta/actions.ts
 function parseCommit(text) {
   return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
@@ -20135,6 +20151,7 @@ function parseCommit(text) {
 function serializeCommit(actions) {
   return actions.map((a) => JSON.stringify(a)).join("\n") + "\n";
 }
+var fileId = (f) => f.deletionVector ? `${f.path}\0${dvUniqueId(f.deletionVector)}` : f.path;
 function removeOf(add, deletionTimestamp) {
   return {
     path: add.path,
@@ -20142,7 +20159,8 @@ function removeOf(add, deletionTimestamp) {
     dataChange: true,
     extendedFileMetadata: true,
     partitionValues: add.partitionValues,
-    size: add.size
+    size: add.size,
+    ...add.deletionVector ? { deletionVector: add.deletionVector } : {}
   };
 }
 
@@ -20294,6 +20312,7 @@ export {
   GOLD,
   TABLES,
   schemaString,
+  fileId,
   removeOf,
   checkpointKey,
   listLog,
