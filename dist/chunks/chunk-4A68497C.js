@@ -11,9 +11,11 @@ import {
 import {
   VERSION,
   checkpointKey,
+  fetchOnce,
   fileId,
   listLog,
   readCommit,
+  readDeletionVector,
   readLastCheckpoint,
   removeOf,
   schemaString,
@@ -13367,6 +13369,7 @@ var PRIMITIVE_TYPES = [
   "timestamp",
   "date"
 ];
+var PHYSICAL_NAME = "delta.columnMapping.physicalName";
 function parseSchema(schemaString2, table) {
   const schema = JSON.parse(schemaString2);
   return (schema.fields ?? []).map((f2) => {
@@ -13376,8 +13379,18 @@ function parseSchema(schemaString2, table) {
         `Supported column types: ${PRIMITIVE_TYPES.join(", ")}.`
       );
     }
-    return { name: f2.name, type: f2.type, nullable: f2.nullable !== false };
+    const physicalName = f2.metadata?.[PHYSICAL_NAME];
+    return {
+      name: f2.name,
+      type: f2.type,
+      nullable: f2.nullable !== false,
+      ...typeof physicalName === "string" ? { physicalName } : {}
+    };
   });
+}
+function physicalNameOf(configuration) {
+  const mode = configuration["delta.columnMapping.mode"] ?? "none";
+  return mode === "name" || mode === "id" ? (f2) => f2.physicalName ?? f2.name : (f2) => f2.name;
 }
 var floorDiv = (a, b) => a >= 0n ? a / b : -((-a + b - 1n) / b);
 function isoFromMicros(micros, precision) {
@@ -16493,11 +16506,15 @@ function assertWritable(table, snap) {
     );
   }
 }
+var READER_FEATURES = ["deletionVectors", "columnMapping"];
+var MAX_READER_VERSION = 3;
 function assertReadable(table, snap) {
   const p = snap.protocol;
-  if (p.minReaderVersion > WRITER_PROTOCOL.minReaderVersion || p.readerFeatures?.length) {
+  const unknown = p.minReaderVersion === MAX_READER_VERSION ? (p.readerFeatures ?? []).filter((f2) => !READER_FEATURES.includes(f2)) : [];
+  if (p.minReaderVersion > MAX_READER_VERSION || unknown.length) {
+    const which = unknown.length ? ` (not ${unknown.join(", ")})` : "";
     throw new DeltaProtocolError(
-      `${table} requires ${requirement(p, snap.metadata.configuration)}; strava-lakehouse reads only Delta reader version 1 tables.`,
+      `${table} requires ${requirement(p, snap.metadata.configuration)}; strava-lakehouse reads Delta reader versions 1 and 2, and version 3 with table features ${READER_FEATURES.join(", ")}${which}.`,
       "Read this table with Spark, Databricks or delta-rs."
     );
   }
@@ -16710,7 +16727,8 @@ var DeltaTable = class {
   }
   /**
    * Rows of the given files, partition values added back as columns, timestamps as epoch micros;
-   * only the named `columns` when given.
+   * only the named `columns` when given. Rows a deletion vector deletes are left out, and under
+   * column mapping the files' physical columns come back under their logical names.
    */
   async readRows(files, columns) {
     if (!files.length) return [];
@@ -16724,10 +16742,15 @@ var DeltaTable = class {
       (f2) => !columns || columns.includes(f2.name)
     );
     const partitionColumns = snap.metadata.partitionColumns;
-    const dataFields = fields.filter((f2) => !partitionColumns.includes(f2.name));
+    const physical = physicalNameOf(snap.metadata.configuration);
+    const dataFields = fields.filter((f2) => !partitionColumns.includes(f2.name)).map((f2) => ({ ...f2, name: physical(f2) }));
+    const fetchDv = fetchOnce(this.store);
     const readFile = async (file) => {
       const key = dataFileKey(table, file.path);
-      const bytes = await this.store.get(key);
+      const [bytes, deleted] = await Promise.all([
+        this.store.get(key),
+        file.deletionVector ? readDeletionVector(this.store, table, file.path, file.deletionVector, fetchDv) : void 0
+      ]);
       if (!bytes) {
         throw new StoreError(
           `${table}: data file ${this.store.uri(key)} is in the Delta log but missing from storage.`,
@@ -16735,11 +16758,12 @@ var DeltaTable = class {
         );
       }
       const data = arrowToRows(readDataFile(table, this.store.uri(key), file, bytes), dataFields);
-      return data.map(
+      const live = deleted ? withoutRows(data, deleted, `${table}: data file ${file.path}`) : data;
+      return live.map(
         (d) => Object.fromEntries(
           fields.map((f2) => [
             f2.name,
-            partitionColumns.includes(f2.name) ? parsePartitionValue(file.partitionValues[f2.name], f2.type) : d[f2.name] ?? null
+            partitionColumns.includes(f2.name) ? parsePartitionValue(file.partitionValues[physical(f2)], f2.type) : d[physical(f2)] ?? null
           ])
         )
       );
@@ -16794,6 +16818,22 @@ var DeltaTable = class {
     }
   }
 };
+function withoutRows(rows, deleted, what) {
+  const last = deleted.at(-1);
+  if (last !== void 0 && last >= rows.length) {
+    throw new DeltaProtocolError(
+      `${what} has ${rows.length} rows, but its deletion vector deletes row ${last}.`,
+      "The deletion vector does not match its data file; read the table with Spark or Databricks, or restore it from a backup."
+    );
+  }
+  const kept = [];
+  let next = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (deleted[next] === i) next++;
+    else kept.push(rows[i]);
+  }
+  return kept;
+}
 function readDataFile(table, uri, file, bytes) {
   try {
     return readParquet2(bytes);

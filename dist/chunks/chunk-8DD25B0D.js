@@ -4,7 +4,8 @@ import {
 } from "./chunk-328A68CB.js";
 import {
   DeltaProtocolError,
-  SchemaError
+  SchemaError,
+  StoreError
 } from "./chunk-06F01416.js";
 import {
   __commonJS,
@@ -20140,9 +20141,257 @@ function schemaString(table) {
 
 // src/lakehouse/delta/deletion-vectors.ts
 var import_node_zlib = __toESM(require_deletion_vectors(), 1);
+
+// src/lakehouse/delta/roaring.ts
+var DV_MAGIC = 1681511377;
+var DV_NATIVE_MAGIC = 1681511376;
+var SERIAL_COOKIE = 12347;
+var SERIAL_COOKIE_NO_RUNCONTAINER = 12346;
+var NO_OFFSET_THRESHOLD = 4;
+var MAX_ARRAY = 4096;
+var RoaringFormatError = class extends Error {
+};
+var Reader = class {
+  constructor(bytes, pos = 0) {
+    this.pos = pos;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  pos;
+  view;
+  need(n) {
+    if (this.pos + n > this.view.byteLength) {
+      throw new RoaringFormatError(
+        `the bitmap ends early: ${n} bytes wanted at byte ${this.pos} of ${this.view.byteLength}`
+      );
+    }
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+  u16() {
+    return this.view.getUint16(this.need(2), true);
+  }
+  u32() {
+    return this.view.getUint32(this.need(4), true);
+  }
+  u32be() {
+    return this.view.getUint32(this.need(4), false);
+  }
+  u64() {
+    return this.view.getBigUint64(this.need(8), true);
+  }
+  bytes(n) {
+    const at = this.need(n);
+    return new DataView(this.view.buffer, this.view.byteOffset + at, n);
+  }
+};
+function readBitmap32(r, high, out) {
+  const cookie = r.u32();
+  let size;
+  let runFlags;
+  if ((cookie & 65535) === SERIAL_COOKIE) {
+    size = (cookie >>> 16) + 1;
+    const flags = r.bytes(size + 7 >> 3);
+    runFlags = new Uint8Array(flags.buffer, flags.byteOffset, flags.byteLength);
+  } else if (cookie === SERIAL_COOKIE_NO_RUNCONTAINER) {
+    size = r.u32();
+  } else {
+    throw new RoaringFormatError(`unknown 32-bit bitmap cookie ${cookie}`);
+  }
+  if (size > 65536) throw new RoaringFormatError(`${size} containers, more than 65536`);
+  const keys = [];
+  const cards = [];
+  for (let i = 0; i < size; i++) {
+    keys.push(r.u16());
+    cards.push(r.u16() + 1);
+  }
+  if (!runFlags || size >= NO_OFFSET_THRESHOLD) r.bytes(4 * size);
+  const base = high * 2 ** 32;
+  let previousKey = -1;
+  for (let i = 0; i < size; i++) {
+    const key2 = keys[i];
+    if (key2 <= previousKey) throw new RoaringFormatError("container keys are not ascending");
+    previousKey = key2;
+    const start = base + key2 * 65536;
+    const isRun = runFlags ? runFlags[i >> 3] >> (i & 7) & 1 : 0;
+    if (isRun) {
+      const runs = r.u16();
+      let count = 0;
+      for (let j = 0; j < runs; j++) {
+        const first = r.u16();
+        const length = r.u16();
+        if (first + length > 65535) throw new RoaringFormatError("a run passes 65535");
+        for (let v = first; v <= first + length; v++) out.push(start + v);
+        count += length + 1;
+      }
+      if (count !== cards[i]) {
+        throw new RoaringFormatError(`a run container holds ${count} values, not ${cards[i]}`);
+      }
+    } else if (cards[i] <= MAX_ARRAY) {
+      for (let j = 0; j < cards[i]; j++) out.push(start + r.u16());
+    } else {
+      const words = r.bytes(8192);
+      let count = 0;
+      for (let w = 0; w < 2048; w++) {
+        let bits = words.getUint32(w * 4, true);
+        while (bits !== 0) {
+          const low = bits & -bits;
+          out.push(start + w * 32 + (31 - Math.clz32(low)));
+          bits ^= low;
+          count++;
+        }
+      }
+      if (count !== cards[i]) {
+        throw new RoaringFormatError(`a bitset container holds ${count} values, not ${cards[i]}`);
+      }
+    }
+  }
+}
+function decodeRoaringBitmapArray(bytes) {
+  const r = new Reader(bytes);
+  const out = [];
+  const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, false) : 0;
+  if (magic === DV_NATIVE_MAGIC) {
+    r.pos = 4;
+    const buckets = r.u32be();
+    if (buckets >= 2 ** 21) throw new RoaringFormatError(`${buckets} buckets are out of range`);
+    for (let high = 0; high < buckets; high++) {
+      const size = r.u32be();
+      const start = r.pos;
+      readBitmap32(r, high, out);
+      if (r.pos - start !== size) {
+        throw new RoaringFormatError(`bucket ${high} takes ${r.pos - start} bytes, not ${size}`);
+      }
+    }
+  } else {
+    const portable = r.u32();
+    if (portable !== DV_MAGIC) {
+      throw new RoaringFormatError(`magic number ${portable}, not ${DV_MAGIC}`);
+    }
+    const buckets = r.u64();
+    let previous = -1;
+    for (let b = 0n; b < buckets; b++) {
+      const high = r.u32();
+      if (high >= 2 ** 21) throw new RoaringFormatError(`bucket key ${high} is out of range`);
+      if (high <= previous) throw new RoaringFormatError("bucket keys are not ascending");
+      previous = high;
+      readBitmap32(r, high, out);
+    }
+  }
+  if (r.pos !== bytes.length) {
+    throw new RoaringFormatError(`${bytes.length - r.pos} bytes follow the bitmap`);
+  }
+  return out;
+}
+
+// src/lakehouse/delta/deletion-vectors.ts
 var dvUniqueId = (dv) => `${dv.storageType}${dv.pathOrInlineDv}${dv.offset === void 0 || dv.offset === null ? "" : `@${dv.offset}`}`;
 var Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 var Z85_VALUE = new Map([...Z85].map((ch, i) => [ch, i]));
+function z85Decode(text) {
+  if (text.length % 5 !== 0)
+    throw new Error(`Z85 text of length ${text.length} (not a multiple of 5)`);
+  const out = new Uint8Array(text.length / 5 * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < text.length; i += 5) {
+    let value = 0;
+    for (let j = i; j < i + 5; j++) {
+      const digit = Z85_VALUE.get(text[j]);
+      if (digit === void 0) throw new Error(`${JSON.stringify(text[j])} is not a Z85 character`);
+      value = value * 85 + digit;
+    }
+    if (value > 4294967295) throw new Error(`Z85 group ${text.slice(i, i + 5)} exceeds 32 bits`);
+    view.setUint32(i / 5 * 4, value);
+  }
+  return out;
+}
+function uuidText(bytes) {
+  const hex3 = Buffer.from(bytes).toString("hex");
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-${hex3.slice(12, 16)}-${hex3.slice(16, 20)}-${hex3.slice(20)}`;
+}
+function dvFileKey(store, table, dv) {
+  if (dv.storageType === "u") {
+    const text = dv.pathOrInlineDv;
+    if (text.length < 20) throw new Error(`"${text}" is shorter than a Z85 UUID`);
+    const prefix = text.slice(0, -20);
+    const uuid3 = uuidText(z85Decode(text.slice(-20)));
+    return `${table}/${prefix ? `${prefix}/` : ""}deletion_vector_${uuid3}.bin`;
+  }
+  if (dv.storageType === "p") {
+    const root = store.uri(table);
+    for (const candidate of [dv.pathOrInlineDv, decodeURI(dv.pathOrInlineDv)]) {
+      const plain = candidate.replace(/^file:\/\/(?=\/)/, "").replace(/^file:(?=\/)/, "");
+      if (plain.startsWith(`${root}/`)) return `${table}/${plain.slice(root.length + 1)}`;
+    }
+    throw new DeltaProtocolError(
+      `${table}: a deletion vector is stored at ${dv.pathOrInlineDv}, outside the table folder; strava-lakehouse reads only files inside the table folder.`,
+      "Read this table with Spark, Databricks or delta-rs, or rewrite it (OPTIMIZE / REORG TABLE ... APPLY (PURGE)) so its deletion vectors live beside its data."
+    );
+  }
+  throw new Error(`storage type ${dv.storageType} has no file`);
+}
+function unframe(file2, dv) {
+  const offset = dv.offset ?? 0;
+  if (file2[0] !== 1) throw new Error(`DV file format version ${file2[0]}, not 1`);
+  if (offset + 4 + dv.sizeInBytes + 4 > file2.length) {
+    throw new Error(
+      `the file has ${file2.length} bytes, fewer than offset ${offset} + ${dv.sizeInBytes + 8}`
+    );
+  }
+  const view = new DataView(file2.buffer, file2.byteOffset, file2.byteLength);
+  const dataSize = view.getUint32(offset);
+  if (dataSize !== dv.sizeInBytes) {
+    throw new Error(`the DV holds ${dataSize} bytes, the log says ${dv.sizeInBytes}`);
+  }
+  const data = file2.subarray(offset + 4, offset + 4 + dataSize);
+  const checksum = view.getUint32(offset + 4 + dataSize);
+  if ((0, import_node_zlib.crc32)(data) >>> 0 !== checksum) throw new Error("its CRC-32 checksum does not match");
+  return data;
+}
+function fetchOnce(store) {
+  const seen = /* @__PURE__ */ new Map();
+  return (key2) => {
+    let bytes = seen.get(key2);
+    if (!bytes) {
+      bytes = store.get(key2);
+      seen.set(key2, bytes);
+    }
+    return bytes;
+  };
+}
+async function readDeletionVector(store, table, file2, dv, fetch = (key2) => store.get(key2)) {
+  let where = "inline in the log";
+  try {
+    let bitmap;
+    if (dv.storageType === "i") {
+      bitmap = z85Decode(dv.pathOrInlineDv).subarray(0, dv.sizeInBytes);
+    } else {
+      const key2 = dvFileKey(store, table, dv);
+      where = store.uri(key2);
+      const bytes = await fetch(key2);
+      if (!bytes) {
+        throw new StoreError(
+          `${table}: the deletion vector of data file ${file2} (${where}) is in the Delta log but missing from storage.`,
+          "Files were deleted outside the engines that write this table (e.g. VACUUM with a short retention); restore them from a backup."
+        );
+      }
+      bitmap = unframe(bytes, dv);
+    }
+    const rows = decodeRoaringBitmapArray(bitmap);
+    if (rows.length !== dv.cardinality) {
+      throw new Error(`it deletes ${rows.length} rows, the log says ${dv.cardinality}`);
+    }
+    return rows;
+  } catch (err) {
+    if (err instanceof StoreError || err instanceof DeltaProtocolError) throw err;
+    const reason = err instanceof RoaringFormatError ? `bad bitmap: ${err.message}` : String(err.message ?? err);
+    throw new DeltaProtocolError(
+      `${table}: the deletion vector of data file ${file2} (${where}) cannot be read (${reason}).`,
+      "The table holds a damaged deletion vector; read it with Spark or Databricks, or restore it from a backup.",
+      { cause: err }
+    );
+  }
+}
 
 // src/lakehouse/delta/actions.ts
 function parseCommit(text) {
@@ -20312,6 +20561,8 @@ export {
   GOLD,
   TABLES,
   schemaString,
+  fetchOnce,
+  readDeletionVector,
   fileId,
   removeOf,
   checkpointKey,

@@ -18,7 +18,7 @@ import {
 function rowsOf(f) {
   if (!f.stats) return 0;
   const n = JSON.parse(f.stats).numRecords;
-  return typeof n === "number" ? n : 0;
+  return typeof n === "number" ? n - (f.deletionVector?.cardinality ?? 0) : 0;
 }
 async function inspectWarehouse(store) {
   const tables = [];

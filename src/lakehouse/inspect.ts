@@ -22,10 +22,11 @@ export interface TableInfo {
   bytes: number;
 }
 
+/** A logical file's rows: the data file's `numRecords` less those its deletion vector deletes. */
 function rowsOf(f: AddFile): number {
   if (!f.stats) return 0;
   const n = (JSON.parse(f.stats) as { numRecords?: number }).numRecords;
-  return typeof n === 'number' ? n : 0;
+  return typeof n === 'number' ? n - (f.deletionVector?.cardinality ?? 0) : 0;
 }
 
 export async function inspectWarehouse(

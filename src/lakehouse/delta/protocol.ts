@@ -3,6 +3,7 @@
  * features, and must not commit to anything newer: another engine (Databricks turning on
  * deletion vectors, say) may rely on rules this writer does not follow. Writer version 2 also
  * obliges a writer to respect append-only tables and column invariants, which it refuses instead.
+ * Reading goes further: deletion vectors and column mapping, which Databricks may turn on.
  */
 import { DeltaProtocolError } from '../../errors.js';
 import type { Protocol } from './actions.js';
@@ -67,12 +68,28 @@ export function assertWritable(table: string, snap: Snapshot | undefined): void 
   }
 }
 
-/** Throws unless this reader can read the table's data files as they are. */
+/**
+ * Reader features the embedded reader implements (PROTOCOL.md "Deletion Vectors", "Column
+ * Mapping"); reader version 2 means column mapping, version 3 lists its features.
+ */
+export const READER_FEATURES: readonly string[] = ['deletionVectors', 'columnMapping'];
+const MAX_READER_VERSION = 3;
+
+/**
+ * Throws unless this reader can read the table's data files: reader version 1 or 2 (column
+ * mapping), or 3 with only the reader features in READER_FEATURES. Reading is all it promises:
+ * `assertWritable` still refuses every one of these tables.
+ */
 export function assertReadable(table: string, snap: Snapshot): void {
   const p = snap.protocol;
-  if (p.minReaderVersion > WRITER_PROTOCOL.minReaderVersion || p.readerFeatures?.length) {
+  const unknown =
+    p.minReaderVersion === MAX_READER_VERSION
+      ? (p.readerFeatures ?? []).filter((f) => !READER_FEATURES.includes(f))
+      : [];
+  if (p.minReaderVersion > MAX_READER_VERSION || unknown.length) {
+    const which = unknown.length ? ` (not ${unknown.join(', ')})` : '';
     throw new DeltaProtocolError(
-      `${table} requires ${requirement(p, snap.metadata.configuration)}; strava-lakehouse reads only Delta reader version 1 tables.`,
+      `${table} requires ${requirement(p, snap.metadata.configuration)}; strava-lakehouse reads Delta reader versions 1 and 2, and version 3 with table features ${READER_FEATURES.join(', ')}${which}.`,
       'Read this table with Spark, Databricks or delta-rs.',
     );
   }

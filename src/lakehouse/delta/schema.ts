@@ -23,6 +23,8 @@ export interface DeltaField {
   readonly name: string;
   readonly type: PrimitiveType;
   readonly nullable: boolean;
+  /** Its `delta.columnMapping.physicalName`: the column's name in data files under column mapping. */
+  readonly physicalName?: string;
 }
 
 /** One cell: long -> bigint, other numbers -> number, timestamp -> epoch micros (bigint), date -> 'YYYY-MM-DD'. */
@@ -32,7 +34,10 @@ interface RawField {
   name: string;
   type: unknown;
   nullable?: boolean;
+  metadata?: Record<string, unknown>;
 }
+
+const PHYSICAL_NAME = 'delta.columnMapping.physicalName';
 
 /** The columns of a schemaString; a nested or exotic column type is refused by name. */
 export function parseSchema(schemaString: string, table: string): DeltaField[] {
@@ -44,8 +49,24 @@ export function parseSchema(schemaString: string, table: string): DeltaField[] {
         `Supported column types: ${PRIMITIVE_TYPES.join(', ')}.`,
       );
     }
-    return { name: f.name, type: f.type as PrimitiveType, nullable: f.nullable !== false };
+    const physicalName = f.metadata?.[PHYSICAL_NAME];
+    return {
+      name: f.name,
+      type: f.type as PrimitiveType,
+      nullable: f.nullable !== false,
+      ...(typeof physicalName === 'string' ? { physicalName } : {}),
+    };
   });
+}
+
+/**
+ * How a table's data files and partition values name a column (PROTOCOL.md "Column Mapping"):
+ * by its physical name when `delta.columnMapping.mode` is `name` or `id` (this reader matches
+ * `id` tables by physical name too), else by its logical name.
+ */
+export function physicalNameOf(configuration: Record<string, string>): (f: DeltaField) => string {
+  const mode = configuration['delta.columnMapping.mode'] ?? 'none';
+  return mode === 'name' || mode === 'id' ? (f) => f.physicalName ?? f.name : (f) => f.name;
 }
 
 /** Integer division rounding towards negative infinity (times before 1970 stay in their second). */

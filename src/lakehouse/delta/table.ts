@@ -7,19 +7,25 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { STORAGE_CONCURRENCY, mapConcurrently } from '../../concurrency.js';
-import { DeltaConflictError, StoreError, errorLine } from '../../errors.js';
+import { DeltaConflictError, DeltaProtocolError, StoreError, errorLine } from '../../errors.js';
 import type { ObjectStore } from '../../landing/store.js';
 import { VERSION } from '../../version.js';
 import { schemaString, type TableDef } from '../tables.js';
 import { removeOf, type Action, type AddFile, type CommitInfo, type Metadata } from './actions.js';
 import { arrowToRows, cell, rowsToArrowWithStats, type Row } from './arrow.js';
 import { writeCheckpoint } from './checkpoint.js';
+import { fetchOnce, readDeletionVector } from './deletion-vectors.js';
 import { writeCommit } from './log.js';
 import { metadataUpdate, newMetadata } from './metadata.js';
 import { readParquet, writeParquet, type Compression } from './parquet.js';
 import { dataFileKey, encodeAddPath, newDataFilePath } from './paths.js';
 import { WRITER_PROTOCOL, assertReadable, assertWritable } from './protocol.js';
-import { formatPartitionValue, parsePartitionValue, parseSchema } from './schema.js';
+import {
+  formatPartitionValue,
+  parsePartitionValue,
+  parseSchema,
+  physicalNameOf,
+} from './schema.js';
 import { Replay, loadSnapshot, refreshSnapshot, type Snapshot } from './snapshot.js';
 
 export type { AddFile, Metadata, Protocol, RemoveFile } from './actions.js';
@@ -163,7 +169,8 @@ export class DeltaTable {
 
   /**
    * Rows of the given files, partition values added back as columns, timestamps as epoch micros;
-   * only the named `columns` when given.
+   * only the named `columns` when given. Rows a deletion vector deletes are left out, and under
+   * column mapping the files' physical columns come back under their logical names.
    */
   async readRows(files: AddFile[], columns?: readonly string[]): Promise<Row[]> {
     if (!files.length) return [];
@@ -177,10 +184,20 @@ export class DeltaTable {
       (f) => !columns || columns.includes(f.name),
     );
     const partitionColumns = snap.metadata.partitionColumns;
-    const dataFields = fields.filter((f) => !partitionColumns.includes(f.name));
+    const physical = physicalNameOf(snap.metadata.configuration);
+    // Read from the files by physical name; rows are keyed by it until the logical row is built.
+    const dataFields = fields
+      .filter((f) => !partitionColumns.includes(f.name))
+      .map((f) => ({ ...f, name: physical(f) }));
+    const fetchDv = fetchOnce(this.store);
     const readFile = async (file: AddFile): Promise<Row[]> => {
       const key = dataFileKey(table, file.path);
-      const bytes = await this.store.get(key);
+      const [bytes, deleted] = await Promise.all([
+        this.store.get(key),
+        file.deletionVector
+          ? readDeletionVector(this.store, table, file.path, file.deletionVector, fetchDv)
+          : undefined,
+      ]);
       if (!bytes) {
         throw new StoreError(
           `${table}: data file ${this.store.uri(key)} is in the Delta log but missing from storage.`,
@@ -188,13 +205,14 @@ export class DeltaTable {
         );
       }
       const data = arrowToRows(readDataFile(table, this.store.uri(key), file, bytes), dataFields);
-      return data.map((d) =>
+      const live = deleted ? withoutRows(data, deleted, `${table}: data file ${file.path}`) : data;
+      return live.map((d) =>
         Object.fromEntries(
           fields.map((f) => [
             f.name,
             partitionColumns.includes(f.name)
-              ? parsePartitionValue(file.partitionValues[f.name], f.type)
-              : (d[f.name] ?? null),
+              ? parsePartitionValue(file.partitionValues[physical(f)], f.type)
+              : (d[physical(f)] ?? null),
           ]),
         ),
       );
@@ -256,6 +274,27 @@ export class DeltaTable {
       );
     }
   }
+}
+
+/**
+ * The rows whose index is not in `deleted` (ascending row indexes from a deletion vector); an
+ * index past the file's last row means the deletion vector belongs to another file.
+ */
+function withoutRows<T>(rows: T[], deleted: readonly number[], what: string): T[] {
+  const last = deleted.at(-1);
+  if (last !== undefined && last >= rows.length) {
+    throw new DeltaProtocolError(
+      `${what} has ${rows.length} rows, but its deletion vector deletes row ${last}.`,
+      'The deletion vector does not match its data file; read the table with Spark or Databricks, or restore it from a backup.',
+    );
+  }
+  const kept: T[] = [];
+  let next = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (deleted[next] === i) next++;
+    else kept.push(rows[i]!);
+  }
+  return kept;
 }
 
 /**
