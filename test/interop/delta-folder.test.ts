@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FolderStore } from '../../src/landing/folder.js';
 import { BRONZE, SILVER } from '../../src/lakehouse/tables.js';
 import { DeltaTable } from '../../src/lakehouse/delta/table.js';
+import { inspectWarehouse } from '../../src/lakehouse/inspect.js';
 import { SPARK_TYPE } from '../../src/strava/schema.js';
 import { SparkOracle, deltaRs } from '../support/oracles.js';
 import { recordedActivities } from '../unit/landing/recorded.js';
@@ -178,5 +179,102 @@ describe('Spark-written tables read by DeltaTable', () => {
     expect(rows.map((r) => r.BIG_DATE)).toContain(
       BigInt(Date.parse('9999-12-31T00:00:00Z')) * 1000n,
     );
+  });
+});
+
+describe('tables with deletion vectors and column mapping, read by DeltaTable', () => {
+  const ours = async (store: FolderStore, name: string) => {
+    const table = new DeltaTable(store, {
+      path: name,
+      columns: [],
+      partitionColumns: [],
+      description: name,
+    });
+    const snap = (await table.snapshot())!;
+    return { snap, rows: await table.readRows(snap.files) };
+  };
+
+  test.each(['table-with-dv-small', 'table_with_column_mapping'])(
+    '%s: the same version and rows as delta-rs (its DataFusion scan) and Spark',
+    async (name) => {
+      const view = await deltaRs(path.join(FIXTURES, name), undefined, 'query');
+      const { snap, rows } = await ours(new FolderStore(FIXTURES), name);
+      expect(snap.version).toBe(view.version);
+      const keys = view.schema.map((f) => f.name);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(comparable(rows, keys)).toEqual(comparable(view.rows, keys));
+      const sparkRows = (await spark.read(path.join(FIXTURES, name))).rows;
+      expect(comparable(rows, keys)).toEqual(comparable(sparkRows, keys));
+    },
+  );
+
+  test('a table Spark writes with deletion vectors (scattered, ranged and single deletes over three 16-bit blocks) and a renamed column', async () => {
+    const warehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-interop-dv-'));
+    try {
+      const name = 'dv_cm';
+      const where = `delta.\`${path.join(warehouse, name)}\``;
+      await spark.sql(
+        `CREATE TABLE ${where} (id BIGINT, label STRING, part STRING) USING delta PARTITIONED BY (part) ` +
+          `TBLPROPERTIES ('delta.enableDeletionVectors' = 'true', 'delta.columnMapping.mode' = 'name')`,
+      );
+      // One file per partition: 150k rows in `a` span three 16-bit blocks, 10 rows in `b`.
+      await spark.sql(
+        `INSERT INTO ${where} SELECT /*+ REPARTITION(1) */ id, concat('row ', id), 'a' FROM range(0, 150000)`,
+      );
+      await spark.sql(
+        `INSERT INTO ${where} SELECT /*+ REPARTITION(1) */ id, concat('row ', id), 'b' FROM range(0, 10)`,
+      );
+      await spark.sql(`ALTER TABLE ${where} RENAME COLUMN label TO title`);
+      // Scattered (over 4096 in a block: a bitset), a long range, a few single rows, also in `b`.
+      await spark.sql(`DELETE FROM ${where} WHERE part = 'a' AND id % 7 = 0 AND id < 65536`);
+      await spark.sql(`DELETE FROM ${where} WHERE part = 'a' AND id BETWEEN 70000 AND 120000`);
+      await spark.sql(`DELETE FROM ${where} WHERE id IN (3, 140001, 149999)`);
+
+      const tablePath = path.join(warehouse, name);
+      const { snap, rows } = await ours(new FolderStore(warehouse), name);
+      expect(snap.protocol.readerFeatures).toEqual(
+        expect.arrayContaining(['deletionVectors', 'columnMapping']),
+      );
+      expect(snap.files.every((f) => f.deletionVector)).toBe(true);
+      const keys = ['part', 'id'];
+      const expected = comparable((await spark.read(tablePath)).rows, keys);
+      expect(Object.keys(expected[0]!).sort()).toEqual(['id', 'part', 'title']);
+      expect(rows).toHaveLength(expected.length);
+      expect(comparable(rows, keys)).toEqual(expected);
+      const view = await deltaRs(tablePath, undefined, 'query');
+      expect(comparable(view.rows, keys)).toEqual(expected);
+    } finally {
+      fs.rmSync(warehouse, { recursive: true, force: true });
+    }
+  });
+
+  test('silver after Spark deletes rows with deletion vectors: read and inspected, never written', async () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-interop-dv-silver-'));
+    try {
+      fs.cpSync(dir, copy, { recursive: true });
+      const where = `delta.\`${path.join(copy, SILVER.path)}\``;
+      // What a SQL warehouse does when the workspace turns deletion vectors on.
+      await spark.sql(
+        `ALTER TABLE ${where} SET TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')`,
+      );
+      const gone = history.silver.slice(0, 3).map((r) => r.id as bigint);
+      await spark.sql(`DELETE FROM ${where} WHERE id IN (${gone.join(', ')})`);
+
+      const copyStore = new FolderStore(copy);
+      const table = new DeltaTable(copyStore, SILVER);
+      const snap = (await table.snapshot())!;
+      expect(snap.protocol.readerFeatures).toContain('deletionVectors');
+      expect(snap.files.some((f) => f.deletionVector)).toBe(true);
+      const expected = comparable((await spark.read(path.join(copy, SILVER.path))).rows, ['id']);
+      expect(expected).toHaveLength(history.silver.length - gone.length);
+      expect(comparable(await table.readRows(snap.files), ['id'])).toEqual(expected);
+      const { tables } = await inspectWarehouse(copyStore);
+      expect(tables.find((t) => t.table === SILVER.path)!.rows).toBe(expected.length);
+      expect(() => table.assertWritable(snap)).toThrow(
+        /requires Delta reader version 3 \/ writer version 7 with table features .*deletionVectors.*; strava-lakehouse writes only reader 1 \/ writer 2 tables without table features\./,
+      );
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -65,8 +65,16 @@ export interface DeltaRsView {
   }[];
 }
 
-/** What delta-rs reads at `uri` (a folder, or s3:// on moto when `s3Endpoint` is given). */
-export function deltaRs(uri: string, s3Endpoint?: string): Promise<DeltaRsView> {
+/**
+ * What delta-rs reads at `uri` (a folder, or s3:// on moto when `s3Endpoint` is given). With
+ * `scan: 'query'` the rows come from its DataFusion scan, which applies deletion vectors and
+ * column mapping (its `to_pyarrow_table` refuses the one and reads the other as nulls).
+ */
+export function deltaRs(
+  uri: string,
+  s3Endpoint?: string,
+  scan: 'pyarrow' | 'query' = 'pyarrow',
+): Promise<DeltaRsView> {
   const storage_options = s3Endpoint
     ? {
         AWS_ENDPOINT_URL: s3Endpoint,
@@ -78,7 +86,7 @@ export function deltaRs(uri: string, s3Endpoint?: string): Promise<DeltaRsView> 
         AWS_S3_ALLOW_UNSAFE_RENAME: 'true',
       }
     : undefined;
-  return runPython<DeltaRsView>('delta_rs.py', { uri, storage_options });
+  return runPython<DeltaRsView>('delta_rs.py', { uri, storage_options, scan });
 }
 
 const ANSWER_PREFIX = '@@oracle ';

@@ -1,7 +1,10 @@
 """Test oracle: reads a Delta table with delta-rs (the `deltalake` package) and prints what it
 sees as one JSON object on stdout.
 
-Request (JSON on stdin): {"uri": "<folder or s3://...>", "storage_options": {...}}.
+Request (JSON on stdin): {"uri": "<folder or s3://...>", "storage_options": {...}, "scan": "query"?}.
+With "scan": "query" the rows come from delta-rs's DataFusion scan (QueryBuilder), which applies
+deletion vectors and column mapping; `to_pyarrow_table` (the default) refuses deletion vectors
+and, in deltalake 1.6.6, reads column-mapped data columns as nulls.
 Answer: version, delta-rs version, protocol, metadata, schema (delta-rs type names), rows
 (timestamps as epoch microseconds), per-file partition values, history (newest first).
 """
@@ -12,7 +15,7 @@ import sys
 import deltalake
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable
+from deltalake import DeltaTable, QueryBuilder
 
 
 def plain_rows(table: pa.Table) -> list:
@@ -47,7 +50,11 @@ def main() -> None:
             "configuration": metadata.configuration,
         },
         "schema": [{"name": f["name"], "type": f["type"], "nullable": f["nullable"]} for f in schema["fields"]],
-        "rows": plain_rows(dt.to_pyarrow_table()),
+        "rows": plain_rows(
+            pa.table(QueryBuilder().register("t", dt).execute("SELECT * FROM t").read_all())
+            if request.get("scan") == "query"
+            else dt.to_pyarrow_table()
+        ),
         "files": [
             {
                 "path": a["path"],
