@@ -122,6 +122,8 @@ export function defaultTokenFile(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+/** A Unity Catalog name with hyphens, written back-quoted in SQL (no `.`, space, `/` or quote). */
+const HYPHENATED = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** A warehouse is a folder path or `s3://bucket/prefix`; `..` segments are refused. */
 export function parseWarehouse(value: string, label: string): string {
@@ -275,14 +277,25 @@ export function parseEngine(value: string | undefined, label: string): Engine {
   return v as Engine;
 }
 
-export function parseIdentifier(value: string, label: string): string {
-  if (!IDENTIFIER.test(value)) {
-    throw new ConfigError(
-      `${label} "${value}" is not a valid identifier.`,
-      'Use letters, digits and underscores, starting with a letter or underscore.',
-    );
-  }
-  return value;
+/**
+ * A Databricks name: letters, digits and underscores, starting with a letter or underscore. With
+ * `hyphens` (the catalog) a name may also hold hyphens, which Unity Catalog accepts back-quoted:
+ * `my-catalog` and `` `my-catalog` `` both give `my-catalog` (the statements back-quote every name).
+ */
+export function parseIdentifier(
+  value: string,
+  label: string,
+  opts: { hyphens?: boolean } = {},
+): string {
+  const quoted = /^`(.*)`$/.exec(value);
+  const name = opts.hyphens && quoted ? (quoted[1] as string) : value;
+  if (IDENTIFIER.test(name) || (opts.hyphens && HYPHENATED.test(name))) return name;
+  throw new ConfigError(
+    `${label} "${value}" is not a valid ${opts.hyphens ? 'catalog name' : 'identifier'}.`,
+    opts.hyphens
+      ? 'Use letters, digits, underscores and hyphens, e.g. main or `my-catalog`.'
+      : 'Use letters, digits and underscores, starting with a letter or underscore.',
+  );
 }
 
 export function parseTableLocation(
@@ -407,7 +420,9 @@ export function buildConfig(
       token,
       clientId,
       clientSecret,
-      catalog: parseIdentifier(raw.databricksCatalog?.trim() || 'main', labels.databricksCatalog),
+      catalog: parseIdentifier(raw.databricksCatalog?.trim() || 'main', labels.databricksCatalog, {
+        hyphens: true,
+      }),
       schema: parseIdentifier(raw.databricksSchema?.trim() || 'strava', labels.databricksSchema),
       tableLocation: parseTableLocation(
         raw.databricksTableLocation,

@@ -103,6 +103,7 @@ function defaultTokenFile(env = process.env) {
   return import_node_path.default.join(base, "strava-lakehouse", "refresh-token");
 }
 var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+var HYPHENATED = /^[A-Za-z0-9_-]{1,255}$/;
 function parseWarehouse(value, label) {
   const v = value.trim();
   if (!v) throw new ConfigError(`${label} is empty.`, "Give a folder path or s3://bucket/prefix.");
@@ -221,14 +222,14 @@ function parseEngine(value, label) {
   }
   return v;
 }
-function parseIdentifier(value, label) {
-  if (!IDENTIFIER.test(value)) {
-    throw new ConfigError(
-      `${label} "${value}" is not a valid identifier.`,
-      "Use letters, digits and underscores, starting with a letter or underscore."
-    );
-  }
-  return value;
+function parseIdentifier(value, label, opts = {}) {
+  const quoted = /^`(.*)`$/.exec(value);
+  const name = opts.hyphens && quoted ? quoted[1] : value;
+  if (IDENTIFIER.test(name) || opts.hyphens && HYPHENATED.test(name)) return name;
+  throw new ConfigError(
+    `${label} "${value}" is not a valid ${opts.hyphens ? "catalog name" : "identifier"}.`,
+    opts.hyphens ? "Use letters, digits, underscores and hyphens, e.g. main or `my-catalog`." : "Use letters, digits and underscores, starting with a letter or underscore."
+  );
 }
 function parseTableLocation(value, label) {
   const v = value?.trim() || "external";
@@ -338,7 +339,9 @@ function buildConfig(raw, labels, opts = {}) {
       token,
       clientId,
       clientSecret,
-      catalog: parseIdentifier(raw.databricksCatalog?.trim() || "main", labels.databricksCatalog),
+      catalog: parseIdentifier(raw.databricksCatalog?.trim() || "main", labels.databricksCatalog, {
+        hyphens: true
+      }),
       schema: parseIdentifier(raw.databricksSchema?.trim() || "strava", labels.databricksSchema),
       tableLocation: parseTableLocation(
         raw.databricksTableLocation,

@@ -39,4 +39,30 @@ describe('Databricks settings', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).line).toContain('--warehouse "./lakehouse" is a local folder');
   });
+
+  it('takes a catalog with hyphens, bare or back-quoted, as its bare name', () => {
+    expect(build({ ...RAW, databricksCatalog: 'my-catalog' }).databricks?.catalog).toBe(
+      'my-catalog',
+    );
+    expect(build({ ...RAW, databricksCatalog: '`my-catalog`' }).databricks?.catalog).toBe(
+      'my-catalog',
+    );
+    expect(build({ ...RAW, databricksCatalog: '`main`' }).databricks?.catalog).toBe('main');
+    expect(build(RAW).databricks?.catalog).toBe('main');
+  });
+
+  it.each(['my.catalog', 'my catalog', '`a`b`', 'a/b', '``'])(
+    'refuses the catalog %j, naming the input',
+    (bad) => {
+      expect(() => build({ ...RAW, databricksCatalog: bad })).toThrow(
+        `DATABRICKS_CATALOG "${bad}" is not a valid catalog name.`,
+      );
+    },
+  );
+
+  it('keeps the schema to letters, digits and underscores', () => {
+    expect(() => build({ ...RAW, databricksSchema: 'my-schema' })).toThrow(
+      'DATABRICKS_SCHEMA "my-schema" is not a valid identifier.',
+    );
+  });
 });
