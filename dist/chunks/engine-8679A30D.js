@@ -598,6 +598,24 @@ async function openSession(client, config, progress, wait = DEFAULT_WAIT) {
     }
   }
 }
+var NAMED_PARAMETERS_PROTOCOL = 42248;
+function serverProtocolVersion(session) {
+  const backend = Reflect.get(session, "backend");
+  if (typeof backend !== "object" || backend === null) return null;
+  if (!("serverProtocolVersion" in backend)) return null;
+  const version = backend.serverProtocolVersion;
+  return typeof version === "number" ? version : void 0;
+}
+function requireNamedParameters(session, config) {
+  const version = serverProtocolVersion(session);
+  if (version === null || version !== void 0 && version >= NAMED_PARAMETERS_PROTOCOL) return;
+  const { host, path: path2 } = endpointOf(config);
+  const spoken = version === void 0 ? "no protocol version" : `protocol 0x${version.toString(16)}`;
+  throw new DatabricksError(
+    `The Databricks server at https://${host}${path2} answered with ${spoken}, below 0x${NAMED_PARAMETERS_PROTOCOL.toString(16)}: it takes no named parameters, which every statement needs.`,
+    "Use a Databricks SQL warehouse, or a cluster on Databricks Runtime 14.2 or later."
+  );
+}
 
 // src/lakehouse/databricks/runner.ts
 var CONFLICT_ATTEMPTS = 3;
@@ -630,6 +648,7 @@ async function executeStatements(plan, opts) {
   let session;
   try {
     session = await openSession(client, config, progress, wait);
+    requireNamedParameters(session, config);
     const out = [];
     for (const statement of plan) {
       const executed = await execute(session, statement, config, progress, wait);

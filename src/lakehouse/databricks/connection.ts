@@ -116,3 +116,43 @@ export async function openSession(
     }
   }
 }
+
+/**
+ * The lowest Thrift protocol that carries named parameters: SPARK_CLI_SERVICE_PROTOCOL_V8
+ * (0xA508), the threshold of the driver's own supportsParameterizedQueries
+ * (@databricks/sql dist/utils/protocolVersion.js). Below it the driver sends a statement without
+ * its parameters and the server fails it with UNBOUND_SQL_PARAMETER.
+ */
+export const NAMED_PARAMETERS_PROTOCOL = 0xa508;
+
+/**
+ * The protocol version the server opened the session with, where @databricks/sql 2.x keeps it:
+ * `serverProtocolVersion` of the session's Thrift backend (private in its types, so read here
+ * with checks, and held to the driver's own classes by a unit test). `undefined`: the server sent
+ * none. `null`: the session does not have that shape (another backend, a test's stand-in), so
+ * nothing can be told from it.
+ */
+export function serverProtocolVersion(session: object): number | undefined | null {
+  const backend: unknown = Reflect.get(session, 'backend');
+  if (typeof backend !== 'object' || backend === null) return null;
+  if (!('serverProtocolVersion' in backend)) return null;
+  const version: unknown = backend.serverProtocolVersion;
+  return typeof version === 'number' ? version : undefined;
+}
+
+/**
+ * Refuses, before any statement, a session whose server takes no named parameters (a cluster
+ * older than Databricks Runtime 14.2): the driver would drop them without a word and every
+ * statement would fail later. One line, naming the minimum.
+ */
+export function requireNamedParameters(session: object, config: DatabricksConfig): void {
+  const version = serverProtocolVersion(session);
+  if (version === null || (version !== undefined && version >= NAMED_PARAMETERS_PROTOCOL)) return;
+  const { host, path } = endpointOf(config);
+  const spoken =
+    version === undefined ? 'no protocol version' : `protocol 0x${version.toString(16)}`;
+  throw new DatabricksError(
+    `The Databricks server at https://${host}${path} answered with ${spoken}, below 0x${NAMED_PARAMETERS_PROTOCOL.toString(16)}: it takes no named parameters, which every statement needs.`,
+    'Use a Databricks SQL warehouse, or a cluster on Databricks Runtime 14.2 or later.',
+  );
+}

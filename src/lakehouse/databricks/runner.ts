@@ -12,6 +12,7 @@ import {
   createClient,
   DEFAULT_WAIT,
   openSession,
+  requireNamedParameters,
   secretsOf,
   type DBSQLClientLike,
   type OperationLike,
@@ -86,7 +87,7 @@ export interface ExecutedStatement {
 /**
  * Runs `plan` in order in one session, each statement recorded and retried after a concurrent
  * conflict; the session and the client are closed on every path. Nothing is opened for an
- * empty plan.
+ * empty plan, and nothing is sent to a server that takes no named parameters.
  */
 export async function executeStatements(
   plan: readonly Statement[],
@@ -99,6 +100,7 @@ export async function executeStatements(
   let session: SessionLike | undefined;
   try {
     session = await openSession(client, config, progress, wait);
+    requireNamedParameters(session, config);
     const out: ExecutedStatement[] = [];
     for (const statement of plan) {
       const executed = await execute(session, statement, config, progress, wait);

@@ -26,6 +26,8 @@ export type FakeOperation = Pick<DriverOperation, 'id' | 'fetchAll' | 'close'>;
 export interface FakeSession {
   executeStatement(...args: Parameters<DriverSession['executeStatement']>): Promise<FakeOperation>;
   close: DriverSession['close'];
+  /** Where the driver's DBSQLSession keeps its Thrift backend, with the server's protocol. */
+  backend?: { serverProtocolVersion?: number };
 }
 
 export interface FakeClient {
@@ -76,6 +78,11 @@ export class FakeDriver {
       failStatement?: (statement: string, execution: number) => unknown;
       /** The result rows of a statement (Delta's metrics row for DML). */
       rows?: (statement: string) => object[];
+      /**
+       * The server's answer to openSession, kept as the driver keeps it (its Thrift backend's
+       * serverProtocolVersion; `{}`: none sent). Absent: the session has no backend to read.
+       */
+      protocol?: { serverProtocolVersion?: number };
     } = {},
   ) {}
 
@@ -87,7 +94,13 @@ export class FakeDriver {
     openSession: async () => {
       const fail = this.script.openSessionFails?.[this.openSessions++];
       if (fail) throw fail;
-      return this.session;
+      const { protocol } = this.script;
+      // As the driver's ThriftSessionBackend: the field is there even when the server sent none.
+      if (!protocol) return this.session;
+      return {
+        ...this.session,
+        backend: { serverProtocolVersion: protocol.serverProtocolVersion },
+      };
     },
     close: async () => {
       this.clientClosed++;

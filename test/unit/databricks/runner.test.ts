@@ -128,6 +128,29 @@ describe('runDatabricks', () => {
     );
   });
 
+  it('refuses a server without named parameters before any statement, in one line naming the minimum', async () => {
+    for (const [protocol, spoken] of [
+      [{ serverProtocolVersion: 0xa507 }, 'protocol 0xa507'],
+      [{}, 'no protocol version'],
+    ] as const) {
+      const driver = new FakeDriver({ protocol });
+      const err = await failure(runDatabricks(options(driver).opts));
+      expect(err.line).toBe(
+        `The Databricks server at https://dbc-a1b2c3d4-e5f6.cloud.databricks.com/sql/1.0/warehouses/abc123 answered with ${spoken}, below 0xa508: it takes no named parameters, which every statement needs. Use a Databricks SQL warehouse, or a cluster on Databricks Runtime 14.2 or later.`,
+      );
+      expect(driver.executed).toEqual([]);
+      expect([driver.sessionClosed, driver.clientClosed]).toEqual([1, 1]);
+    }
+  });
+
+  it('runs on a server whose protocol carries named parameters', async () => {
+    for (const serverProtocolVersion of [0xa508, 0xa509]) {
+      const driver = new FakeDriver({ protocol: { serverProtocolVersion } });
+      const result = await runDatabricks(options(driver).opts);
+      expect(result.statements).toHaveLength(7);
+    }
+  });
+
   it('closes every operation, the session and the client after a successful run', async () => {
     const driver = new FakeDriver();
     await runDatabricks(options(driver).opts);
@@ -180,8 +203,10 @@ describe('runDatabricks', () => {
           : undefined,
     });
     const err = await failure(runDatabricks(options(driver).opts));
+    const line =
+      texts[SQL_FILES.copyIntoBronze].split('\n').indexOf('COPY INTO IDENTIFIER(:bronze)') + 1;
     expect(err.message).toContain(
-      `Databricks refused sql/10_copy_into_bronze.sql line 8: no permission on table \`main\`.\`strava\`.\`bronze_activities\`, reading s3://lake/athlete/${KEY}.`,
+      `Databricks refused sql/10_copy_into_bronze.sql line ${line}: no permission on table \`main\`.\`strava\`.\`bronze_activities\`, reading s3://lake/athlete/${KEY}.`,
     );
     expect(err.hint).toContain('READ FILES');
   });
