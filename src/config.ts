@@ -123,7 +123,7 @@ export function defaultTokenFile(env: NodeJS.ProcessEnv = process.env): string {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 /** A Unity Catalog name with hyphens, written back-quoted in SQL (no `.`, space, `/` or quote). */
-const HYPHENATED = /^[A-Za-z0-9_-]{1,255}$/;
+const HYPHENATED = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
 
 /** A warehouse is a folder path or `s3://bucket/prefix`; `..` segments are refused. */
 export function parseWarehouse(value: string, label: string): string {
@@ -293,7 +293,7 @@ export function parseIdentifier(
   throw new ConfigError(
     `${label} "${value}" is not a valid ${opts.hyphens ? 'catalog name' : 'identifier'}.`,
     opts.hyphens
-      ? 'Use letters, digits, underscores and hyphens, e.g. main or `my-catalog`.'
+      ? 'Use letters, digits, underscores and hyphens, starting with a letter or underscore, e.g. main or my-catalog.'
       : 'Use letters, digits and underscores, starting with a letter or underscore.',
   );
 }

@@ -103,7 +103,7 @@ function defaultTokenFile(env = process.env) {
   return import_node_path.default.join(base, "strava-lakehouse", "refresh-token");
 }
 var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
-var HYPHENATED = /^[A-Za-z0-9_-]{1,255}$/;
+var HYPHENATED = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
 function parseWarehouse(value, label) {
   const v = value.trim();
   if (!v) throw new ConfigError(`${label} is empty.`, "Give a folder path or s3://bucket/prefix.");
@@ -228,7 +228,7 @@ function parseIdentifier(value, label, opts = {}) {
   if (IDENTIFIER.test(name) || opts.hyphens && HYPHENATED.test(name)) return name;
   throw new ConfigError(
     `${label} "${value}" is not a valid ${opts.hyphens ? "catalog name" : "identifier"}.`,
-    opts.hyphens ? "Use letters, digits, underscores and hyphens, e.g. main or `my-catalog`." : "Use letters, digits and underscores, starting with a letter or underscore."
+    opts.hyphens ? "Use letters, digits, underscores and hyphens, starting with a letter or underscore, e.g. main or my-catalog." : "Use letters, digits and underscores, starting with a letter or underscore."
   );
 }
 function parseTableLocation(value, label) {

@@ -278,7 +278,7 @@ const CLI_CASES: CliCase[] = [
     name: 'SQL in the catalog name',
     args: ['run', '--engine', 'databricks', '--warehouse', S3_WH],
     env: { ...DATABRICKS_ENV, DATABRICKS_CATALOG: 'main; DROP TABLE x' },
-    names: 'DATABRICKS_CATALOG "main; DROP TABLE x" is not a valid identifier',
+    names: 'DATABRICKS_CATALOG "main; DROP TABLE x" is not a valid catalog name',
   },
   {
     name: 'a hyphen in the schema name',
@@ -420,7 +420,7 @@ const ACTION_CASES: ActionCase[] = [
       'databricks-token': DATABRICKS_ENV.DATABRICKS_TOKEN,
       'databricks-catalog': '1abc',
     },
-    names: 'Input "databricks-catalog" "1abc" is not a valid identifier',
+    names: 'Input "databricks-catalog" "1abc" is not a valid catalog name',
   },
   {
     name: 'an unknown table location',

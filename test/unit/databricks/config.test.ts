@@ -51,7 +51,7 @@ describe('Databricks settings', () => {
     expect(build(RAW).databricks?.catalog).toBe('main');
   });
 
-  it.each(['my.catalog', 'my catalog', '`a`b`', 'a/b', '``'])(
+  it.each(['my.catalog', 'my catalog', '`a`b`', 'a/b', '``', '1abc', '-cat'])(
     'refuses the catalog %j, naming the input',
     (bad) => {
       expect(() => build({ ...RAW, databricksCatalog: bad })).toThrow(
