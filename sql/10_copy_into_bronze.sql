@@ -3,8 +3,11 @@
 -- of their content, so a month whose data changed arrives as a new file and is loaded.
 -- Every column is read as text (no schema inference) and named, so a file missing a column
 -- fails instead of loading NULLs. ${landing_dir} is the month's landing folder and
--- ${landing_file_name} the file's name in it. COPY INTO exists on Databricks only: the Spark
--- parity suite checks this SELECT list and FORMAT_OPTIONS against the embedded engine's bronze.
+-- ${landing_file_name} the file's name in it; ${landing_key} (the file's warehouse key),
+-- ${run_id} and ${month} are this landing's lineage. All five are checked literals: Databricks
+-- documents no parameter marker in COPY INTO's source, FILES or SELECT list. COPY INTO exists on
+-- Databricks only: the Spark parity suite runs this file as an INSERT ... SELECT of this SELECT
+-- list over the CSV read with these FORMAT_OPTIONS, the rest of the text unchanged.
 COPY INTO IDENTIFIER(:bronze)
 FROM (
   SELECT
@@ -56,10 +59,10 @@ FROM (
     `end_latlng`,
     `summary_polyline`,
     `raw`,
-    :landing_file AS `_landing_file`,
+    ${landing_key} AS `_landing_file`,
     current_timestamp() AS `_ingested_at`,
-    :run_id AS `_run_id`,
-    :month AS `month`
+    ${run_id} AS `_run_id`,
+    ${month} AS `month`
   FROM ${landing_dir}
 )
 FILEFORMAT = CSV

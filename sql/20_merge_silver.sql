@@ -4,6 +4,8 @@
 -- Casts (the same rules as parseCell in src/strava/schema.ts): '' is NULL, but a required text
 -- field keeps '' (Strava allows an empty activity name; CSV cannot tell it from NULL); long -> BIGINT,
 -- double -> DOUBLE, boolean -> value = 'true', timestamp -> TIMESTAMP of an ISO time ending in Z.
+-- :landing_file (the landing key 10_copy_into_bronze.sql wrote into `_landing_file`) and :month
+-- are parameter markers in expressions, where Databricks documents them.
 MERGE INTO IDENTIFIER(:silver) AS t
 USING (
   SELECT

@@ -86,6 +86,28 @@ function locationLiteral(location) {
   }
   return `'${location}'`;
 }
+var MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+function monthLiteral(month) {
+  if (!MONTH.test(month)) throw new Error(`"${month}" is not a month (YYYY-MM).`);
+  return `'${month}'`;
+}
+var RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+function runIdLiteral(runId) {
+  if (!RUN_ID.test(runId)) {
+    throw new Error(`The run id "${runId}" has characters that cannot go into a SQL literal.`);
+  }
+  return `'${runId}'`;
+}
+var NAME = /^[A-Za-z0-9_-]{1,255}$/;
+function quotedIdentifier(name) {
+  if (!NAME.test(name)) {
+    throw new ConfigError(
+      `The Databricks name "${name}" has characters that cannot go into a SQL identifier.`,
+      "Use only letters, digits, underscores and hyphens in the catalog and schema names."
+    );
+  }
+  return `\`${name}\``;
+}
 
 export {
   parameterNames,
@@ -93,5 +115,8 @@ export {
   fillPlaceholders,
   firstCodeLine,
   isSqlSafeLocation,
-  locationLiteral
+  locationLiteral,
+  monthLiteral,
+  runIdLiteral,
+  quotedIdentifier
 };

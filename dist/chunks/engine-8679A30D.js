@@ -26,8 +26,11 @@ import {
   fillPlaceholders,
   firstCodeLine,
   locationLiteral,
+  monthLiteral,
   parameterNames,
-  placeholderNames
+  placeholderNames,
+  quotedIdentifier,
+  runIdLiteral
 } from "./chunk-97653D37.js";
 import "./chunk-328A68CB.js";
 import {
@@ -137,13 +140,12 @@ var SQL_FILES = {
   mergeSilver: "20_merge_silver.sql",
   gold: "30_gold.sql"
 };
-var quoteIdent = (name) => `\`${name}\``;
 function databricksTableName(def) {
   return def.path.replace(/\//g, "_");
 }
 function qualifiedName(catalog, schema, def) {
   const parts = [catalog, schema, ...def ? [databricksTableName(def)] : []];
-  return parts.map(quoteIdent).join(".");
+  return parts.map(quotedIdentifier).join(".");
 }
 function planStatements(input, texts) {
   const name = (def) => qualifiedName(input.catalog, input.schema, def);
@@ -158,7 +160,7 @@ function planStatements(input, texts) {
   const add = (file, target, months, params, placeholders = {}) => out.push(
     buildStatement(file, texts[file], { ...values, ...params }, placeholders, target, months)
   );
-  add(SQL_FILES.createSchema, `schema ${values.schema}`, [], {});
+  add(SQL_FILES.createSchema, `schema ${values.schema}`, [], {}, { schema: values.schema });
   for (const [file, def] of [
     [SQL_FILES.createBronze, BRONZE],
     [SQL_FILES.createSilver, SILVER],
@@ -169,18 +171,20 @@ function planStatements(input, texts) {
   }
   for (const { month, key } of input.landings) {
     const slash = key.lastIndexOf("/");
-    const landingParams = { landing_file: key, month, run_id: input.runId };
     add(
       SQL_FILES.copyIntoBronze,
       `table ${values.bronze}, reading ${input.warehouseUri(key)}`,
       [month],
-      landingParams,
+      {},
       {
         landing_dir: locationLiteral(input.warehouseUri(key.slice(0, slash))),
-        landing_file_name: locationLiteral(key.slice(slash + 1))
+        landing_file_name: locationLiteral(key.slice(slash + 1)),
+        landing_key: locationLiteral(key),
+        run_id: runIdLiteral(input.runId),
+        month: monthLiteral(month)
       }
     );
-    add(SQL_FILES.mergeSilver, `table ${values.silver}`, [month], landingParams);
+    add(SQL_FILES.mergeSilver, `table ${values.silver}`, [month], { landing_file: key, month });
   }
   if (input.goldMonths.length) {
     add(SQL_FILES.gold, `table ${values.gold}`, input.goldMonths, {});
@@ -296,13 +300,9 @@ var CREATE_FILES = /* @__PURE__ */ new Map(
     [GOLD_BESTS, DETAIL_SQL_FILES.createGoldBests]
   ]
 );
-var MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 function monthsLiteral(months) {
   if (!months.length) throw new Error("An IN list needs at least one month.");
-  return months.map((m) => {
-    if (!MONTH.test(m)) throw new Error(`"${m}" is not a month (YYYY-MM).`);
-    return `'${m}'`;
-  }).join(", ");
+  return months.map(monthLiteral).join(", ");
 }
 function idsLiteral(ids) {
   if (!ids.length) throw new Error("An IN list needs at least one id.");
@@ -345,7 +345,9 @@ var DetailPlanner = class {
    */
   createTables() {
     return [
-      this.statement(SQL_FILES.createSchema, `schema ${this.values.schema}`),
+      this.statement(SQL_FILES.createSchema, `schema ${this.values.schema}`, [], {
+        schema: this.values.schema
+      }),
       this.create(SQL_FILES.createSilver, SILVER),
       ...DETAIL_TABLES.map((def) => this.create(CREATE_FILES.get(def), def))
     ];

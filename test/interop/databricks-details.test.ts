@@ -35,7 +35,7 @@ import { SILVER, type TableDef } from '../../src/lakehouse/tables.js';
 import { silentProgress } from '../../src/progress.js';
 import { detailChunk, GEAR_ROWS, RIDE_ID, T0, YOGA_ID, ZONE_ROWS } from '../support/detail-rows.js';
 import { deltaRs } from '../support/oracles.js';
-import { SparkSql } from '../support/spark-sql.js';
+import { outside, readFilesAsView, SparkSql } from '../support/spark-sql.js';
 
 const CATALOG = 'spark_catalog';
 const SCHEMA = 'strava_details';
@@ -59,21 +59,23 @@ function sparkClient(): DBSQLClientLike {
     async executeStatement(text, options) {
       const id = `spark-${++n}`;
       let sql = text;
-      const call = /read_files\(\s*'([^']+)',([\s\S]*?)\n {2}\)/.exec(text);
-      if (call) {
-        const opts = Object.fromEntries(
-          [...(call[2] as string).matchAll(/(\w+) => (?:'([^']*)'|(\w+))/g)].map((m) => [
-            m[1] as string,
-            // As SQL reads the literal: \uXXXX is one character.
-            (m[2] ?? m[3])!.replace(/\\u([0-9a-fA-F]{4})/g, (_all, hex: string) =>
-              String.fromCharCode(parseInt(hex, 16)),
-            ),
-          ]),
+      const standIn = readFilesAsView({ text }, `read_files_${n}`);
+      if (standIn) {
+        const { csv, replaced } = standIn;
+        // The call is all that changes: the rest is the statement as the engine sent it.
+        expect(
+          outside(
+            standIn.text,
+            replaced.map((r) => r.now),
+          ),
+        ).toEqual(
+          outside(
+            text,
+            replaced.map((r) => r.was),
+          ),
         );
-        const { format, ...reader } = opts;
-        expect(format).toBe('csv');
-        await spark.csvView(`read_files_${n}`, call[1] as string, reader);
-        sql = text.replace(call[0], `read_files_${n}`);
+        await spark.csvView(csv.view, csv.path, csv.options);
+        sql = standIn.text;
       }
       const rows = await spark.rows(sql, options?.namedParameters ?? {});
       return { id, fetchAll: async () => rows, close: async () => undefined };

@@ -5,12 +5,13 @@
  * Warehouse A is the embedded engine's, filled by the real pipeline (runPipeline) from the Strava
  * simulator serving the real recorded athlete (src/simulator/data/recorded-athlete.json, from
  * dblock/strava-ruby-client, MIT). For every run there, Spark runs the plan the Databricks engine
- * would send for it (planStatements with the run's landing keys, run id and months), every
- * portable file of sql/ exactly as the runner sends it, into tables in warehouse B. COPY INTO,
- * which fills bronze on Databricks, is not in open-source Spark: in its place B's bronze takes A's
- * bronze rows of the same landing file, once (and a stand-in built from sql/10's own SELECT list
- * and FORMAT_OPTIONS checks that COPY INTO would load those rows). After every run B's silver and
- * gold must equal A's.
+ * would send for it (planStatements with the run's landing keys, run id and months), every file
+ * of sql/ as the runner sends it, into tables in warehouse B. COPY INTO, which fills bronze on
+ * Databricks, is not in open-source Spark: sql/10 runs as the equivalent INSERT ... SELECT (its
+ * own target and SELECT list over a view of the landing CSV read with its own FORMAT_OPTIONS),
+ * once per landing file as COPY INTO loads it, and the suite asserts that the text outside the
+ * three replaced spans is the statement's own. After every run B's silver and gold must equal A's,
+ * and B's bronze must hold A's bronze rows of each landing file.
  *
  * Runs: 2023-07..2023-09 as one backfill, then 2023-10; then 2023-10 unchanged, 2023-08 after a
  * deletion and an edit, and 2023-07 emptied; last an activity of 2023-09 moved into 2023-10 and
@@ -50,7 +51,13 @@ import {
   type Athlete,
   type Range,
 } from '../support/pipeline.js';
-import { copyIntoView, SparkSql, type SparkResult, type SparkValue } from '../support/spark-sql.js';
+import {
+  copyIntoAsInsert,
+  outside,
+  SparkSql,
+  type SparkResult,
+  type SparkValue,
+} from '../support/spark-sql.js';
 
 const CATALOG = 'spark_catalog';
 const SCHEMA = 'strava_parity';
@@ -66,10 +73,9 @@ interface Executed {
   rows: Row[];
 }
 
-/** A landing file's statements in a plan: its COPY INTO (replaced here) and its MERGE. */
+/** A landing file taken into B's bronze: its month and the MERGE of it into silver. */
 interface LandingStatements {
   month: Month;
-  copy: Statement;
   merge: Statement;
 }
 
@@ -115,8 +121,8 @@ function manualYoga(from: StravaActivity, id: number): StravaActivity {
 }
 
 /**
- * The plan the Databricks engine would send for an embedded run, run on Spark; in place of COPY
- * INTO, bronze takes A's rows of the landing file.
+ * The plan the Databricks engine would send for an embedded run, run on Spark; COPY INTO runs as
+ * the equivalent INSERT ... SELECT, once per landing file.
  */
 async function runOnSpark(records: RunRecord[]): Promise<Executed[]> {
   const plan = planStatements(
@@ -134,17 +140,27 @@ async function runOnSpark(records: RunRecord[]): Promise<Executed[]> {
   const executed: Executed[] = [];
   for (const [i, st] of plan.entries()) {
     if (st.file === `sql/${SQL_FILES.copyIntoBronze}`) {
-      const key = st.params.landing_file as string;
+      const merge = plan[i + 1] as Statement;
+      expect(merge.file).toBe(`sql/${SQL_FILES.mergeSilver}`);
+      const key = merge.params.landing_file as string;
       if (landings.has(key)) continue; // COPY INTO takes a file once
-      await spark.sql(
-        `INSERT INTO IDENTIFIER(:bronze) SELECT * FROM ${embeddedTable(BRONZE)} WHERE \`_landing_file\` = :key`,
-        { bronze: st.params.bronze as string, key },
+      const insert = copyIntoAsInsert(st, `copy_into_${landings.size}`);
+      // Only COPY INTO's own spans changed: the rest is the statement as the runner sends it.
+      expect(
+        outside(
+          insert.text,
+          insert.replaced.map((r) => r.now),
+        ),
+      ).toEqual(
+        outside(
+          st.text,
+          insert.replaced.map((r) => r.was),
+        ),
       );
-      landings.set(key, {
-        month: st.months[0] as Month,
-        copy: st,
-        merge: plan[i + 1] as Statement,
-      });
+      expect(insert.csv.path).toBe(warehouseUri(key));
+      await spark.csvView(insert.csv.view, insert.csv.path, insert.csv.options);
+      await spark.sql(insert.text, st.params);
+      landings.set(key, { month: st.months[0] as Month, merge });
       continue;
     }
     executed.push({ file: st.file, rows: await spark.rows(st.text, st.params) });
@@ -329,14 +345,14 @@ describe('sql/ on Spark 4 + Delta 4 against the embedded engine', () => {
     const newest = new Map([...landings].map(([key, l]) => [l.month, key]));
     expect([...newest.keys()].sort()).toEqual(['2023-07', '2023-08', '2023-09', '2023-10']);
     let emptyNames = 0;
-    for (const [key, { month, copy, merge }] of landings) {
-      await copyIntoView(spark, copy, 'copy_into');
+    for (const [key, { month, merge }] of landings) {
       const order = 'ORDER BY CAST(`id` AS BIGINT)';
-      const loaded = await spark.sql(`SELECT * FROM copy_into ${order}`);
-      const bronze = await spark.sql(
-        `SELECT * FROM ${embeddedTable(BRONZE)} WHERE \`_landing_file\` = :f ${order}`,
-        { f: key },
-      );
+      const ofKey = `WHERE \`_landing_file\` = :f ${order}`;
+      const loaded = await spark.sql(`SELECT * FROM IDENTIFIER(:t) ${ofKey}`, {
+        t: table(BRONZE),
+        f: key,
+      });
+      const bronze = await spark.sql(`SELECT * FROM ${embeddedTable(BRONZE)} ${ofKey}`, { f: key });
       expect(loaded.columns, key).toEqual(bronze.columns);
       // The CSV reader takes an empty cell as NULL; the embedded engine keeps ''. The load time
       // is the only lineage that differs (the run id is the embedded run's).
@@ -352,11 +368,11 @@ describe('sql/ on Spark 4 + Delta 4 against the embedded engine', () => {
         emptyNames += 1;
       }
       if (newest.get(month) !== key) continue;
-      // Silver from the rows COPY INTO loads is the silver already there: nothing to change.
-      const [metrics] = await spark.rows(merge.text, { ...merge.params, bronze: 'copy_into' });
+      // Merging the newest landing of a month again changes nothing: silver is already its own.
+      const [metrics] = await spark.rows(merge.text, merge.params);
       expect(metrics?.num_affected_rows, key).toBe('0');
     }
-    // Both landings of 2023-08 hold it; the newer one's NULL name went through the MERGE above.
+    // Both landings of 2023-08 hold it; the newer one's NULL name went through the MERGEs.
     expect(emptyNames).toBe(2);
   });
 

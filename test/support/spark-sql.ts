@@ -131,26 +131,103 @@ export class SparkSql {
   }
 }
 
+/** One span of a statement replaced for Spark: the text that was there and what replaced it. */
+export interface Replaced {
+  was: string;
+  now: string;
+}
+
 /**
- * Open-source Spark has no COPY INTO. This registers `view` as the rows it would load: sql/10's
- * own SELECT list, with the statement's own parameters, over the landing CSV read with its own
- * FORMAT_OPTIONS.
+ * The text outside `spans`: each span is looked for, in order, from where the previous one ended,
+ * and cut out; what lies between them is returned. Comparing `outside(original, was)` with
+ * `outside(sent, now)` proves a substitution touched nothing but its spans.
  */
-export async function copyIntoView(
-  spark: SparkSql,
-  statement: { file: string; text: string; params: Record<string, string> },
+export function outside(text: string, spans: readonly string[]): string[] {
+  const kept: string[] = [];
+  let from = 0;
+  for (const span of spans) {
+    const at = text.indexOf(span, from);
+    if (at === -1) throw new Error(`The span ${JSON.stringify(span)} is not in the text.`);
+    kept.push(text.slice(from, at));
+    from = at + span.length;
+  }
+  kept.push(text.slice(from));
+  return kept;
+}
+
+/** A statement as Spark runs it: the text, the spans replaced, and the CSV its view reads. */
+export interface SparkStandIn {
+  text: string;
+  replaced: Replaced[];
+  csv: { view: string; path: string; options: Record<string, string> };
+}
+
+/**
+ * Open-source Spark has no COPY INTO. sql/10 becomes the equivalent INSERT ... SELECT: the same
+ * target, the same SELECT list (verbatim), over `view`, a view of the landing CSV (the folder of
+ * its FROM and the file of its FILES) read with its FORMAT_OPTIONS. Only three spans change:
+ * `COPY INTO` -> `INSERT INTO`, the `FROM (` before SELECT, and the source with all after it.
+ */
+export function copyIntoAsInsert(
+  statement: { file: string; text: string },
   view: string,
-): Promise<void> {
-  const text = statement.text;
-  const select = /FROM \(\s*SELECT\s([\s\S]*?)\n\s*FROM '([^']+)'\s*\)/.exec(text);
-  const file = /FILES = \('([^']+)'\)/.exec(text)?.[1];
-  const options = /FORMAT_OPTIONS \(([\s\S]*?)\)\s*COPY_OPTIONS/.exec(text)?.[1];
-  if (!/COPY INTO IDENTIFIER\(:\w+\)/.test(text) || !select || !file || !options) {
+): SparkStandIn {
+  const { text } = statement;
+  const head = /\nCOPY INTO IDENTIFIER\(:\w+\)\nFROM \(\n {2}SELECT\n/.exec(text);
+  const tail =
+    /\n {2}FROM '([^']+)'\n\)\nFILEFORMAT = CSV\nFILES = \('([^']+)'\)\nFORMAT_OPTIONS \(\n((?: {2}'\w+' = '[^']*',?\n)+)\)\nCOPY_OPTIONS \('mergeSchema' = 'false'\)\n?$/.exec(
+      text,
+    );
+  if (!head || !tail) {
     throw new Error(`${statement.file} no longer has the shape the Spark stand-in reads.`);
   }
-  const readerOptions = Object.fromEntries(
-    [...options.matchAll(/'([^']+)'\s*=\s*'([^']*)'/g)].map((m) => [m[1], m[2]]),
+  const options = Object.fromEntries(
+    [...(tail[3] as string).matchAll(/'(\w+)' = '([^']*)'/g)].map((m) => [m[1], m[2]]),
+  ) as Record<string, string>;
+  // Where each span starts in the original; each begins at a line start, so no comment matches.
+  const target = head[0].slice('\nCOPY INTO '.length, head[0].indexOf('\nFROM ('));
+  const spans: (Replaced & { at: number })[] = [
+    { at: head.index, was: '\nCOPY INTO ', now: '\nINSERT INTO ' },
+    {
+      at: head.index + '\nCOPY INTO '.length + target.length,
+      was: '\nFROM (\n  SELECT\n',
+      now: '\nSELECT\n',
+    },
+    { at: tail.index, was: tail[0], now: `\n  FROM ${view}\n` },
+  ];
+  let sent = text;
+  for (const { at, was, now } of [...spans].reverse()) {
+    sent = sent.slice(0, at) + now + sent.slice(at + was.length);
+  }
+  const replaced = spans.map(({ was, now }) => ({ was, now }));
+  return {
+    text: sent,
+    replaced,
+    csv: { view, path: `${tail[1]}/${tail[2]}`, options },
+  };
+}
+
+/**
+ * read_files (Databricks-only) becomes a view over the same file read with the call's own
+ * options (schema included): the call is the only span that changes.
+ */
+export function readFilesAsView(statement: { text: string }, view: string): SparkStandIn | null {
+  const call = /read_files\(\s*'([^']+)',([\s\S]*?)\n {2}\)/.exec(statement.text);
+  if (!call) return null;
+  const opts = Object.fromEntries(
+    [...(call[2] as string).matchAll(/(\w+) => (?:'([^']*)'|(\w+))/g)].map((m) => [
+      m[1] as string,
+      // As SQL reads the literal: \uXXXX is one character.
+      (m[2] ?? m[3] ?? '').replace(/\\u([0-9a-fA-F]{4})/g, (_all, hex: string) =>
+        String.fromCharCode(parseInt(hex, 16)),
+      ),
+    ]),
   );
-  await spark.csvView(`${view}_csv`, `${select[2]}/${file}`, readerOptions);
-  await spark.view(view, `SELECT ${select[1]} FROM ${view}_csv`, statement.params);
+  const { format, ...options } = opts;
+  if (format !== 'csv') throw new Error(`read_files of format ${String(format)} has no stand-in.`);
+  return {
+    text: statement.text.replace(call[0], view),
+    replaced: [{ was: call[0], now: view }],
+    csv: { view, path: call[1] as string, options },
+  };
 }

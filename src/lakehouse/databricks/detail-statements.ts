@@ -2,8 +2,8 @@
  * The Databricks statements of the detail tables (src/lakehouse/detail-tables.ts), from sql/4x-8x:
  * which files run for each DetailEngine method, with which named parameters. As in statements.ts,
  * table names travel as `IDENTIFIER(:name)` parameters; what Databricks SQL takes no parameter for
- * is written into the text as a checked literal: a table's LOCATION, read_files' path
- * (`${landing_file}`), and the lists an IN takes (`${activity_ids}` as integers, `${months}` as
+ * is written into the text as a checked literal: the schema of CREATE SCHEMA, a table's
+ * LOCATION, read_files' path (`${landing_file}`), and the lists an IN takes (`${activity_ids}` as integers, `${months}` as
  * 'YYYY-MM' strings), which a MERGE's NOT MATCHED BY SOURCE condition needs as constants.
  */
 import type { Month } from '../../strava/months.js';
@@ -19,7 +19,7 @@ import {
   STREAMS,
 } from '../detail-tables.js';
 import { SILVER, type TableDef } from '../tables.js';
-import { locationLiteral } from './sql-text.js';
+import { locationLiteral, monthLiteral } from './sql-text.js';
 import {
   buildStatement,
   qualifiedName,
@@ -116,17 +116,10 @@ export interface LandedChunk {
   zones?: string;
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
 /** `'2024-04', '2024-05'`: checked months as SQL string literals for an IN list. */
 export function monthsLiteral(months: readonly string[]): string {
   if (!months.length) throw new Error('An IN list needs at least one month.');
-  return months
-    .map((m) => {
-      if (!MONTH.test(m)) throw new Error(`"${m}" is not a month (YYYY-MM).`);
-      return `'${m}'`;
-    })
-    .join(', ');
+  return months.map(monthLiteral).join(', ');
 }
 
 /** `1, 2, 3`: activity ids as SQL integer literals for an IN list. */
@@ -187,7 +180,9 @@ export class DetailPlanner {
    */
   createTables(): Statement[] {
     return [
-      this.statement(SQL_FILES.createSchema, `schema ${this.values.schema}`),
+      this.statement(SQL_FILES.createSchema, `schema ${this.values.schema}`, [], {
+        schema: this.values.schema as string,
+      }),
       this.create(SQL_FILES.createSilver, SILVER),
       ...DETAIL_TABLES.map((def) => this.create(CREATE_FILES.get(def) as DetailSqlFileName, def)),
     ];

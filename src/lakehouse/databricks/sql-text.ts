@@ -107,9 +107,9 @@ export function isSqlSafeLocation(location: string): boolean {
 }
 
 /**
- * A location as a SQL string literal, for the few places where Databricks SQL accepts no
- * parameter marker (a table's LOCATION, COPY INTO's source and FILES). Anything that could end
- * or escape the literal is refused rather than escaped.
+ * A location as a SQL string literal, for the places where Databricks documents no parameter
+ * marker (a table's LOCATION, COPY INTO's source, FILES and SELECT list, read_files' path).
+ * Anything that could end or escape the literal is refused rather than escaped.
  */
 export function locationLiteral(location: string): string {
   if (!isSqlSafeLocation(location)) {
@@ -119,4 +119,41 @@ export function locationLiteral(location: string): string {
     );
   }
   return `'${location}'`;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** `'2024-05'`: a month as a SQL string literal, checked by its pattern (YYYY-MM). */
+export function monthLiteral(month: string): string {
+  if (!MONTH.test(month)) throw new Error(`"${month}" is not a month (YYYY-MM).`);
+  return `'${month}'`;
+}
+
+// A run id (newRunId: `20240701T060000Z-abc123`) or a caller's own: no quote, no backslash.
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** A run id as a SQL string literal, checked by its alphabet: letters, digits and . _ : -. */
+export function runIdLiteral(runId: string): string {
+  if (!RUN_ID.test(runId)) {
+    throw new Error(`The run id "${runId}" has characters that cannot go into a SQL literal.`);
+  }
+  return `'${runId}'`;
+}
+
+// Unity Catalog names need back-quotes for a hyphen; a back-quote itself is never accepted.
+const NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+/**
+ * A catalog, schema or table name back-quoted, for a statement's text (`CREATE SCHEMA`) or an
+ * `IDENTIFIER(...)` parameter: letters, digits, underscores and hyphens only, so nothing can end
+ * the quoting.
+ */
+export function quotedIdentifier(name: string): string {
+  if (!NAME.test(name)) {
+    throw new ConfigError(
+      `The Databricks name "${name}" has characters that cannot go into a SQL identifier.`,
+      'Use only letters, digits, underscores and hyphens in the catalog and schema names.',
+    );
+  }
+  return `\`${name}\``;
 }

@@ -1,8 +1,11 @@
 /**
  * The Databricks statements of a run, from the plain files in sql/: which files run in which
- * order, with which named parameters. Values always travel as parameters; only what Databricks
- * SQL takes no parameter for (a table's LOCATION, COPY INTO's source folder and file name) is
- * written into the text, as a checked string literal (see locationLiteral).
+ * order, with which named parameters. Values travel as parameters only where Databricks documents
+ * a parameter marker: table names through `IDENTIFIER(:name)` (the subject of CREATE TABLE, the
+ * target of COPY INTO and MERGE, a table a query reads) and values in a MERGE's expressions.
+ * Everything else is written into the text as a checked literal: a table's LOCATION, COPY INTO's
+ * source folder, file name and the lineage values of its SELECT (locationLiteral, monthLiteral,
+ * runIdLiteral), and the schema of CREATE SCHEMA (quotedIdentifier).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { DatabricksError } from '../../errors.js';
 import type { Month } from '../../strava/months.js';
 import { BRONZE, GOLD, SILVER, type TableDef } from '../tables.js';
-import { fillPlaceholders, locationLiteral, parameterNames, placeholderNames } from './sql-text.js';
+import {
+  fillPlaceholders,
+  locationLiteral,
+  monthLiteral,
+  parameterNames,
+  placeholderNames,
+  quotedIdentifier,
+  runIdLiteral,
+} from './sql-text.js';
 
 export const SQL_FILES = {
   createSchema: '00_create_schema.sql',
@@ -54,17 +65,18 @@ export interface PlanInput {
   runId: string;
 }
 
-const quoteIdent = (name: string) => `\`${name}\``;
-
 /** The table's name in the Databricks schema: its warehouse path with `_`, e.g. `silver_activities`. */
 export function databricksTableName(def: TableDef): string {
   return def.path.replace(/\//g, '_');
 }
 
-/** `catalog`.`schema`.`table`, back-quoted, for `IDENTIFIER(:name)`. */
+/**
+ * `catalog`.`schema`.`table` (or `catalog`.`schema`), each part back-quoted and checked, for
+ * `IDENTIFIER(:name)` and for CREATE SCHEMA's text.
+ */
 export function qualifiedName(catalog: string, schema: string, def?: TableDef): string {
   const parts = [catalog, schema, ...(def ? [databricksTableName(def)] : [])];
-  return parts.map(quoteIdent).join('.');
+  return parts.map(quotedIdentifier).join('.');
 }
 
 /** The statements of one run, in order: schema and tables, then each landing, then gold. */
@@ -92,7 +104,7 @@ export function planStatements(input: PlanInput, texts: SqlTexts): Statement[] {
       buildStatement(file, texts[file], { ...values, ...params }, placeholders, target, months),
     );
 
-  add(SQL_FILES.createSchema, `schema ${values.schema}`, [], {});
+  add(SQL_FILES.createSchema, `schema ${values.schema}`, [], {}, { schema: values.schema });
   for (const [file, def] of [
     [SQL_FILES.createBronze, BRONZE],
     [SQL_FILES.createSilver, SILVER],
@@ -103,18 +115,20 @@ export function planStatements(input: PlanInput, texts: SqlTexts): Statement[] {
   }
   for (const { month, key } of input.landings) {
     const slash = key.lastIndexOf('/');
-    const landingParams = { landing_file: key, month, run_id: input.runId };
     add(
       SQL_FILES.copyIntoBronze,
       `table ${values.bronze}, reading ${input.warehouseUri(key)}`,
       [month],
-      landingParams,
+      {},
       {
         landing_dir: locationLiteral(input.warehouseUri(key.slice(0, slash))),
         landing_file_name: locationLiteral(key.slice(slash + 1)),
+        landing_key: locationLiteral(key),
+        run_id: runIdLiteral(input.runId),
+        month: monthLiteral(month),
       },
     );
-    add(SQL_FILES.mergeSilver, `table ${values.silver}`, [month], landingParams);
+    add(SQL_FILES.mergeSilver, `table ${values.silver}`, [month], { landing_file: key, month });
   }
   if (input.goldMonths.length) {
     add(SQL_FILES.gold, `table ${values.gold}`, input.goldMonths, {});

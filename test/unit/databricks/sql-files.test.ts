@@ -73,10 +73,10 @@ describe(SQL_FILES.copyIntoBronze, () => {
     expect(names).toEqual(BRONZE.columns.map((c) => c.name));
     expect(select.slice(0, CSV_COLUMNS.length)).toEqual(CSV_COLUMNS.map((c) => `\`${c}\``));
     expect(select.slice(CSV_COLUMNS.length)).toEqual([
-      ':landing_file AS `_landing_file`',
+      '${landing_key} AS `_landing_file`',
       'current_timestamp() AS `_ingested_at`',
-      ':run_id AS `_run_id`',
-      ':month AS `month`',
+      '${run_id} AS `_run_id`',
+      '${month} AS `month`',
     ]);
   });
 
@@ -321,5 +321,30 @@ describe(DETAIL_SQL_FILES.stateSilver, () => {
       if (type === 'timestamp')
         expect(line, name).toMatch(/^CAST\(unix_micros\(`\w+`\) AS STRING\) AS/);
     }
+  });
+});
+
+describe('parameter markers in sql/', () => {
+  const all = { ...texts, ...detailTexts } as Record<string, string>;
+
+  it.each(Object.keys(all).sort())('%s uses them only where Databricks documents them', (file) => {
+    // Comments stripped; no string literal of these files holds a colon.
+    const code = (all[file] as string)
+      .split('\n')
+      .map((l) => l.replace(/--.*$/, ''))
+      .join('\n');
+    const uses = [...code.matchAll(/(?<![:\w]):(\w+)/g)].map((m) => {
+      const before = code.slice(0, m.index);
+      // IDENTIFIER(:name): a table name (subject of CREATE TABLE, target of COPY INTO and
+      // MERGE, a table read in a query); `= :name`: a value in an expression.
+      if (before.endsWith('IDENTIFIER(')) return 'identifier';
+      if (/=\s*$/.test(before)) return `expression :${m[1]}`;
+      return `elsewhere :${m[1]}`;
+    });
+    const expressions = file === SQL_FILES.mergeSilver ? ['landing_file', 'month'] : [];
+    expect(uses.filter((u) => u !== 'identifier').sort()).toEqual(
+      expressions.map((p) => `expression :${p}`),
+    );
+    if (file === SQL_FILES.createSchema) expect(uses).toEqual([]);
   });
 });

@@ -4,8 +4,11 @@ import {
   fillPlaceholders,
   firstCodeLine,
   locationLiteral,
+  monthLiteral,
   parameterNames,
   placeholderNames,
+  quotedIdentifier,
+  runIdLiteral,
 } from '../../../src/lakehouse/databricks/sql-text.js';
 
 const SQL = [
@@ -57,4 +60,34 @@ describe('locationLiteral', () => {
       expect(() => locationLiteral(bad)).toThrow(ConfigError);
     },
   );
+});
+
+describe('monthLiteral and runIdLiteral', () => {
+  it('quote a month by its pattern and a run id by its alphabet', () => {
+    expect(monthLiteral('2024-05')).toBe("'2024-05'");
+    expect(runIdLiteral('20240701T060000Z-abc123')).toBe("'20240701T060000Z-abc123'");
+    expect(runIdLiteral('run-1')).toBe("'run-1'");
+  });
+
+  it.each(['2024-13', '2024-5', "2024-05'", '2024-05 ', ''])('refuse the month %j', (bad) => {
+    expect(() => monthLiteral(bad)).toThrow('is not a month');
+  });
+
+  it.each(["run'1", 'run\\1', 'run 1', '', '-run', 'x'.repeat(129)])(
+    'refuse the run id %j',
+    (bad) => {
+      expect(() => runIdLiteral(bad)).toThrow('cannot go into a SQL literal');
+    },
+  );
+});
+
+describe('quotedIdentifier', () => {
+  it('back-quotes names with letters, digits, underscores and hyphens', () => {
+    expect(quotedIdentifier('main')).toBe('`main`');
+    expect(quotedIdentifier('my-catalog_2')).toBe('`my-catalog_2`');
+  });
+
+  it.each(['a`b', 'a.b', 'a b', 'a/b', '', 'x'.repeat(256)])('refuses %j', (bad) => {
+    expect(() => quotedIdentifier(bad)).toThrow(ConfigError);
+  });
 });

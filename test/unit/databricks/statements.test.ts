@@ -62,16 +62,11 @@ describe('planStatements', () => {
     for (const s of plan)
       expect(Object.keys(s.params).sort()).toEqual(parameterNames(s.text).sort());
     const [schema, bronze, silver, gold, copy, merge, , , gold30] = plan;
-    expect(schema?.params).toEqual({ schema: '`main`.`strava`' });
+    expect(schema?.params).toEqual({});
     expect(bronze?.params).toEqual({ bronze: '`main`.`strava`.`bronze_activities`' });
     expect(silver?.params).toEqual({ silver: '`main`.`strava`.`silver_activities`' });
     expect(gold?.params).toEqual({ gold: '`main`.`strava`.`gold_monthly_summary`' });
-    expect(copy?.params).toEqual({
-      bronze: '`main`.`strava`.`bronze_activities`',
-      landing_file: KEY_05,
-      run_id: '20240701T060000Z-abc123',
-      month: '2024-05',
-    });
+    expect(copy?.params).toEqual({ bronze: '`main`.`strava`.`bronze_activities`' });
     expect(merge?.params).toEqual({
       silver: '`main`.`strava`.`silver_activities`',
       bronze: '`main`.`strava`.`bronze_activities`',
@@ -95,6 +90,36 @@ describe('planStatements', () => {
       expect(s.text.split('\n').length, s.file).toBe(texts[file].split('\n').length);
       expect(s.text, s.file).not.toMatch(/^[^-]*\$\{/m);
     }
+  });
+
+  it('uses named parameters only where Databricks documents them', () => {
+    const [schema, , , , copy] = plan;
+    // CREATE SCHEMA is not among the statements IDENTIFIER() may name: the schema is text.
+    expect(schema?.text).toMatch(/^CREATE SCHEMA IF NOT EXISTS `main`\.`strava`$/m);
+    expect(parameterNames(schema?.text ?? '')).toEqual([]);
+    // COPY INTO takes a parameter for its target only, not in its source, FILES or SELECT list.
+    expect(parameterNames(copy?.text ?? '')).toEqual(['bronze']);
+    expect(copy?.text).toMatch(/^COPY INTO IDENTIFIER\(:bronze\)$/m);
+    expect(copy?.text).toContain(`    '${KEY_05}' AS \`_landing_file\`,\n`);
+    expect(copy?.text).toContain("    '20240701T060000Z-abc123' AS `_run_id`,\n");
+    expect(copy?.text).toContain("    '2024-05' AS `month`\n");
+  });
+
+  it('back-quotes a catalog with hyphens in the text and in every table parameter', () => {
+    const hyphenated = planStatements(input({ catalog: 'my-catalog' }), texts);
+    expect(hyphenated[0]?.text).toMatch(/^CREATE SCHEMA IF NOT EXISTS `my-catalog`\.`strava`$/m);
+    expect(hyphenated[4]?.params).toEqual({ bronze: '`my-catalog`.`strava`.`bronze_activities`' });
+  });
+
+  it('refuses names, run ids and months that could break out of their quoting', () => {
+    expect(() => planStatements(input({ catalog: 'a`b' }), texts)).toThrow(ConfigError);
+    expect(() => planStatements(input({ schema: 'a.b' }), texts)).toThrow(ConfigError);
+    expect(() => planStatements(input({ runId: "x' OR '1" }), texts)).toThrow(
+      'cannot go into a SQL literal',
+    );
+    expect(() =>
+      planStatements(input({ landings: [{ month: "2024-05'" as '2024-05', key: KEY_05 }] }), texts),
+    ).toThrow('is not a month');
   });
 
   it('names what each statement touches, for permission errors', () => {
