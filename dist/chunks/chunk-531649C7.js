@@ -32,11 +32,15 @@ function trimEndpoints(points, radiusM) {
   const end = points[points.length - 1];
   return points.filter((p) => distanceM(p, start) > radiusM && distanceM(p, end) > radiusM).map((p) => [p[0], p[1]]);
 }
+function isPublishable(activity, privacy) {
+  return privacy.includePrivate || activity.private !== true;
+}
 
 export {
   DEFAULT_PRIVACY_RADIUS_M,
   MAX_PRIVACY_RADIUS_M,
   withoutCoordinates,
   streamsWithoutCoordinates,
-  trimEndpoints
+  trimEndpoints,
+  isPublishable
 };

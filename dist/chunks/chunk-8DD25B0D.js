@@ -20468,6 +20468,16 @@ function writeLastCheckpoint(store, table, hint) {
 }
 
 // src/lakehouse/gold.ts
+var SILVER_FOR_GOLD = [
+  "id",
+  "month",
+  "sport_type",
+  "distance",
+  "moving_time",
+  "elapsed_time",
+  "total_elevation_gain",
+  "average_heartrate"
+];
 var key = (month2, sport) => `${month2}\0${sport}`;
 function totalsByMonthSport(rows) {
   const out = /* @__PURE__ */ new Map();
@@ -20571,6 +20581,7 @@ export {
   writeCommit,
   readLastCheckpoint,
   writeLastCheckpoint,
+  SILVER_FOR_GOLD,
   computeGold,
   goldMonthsFor
 };

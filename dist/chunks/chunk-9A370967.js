@@ -4,9 +4,13 @@ import {
   openStore
 } from "./chunk-4A68497C.js";
 import {
+  isPublishable
+} from "./chunk-531649C7.js";
+import {
   DETAIL_TABLES,
   GOLD,
   SILVER,
+  SILVER_FOR_GOLD,
   TABLES,
   computeGold
 } from "./chunk-8DD25B0D.js";
@@ -52,17 +56,7 @@ async function readGoldSummary(warehouse, s3, month, n) {
     (a, b) => a.month === b.month ? a.sport_type < b.sport_type ? -1 : 1 : a.month < b.month ? -1 : 1
   );
 }
-var PUBLISHED_COLUMNS = [
-  "id",
-  "month",
-  "sport_type",
-  "distance",
-  "moving_time",
-  "elapsed_time",
-  "total_elevation_gain",
-  "average_heartrate",
-  "private"
-];
+var PUBLISHED_COLUMNS = [...SILVER_FOR_GOLD, "private"];
 async function readPublishedSummary(warehouse, s3, month, n, privacy) {
   const first = addMonths(month, -(n - 1));
   const before = addMonths(first, -1);
@@ -74,7 +68,7 @@ async function readPublishedSummary(warehouse, s3, month, n, privacy) {
     return m >= before && m <= month;
   });
   const rows = await table.readRows(files, PUBLISHED_COLUMNS);
-  const published = rows.filter((r) => privacy.includePrivate || r.private !== true).sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const published = rows.filter((r) => isPublishable(r, privacy)).sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const months = [];
   for (let m = first; m <= month; m = addMonths(m, 1)) months.push(m);
   const held = new Set(rows.map((r) => r.month));

@@ -53,6 +53,7 @@ import {
   GOLD_HR_ZONES,
   LAPS,
   SILVER,
+  SILVER_FOR_GOLD,
   STREAMS,
   STREAM_KEYS,
   VERSION,
@@ -1498,16 +1499,6 @@ function sortRows(rows, keys) {
 // src/lakehouse/embedded.ts
 var LANDING_TAG = "landingSha256";
 var bronzeAppId = (landingKey2) => `strava-lakehouse:${landingKey2}`;
-var SILVER_FOR_GOLD = [
-  "id",
-  "month",
-  "sport_type",
-  "distance",
-  "moving_time",
-  "elapsed_time",
-  "total_elevation_gain",
-  "average_heartrate"
-];
 var monthOfFile2 = (f) => f.partitionValues.month ?? null;
 var versionOf2 = (s) => s ? s.version : null;
 var EmbeddedEngine = class {

@@ -8,6 +8,7 @@ import {
   openStore
 } from "./chunk-4A68497C.js";
 import {
+  isPublishable,
   trimEndpoints
 } from "./chunk-531649C7.js";
 import "./chunk-BA800F3B.js";
@@ -79,7 +80,7 @@ function decodePolyline(encoded) {
 
 // src/report/html/figures.ts
 function publishable(activities, includePrivate) {
-  return activities.filter((a) => includePrivate || a.private !== true);
+  return activities.filter((a) => isPublishable(a, { includePrivate }));
 }
 function spanMonths(last, n) {
   return Array.from({ length: n }, (_, i) => addMonths(last, i - n + 1));
@@ -44381,7 +44382,7 @@ async function readHrZones(store, activities, first, last, includePrivate) {
     seconds.set(id, hrSecondsPerZone(list, zones));
   }
   const months = [...new Set(activities.map((a) => a.month))];
-  const published = activities.filter((a) => a.private !== true);
+  const published = publishable(activities, false);
   return hrZonesGold(seconds, published, zones, months);
 }
 async function readProfileUnits(store) {

@@ -5,6 +5,7 @@ import {
   readPublishedSummary
 } from "./chunk-9A370967.js";
 import "./chunk-4A68497C.js";
+import "./chunk-531649C7.js";
 import "./chunk-BA800F3B.js";
 import "./chunk-8DD25B0D.js";
 import "./chunk-328A68CB.js";

@@ -76,6 +76,9 @@ export function trimEndpoints(
 }
 
 /** Whether an activity may appear in published outputs. */
-export function isPublishable(activity: { private?: unknown }, privacy: PrivacyConfig): boolean {
+export function isPublishable(
+  activity: { private?: unknown },
+  privacy: Pick<PrivacyConfig, 'includePrivate'>,
+): boolean {
   return privacy.includePrivate || activity.private !== true;
 }

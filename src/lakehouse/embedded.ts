@@ -28,7 +28,13 @@ import type {
 } from '../details/types.js';
 import { EmbeddedDetails } from './embedded-details.js';
 import type { DetailEngine, Engine, EngineResult, MonthLanding, ProcessContext } from './engine.js';
-import { computeGold, goldMonthsFor, type GoldRow, type SilverForGold } from './gold.js';
+import {
+  SILVER_FOR_GOLD,
+  computeGold,
+  goldMonthsFor,
+  type GoldRow,
+  type SilverForGold,
+} from './gold.js';
 import { compareBigint, mayHoldAny } from './id-bounds.js';
 import { checkQuality, type QualityRow } from './quality.js';
 import { BRONZE, GOLD, SILVER } from './tables.js';
@@ -37,18 +43,6 @@ const LANDING_TAG = 'landingSha256';
 const bronzeAppId = (landingKey: string) => `strava-lakehouse:${landingKey}`;
 
 type SilverRowForGold = SilverForGold & { id: bigint };
-
-/** The silver columns gold is computed from, and `id` to sort by. */
-const SILVER_FOR_GOLD = [
-  'id',
-  'month',
-  'sport_type',
-  'distance',
-  'moving_time',
-  'elapsed_time',
-  'total_elevation_gain',
-  'average_heartrate',
-] as const satisfies readonly (keyof SilverRowForGold)[];
 
 const monthOfFile = (f: AddFile) => f.partitionValues.month ?? null;
 const versionOf = (s: Snapshot | undefined) => (s ? s.version : null);

@@ -16,6 +16,18 @@ export interface SilverForGold {
   average_heartrate: number | null;
 }
 
+/** The silver columns gold is computed from, and `id` to sort by (stable sums). */
+export const SILVER_FOR_GOLD = [
+  'id',
+  'month',
+  'sport_type',
+  'distance',
+  'moving_time',
+  'elapsed_time',
+  'total_elevation_gain',
+  'average_heartrate',
+] as const satisfies readonly (keyof SilverForGold | 'id')[];
+
 export interface GoldRow {
   month: string;
   sport_type: string;

@@ -7,9 +7,9 @@ import { openStore } from '../landing/open.js';
 import type { ObjectStore } from '../landing/store.js';
 import { addMonths, type Month } from '../strava/months.js';
 import { DeltaTable, type AddFile } from './delta/table.js';
-import type { PrivacyConfig } from '../details/privacy.js';
+import { isPublishable, type PrivacyConfig } from '../details/privacy.js';
 import { DETAIL_TABLES } from './detail-tables.js';
-import { computeGold, type GoldRow, type SilverForGold } from './gold.js';
+import { SILVER_FOR_GOLD, computeGold, type GoldRow, type SilverForGold } from './gold.js';
 import { GOLD, SILVER, TABLES } from './tables.js';
 
 export interface TableInfo {
@@ -71,18 +71,8 @@ export async function readGoldSummary(
   );
 }
 
-/** The silver columns the published summary is computed from. */
-const PUBLISHED_COLUMNS = [
-  'id',
-  'month',
-  'sport_type',
-  'distance',
-  'moving_time',
-  'elapsed_time',
-  'total_elevation_gain',
-  'average_heartrate',
-  'private',
-] as const;
+/** The silver columns the published summary is computed from: gold's, and `private`. */
+const PUBLISHED_COLUMNS = [...SILVER_FOR_GOLD, 'private'] as const;
 
 /**
  * Gold rows as the job summary may publish them: computed like gold from silver for the `n`
@@ -110,7 +100,7 @@ export async function readPublishedSummary(
     private: boolean | null;
   })[];
   const published = rows
-    .filter((r) => privacy.includePrivate || r.private !== true)
+    .filter((r) => isPublishable(r, privacy))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const months: Month[] = [];
   for (let m = first; m <= month; m = addMonths(m, 1)) months.push(m);

@@ -4,7 +4,7 @@
  * Every figure takes the activities already filtered by `publishable`, so a private activity
  * never reaches one unless the report was asked to include them.
  */
-import { trimEndpoints } from '../../details/privacy.js';
+import { isPublishable, trimEndpoints } from '../../details/privacy.js';
 import type { SilverForGold } from '../../lakehouse/gold.js';
 import { addMonths, type Month } from '../../strava/months.js';
 import { decodePolyline } from './polyline.js';
@@ -36,7 +36,7 @@ export function publishable<T extends { private: boolean | null }>(
   activities: readonly T[],
   includePrivate: boolean,
 ): T[] {
-  return activities.filter((a) => includePrivate || a.private !== true);
+  return activities.filter((a) => isPublishable(a, { includePrivate }));
 }
 
 /** The `n` months ending at `last`, oldest first. */

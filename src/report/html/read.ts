@@ -10,7 +10,7 @@ import { DeltaTable } from '../../lakehouse/delta/table.js';
 import { SILVER } from '../../lakehouse/tables.js';
 import type { ObjectStore } from '../../landing/store.js';
 import type { Month } from '../../strava/months.js';
-import type { HrZoneRow, ReportActivity } from './figures.js';
+import { publishable, type HrZoneRow, type ReportActivity } from './figures.js';
 import { unitsOfPreference, type Units } from './units.js';
 
 /** Where the athlete's `measurement_preference` is kept, under the warehouse. */
@@ -174,7 +174,7 @@ async function readHrZones(
     seconds.set(id, hrSecondsPerZone(list, zones));
   }
   const months: Month[] = [...new Set(activities.map((a) => a.month))];
-  const published = activities.filter((a) => a.private !== true);
+  const published = publishable(activities, false);
   return hrZonesGold(seconds, published, zones, months) as unknown as HrZoneRow[];
 }
 
