@@ -2,7 +2,11 @@
 -- NULL), plus where each row came from. Mirrors bronze/activities in src/lakehouse/tables.ts.
 -- ${location} is `LOCATION '<warehouse>/bronze/activities'` for external tables, or nothing for
 -- Unity Catalog managed tables. Deletion vectors stay off so the table keeps reader 1 / writer 2
--- and any Delta reader (delta-rs, strava-lakehouse inspect) can open it.
+-- and any Delta reader (delta-rs, strava-lakehouse inspect) can open it. The properties are the
+-- ones the embedded engine writes (src/lakehouse/table-properties.ts) but for the engine, so a
+-- table the embedded engine created is adopted as it is once the engine property says
+-- databricks: the Databricks engine sets it before its first statement on such a warehouse
+-- (`strava-lakehouse migrate --to databricks` does the same by hand).
 CREATE TABLE IF NOT EXISTS IDENTIFIER(:bronze) (
   `id` STRING,
   `athlete_id` STRING,
@@ -61,4 +65,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Raw landed rows, each landing file taken once'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

@@ -54,4 +54,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Typed activities, one row per id, by local month'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

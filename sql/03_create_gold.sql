@@ -24,4 +24,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Monthly totals per sport type with month-over-month change'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

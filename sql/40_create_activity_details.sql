@@ -28,4 +28,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Per activity: the detail endpoint, and the summary it was fetched for'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

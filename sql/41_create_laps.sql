@@ -28,4 +28,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Laps, one row per activity and lap index'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

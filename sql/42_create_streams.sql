@@ -20,4 +20,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Stream samples, one row per activity and sample index'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

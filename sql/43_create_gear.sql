@@ -15,4 +15,4 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:gear) (
 USING DELTA
 COMMENT 'Gear (bikes and shoes), one row per id'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

@@ -11,4 +11,4 @@ CREATE TABLE IF NOT EXISTS IDENTIFIER(:athlete_zones) (
 USING DELTA
 COMMENT 'Heart-rate and power zones of the athlete'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

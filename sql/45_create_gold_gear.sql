@@ -13,4 +13,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Distance and time per gear per month'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

@@ -12,4 +12,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Time in each heart-rate zone per sport per month'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

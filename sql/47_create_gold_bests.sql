@@ -12,4 +12,4 @@ USING DELTA
 PARTITIONED BY (`month`)
 COMMENT 'Best 1/5/10 km times and 5/20 min power per sport per month'
 ${location}
-TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')
+TBLPROPERTIES ('delta.enableDeletionVectors' = 'false', 'strava-lakehouse.engine' = 'databricks')

@@ -16399,13 +16399,27 @@ function readCheckpoint(bytes, what) {
 
 // src/lakehouse/delta/metadata.ts
 var import_node_crypto2 = __toESM(require_metadata(), 1);
+
+// src/lakehouse/table-properties.ts
+var ENGINE_PROPERTY = "strava-lakehouse.engine";
+var SHARED_PROPERTIES = {
+  "delta.enableDeletionVectors": "false"
+};
+function tableProperties(engine) {
+  return { ...SHARED_PROPERTIES, [ENGINE_PROPERTY]: engine };
+}
+function writerOf(configuration) {
+  return configuration[ENGINE_PROPERTY];
+}
+
+// src/lakehouse/delta/metadata.ts
 function newMetadata(def, now) {
   return {
     id: (0, import_node_crypto2.randomUUID)(),
     format: { provider: "parquet", options: {} },
     schemaString: schemaString(def),
     partitionColumns: [...def.partitionColumns],
-    configuration: {},
+    configuration: tableProperties("embedded"),
     createdTime: now
   };
 }
@@ -16484,8 +16498,15 @@ function requirement(p, configuration = {}) {
   return `Delta reader version ${p.minReaderVersion} / writer version ${p.minWriterVersion}${withFeatures}`;
 }
 var hasFeatures = (p) => Boolean(p.readerFeatures?.length || p.writerFeatures?.length);
-function assertWritable(table, snap) {
+function assertWritable(table, snap, opts = {}) {
   if (!snap) return;
+  const writer = writerOf(snap.metadata.configuration);
+  if (!opts.handover && writer !== void 0 && writer !== "embedded") {
+    throw new DeltaProtocolError(
+      `${table} is written by the ${writer} engine (table property ${ENGINE_PROPERTY} = ${writer}), so the embedded engine leaves it alone.`,
+      writer === "databricks" ? "Run with --engine databricks (action input engine: databricks), or hand the warehouse back to the embedded engine with `strava-lakehouse migrate --to embedded --warehouse <this warehouse>`." : `Write it with the ${writer} engine, or point --warehouse at a new location.`
+    );
+  }
   const p = snap.protocol;
   if (p.minReaderVersion > WRITER_PROTOCOL.minReaderVersion || p.minWriterVersion > WRITER_PROTOCOL.minWriterVersion || hasFeatures(p)) {
     throw new DeltaProtocolError(
@@ -16695,15 +16716,20 @@ var DeltaTable = class {
    * Optimistic transaction: `build` gets the latest snapshot (undefined for a new table) and
    * returns the actions to commit, or null for nothing to do. On a lost race it runs again
    * against the newer snapshot. The first commit creates the table. Returns the committed
-   * version, or null.
+   * version, or null. `handover` lets `migrate --to embedded` commit to a table whose engine
+   * property names Databricks.
    */
-  async commit(build, info) {
+  async commit(build, info, opts = {}) {
     for (let attempt = 1; ; attempt++) {
       const snap = await this.snapshot();
-      this.assertWritable(snap);
-      const metaData = snap ? metadataUpdate(this.def, snap.metadata) : newMetadata(this.def, Date.now());
+      assertWritable(this.def.path, snap, opts);
+      let metaData = snap ? metadataUpdate(this.def, snap.metadata) : newMetadata(this.def, Date.now());
       const plan = await build(snap);
       if (!plan) return null;
+      if (plan.properties) {
+        const base = metaData ?? snap.metadata;
+        metaData = { ...base, configuration: { ...base.configuration, ...plan.properties } };
+      }
       const version = snap ? snap.version + 1 : 0;
       const now = Date.now();
       const actions = this.actionsOf(snap, metaData, plan, info, now);

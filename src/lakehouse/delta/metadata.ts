@@ -5,17 +5,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeltaProtocolError } from '../../errors.js';
+import { tableProperties } from '../table-properties.js';
 import { schemaString, type TableDef } from '../tables.js';
 import type { Metadata } from './actions.js';
 import { parseSchema } from './schema.js';
 
+/** A new table's metaData: the definition's schema, with the embedded engine's table properties. */
 export function newMetadata(def: TableDef, now: number): Metadata {
   return {
     id: randomUUID(),
     format: { provider: 'parquet', options: {} },
     schemaString: schemaString(def),
     partitionColumns: [...def.partitionColumns],
-    configuration: {},
+    configuration: tableProperties('embedded'),
     createdTime: now,
   };
 }

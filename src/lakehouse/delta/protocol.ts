@@ -8,6 +8,7 @@
 import { DeltaProtocolError } from '../../errors.js';
 import type { Protocol } from './actions.js';
 import type { Snapshot } from './snapshot.js';
+import { ENGINE_PROPERTY, writerOf } from '../table-properties.js';
 
 export const WRITER_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
 
@@ -40,9 +41,26 @@ function requirement(p: Protocol, configuration: Record<string, string> = {}): s
 
 const hasFeatures = (p: Protocol) => Boolean(p.readerFeatures?.length || p.writerFeatures?.length);
 
-/** Throws unless this writer may commit to the table (a table that does not exist yet is fine). */
-export function assertWritable(table: string, snap: Snapshot | undefined): void {
+/**
+ * Throws unless this writer may commit to the table (a table that does not exist yet is fine).
+ * A table whose engine property names another engine is refused first, with how to switch back;
+ * `handover` (what `strava-lakehouse migrate --to embedded` commits) skips only that check.
+ */
+export function assertWritable(
+  table: string,
+  snap: Snapshot | undefined,
+  opts: { handover?: boolean } = {},
+): void {
   if (!snap) return;
+  const writer = writerOf(snap.metadata.configuration);
+  if (!opts.handover && writer !== undefined && writer !== 'embedded') {
+    throw new DeltaProtocolError(
+      `${table} is written by the ${writer} engine (table property ${ENGINE_PROPERTY} = ${writer}), so the embedded engine leaves it alone.`,
+      writer === 'databricks'
+        ? 'Run with --engine databricks (action input engine: databricks), or hand the warehouse back to the embedded engine with `strava-lakehouse migrate --to embedded --warehouse <this warehouse>`.'
+        : `Write it with the ${writer} engine, or point --warehouse at a new location.`,
+    );
+  }
   const p = snap.protocol;
   if (
     p.minReaderVersion > WRITER_PROTOCOL.minReaderVersion ||
@@ -66,6 +84,11 @@ export function assertWritable(table: string, snap: Snapshot | undefined): void 
       ONE_ENGINE_HINT,
     );
   }
+}
+
+/** The protocol and the table features it names, in words (for run records and messages). */
+export function describeProtocol(p: Protocol, configuration: Record<string, string> = {}): string {
+  return requirement(p, configuration);
 }
 
 /**

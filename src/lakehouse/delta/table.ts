@@ -37,6 +37,8 @@ export interface CommitPlan {
   add: AddFile[];
   remove: AddFile[];
   txns?: { appId: string; version: number }[];
+  /** Table properties to set (merged into the table's configuration): a metaData action. */
+  properties?: Record<string, string>;
 }
 
 export interface CommitDescription {
@@ -133,18 +135,27 @@ export class DeltaTable {
    * Optimistic transaction: `build` gets the latest snapshot (undefined for a new table) and
    * returns the actions to commit, or null for nothing to do. On a lost race it runs again
    * against the newer snapshot. The first commit creates the table. Returns the committed
-   * version, or null.
+   * version, or null. `handover` lets `migrate --to embedded` commit to a table whose engine
+   * property names Databricks.
    */
-  async commit(build: Build, info: CommitDescription): Promise<number | null> {
+  async commit(
+    build: Build,
+    info: CommitDescription,
+    opts: { handover?: boolean } = {},
+  ): Promise<number | null> {
     for (let attempt = 1; ; attempt++) {
       const snap = await this.snapshot();
-      this.assertWritable(snap);
+      assertWritable(this.def.path, snap, opts);
       // Checked before the builder runs, so a refused table costs no data files.
-      const metaData = snap
+      let metaData = snap
         ? metadataUpdate(this.def, snap.metadata)
         : newMetadata(this.def, Date.now());
       const plan = await build(snap);
       if (!plan) return null;
+      if (plan.properties) {
+        const base = metaData ?? (snap as Snapshot).metadata;
+        metaData = { ...base, configuration: { ...base.configuration, ...plan.properties } };
+      }
       const version = snap ? snap.version + 1 : 0;
       const now = Date.now();
       const actions = this.actionsOf(snap, metaData, plan, info, now);

@@ -24,6 +24,15 @@ import {
 } from '../../../src/lakehouse/detail-tables.js';
 import { BRONZE, GOLD, SILVER, type Column, type TableDef } from '../../../src/lakehouse/tables.js';
 import { ACTIVITY_FIELDS, CSV_COLUMNS, SQL_TYPE } from '../../../src/strava/schema.js';
+import { tableProperties } from '../../../src/lakehouse/table-properties.js';
+
+/**
+ * The properties every CREATE TABLE declares: the embedded writer's (table-properties.ts) with
+ * the engine property saying databricks, so Delta adopts a handed-over table as it is.
+ */
+const DATABRICKS_TBLPROPERTIES = `TBLPROPERTIES (${Object.entries(tableProperties('databricks'))
+  .map(([k, v]) => `'${k}' = '${v}'`)
+  .join(', ')})`;
 
 const texts = loadSqlTexts();
 
@@ -55,13 +64,13 @@ describe.each([
     );
   });
 
-  it('partitions like the table definition and keeps deletion vectors off', () => {
+  it('partitions like the table definition, keeps deletion vectors off and names the engine', () => {
     const lines = code(file);
     expect(lines).toContain(
       `PARTITIONED BY (${def.partitionColumns.map((c) => `\`${c}\``).join(', ')})`,
     );
     expect(lines).toContain(`COMMENT '${def.description}'`);
-    expect(lines).toContain("TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')");
+    expect(lines).toContain(DATABRICKS_TBLPROPERTIES);
     expect(lines).toContain('${location}');
   });
 });
@@ -189,7 +198,7 @@ describe.each([
     );
   });
 
-  it('partitions like the table definition and keeps deletion vectors off', () => {
+  it('partitions like the table definition, keeps deletion vectors off and names the engine', () => {
     const lines = detailCode(file);
     const partitioned = lines.filter((l) => l.startsWith('PARTITIONED BY'));
     expect(partitioned).toEqual(
@@ -198,7 +207,7 @@ describe.each([
         : [],
     );
     expect(lines).toContain(`COMMENT '${def.description}'`);
-    expect(lines).toContain("TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')");
+    expect(lines).toContain(DATABRICKS_TBLPROPERTIES);
     expect(lines).toContain('${location}');
   });
 });

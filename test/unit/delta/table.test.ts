@@ -10,6 +10,7 @@ import { DeltaConflictError, DeltaProtocolError, QualityError } from '../../../s
 import { VERSION } from '../../../src/version.js';
 import { overriding } from '../../support/stores.js';
 import { EVENTS, byId, event, micros, tempWarehouse } from './support.js';
+import { tableProperties } from '../../../src/lakehouse/table-properties.js';
 
 const WRITE = { operation: 'WRITE', operationParameters: { mode: 'Append' } };
 
@@ -39,7 +40,7 @@ describe('a new table', () => {
       format: { provider: 'parquet', options: {} },
       schemaString: schemaString(EVENTS),
       partitionColumns: ['month'],
-      configuration: {},
+      configuration: tableProperties('embedded'),
     });
     expect(meta.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(typeof meta.createdTime).toBe('number');
