@@ -26,7 +26,7 @@ import {
 import "./chunks/chunk-D697A921.js";
 import {
   openStore
-} from "./chunks/chunk-4A68497C.js";
+} from "./chunks/chunk-CA8E37C7.js";
 import {
   GITHUB_API_URL,
   createGitHub,
@@ -48,9 +48,13 @@ import {
   readRefreshToken,
   writeRefreshToken
 } from "./chunks/chunk-8D30EC4A.js";
-import "./chunks/chunk-BA800F3B.js";
+import {
+  migrateWarehouse
+} from "./chunks/chunk-F14ACD48.js";
 import "./chunks/chunk-CFBA4AA7.js";
 import {
+  ENGINE_NAMES,
+  ENGINE_PROPERTY,
   VERSION
 } from "./chunks/chunk-8DD25B0D.js";
 import "./chunks/chunk-97653D37.js";
@@ -65,6 +69,7 @@ import {
   StravaAuthError,
   errorLine
 } from "./chunks/chunk-06F01416.js";
+import "./chunks/chunk-BA800F3B.js";
 import {
   __commonJS,
   __require,
@@ -946,6 +951,62 @@ async function runInspect(raw, json) {
   return 0;
 }
 
+// src/cli/migrate.ts
+function parseTarget(to) {
+  if (to === void 0) {
+    throw new ConfigError(
+      "migrate needs --to.",
+      "For example: strava-lakehouse migrate --to databricks --warehouse s3://bucket/prefix."
+    );
+  }
+  if (!ENGINE_NAMES.includes(to)) {
+    throw new ConfigError(
+      `--to "${to}" is not an engine.`,
+      `Use --to ${ENGINE_NAMES.join(" or --to ")}.`
+    );
+  }
+  return to;
+}
+async function runMigrate(raw, to, opts) {
+  const target = parseTarget(to);
+  const warehouse = parseWarehouse(raw.warehouse ?? DEFAULT_WAREHOUSE, CLI_LABELS.warehouse);
+  const store = await openStore(warehouse, {
+    region: raw.awsRegion,
+    endpoint: raw.s3Endpoint,
+    names: { region: CLI_LABELS.awsRegion, endpoint: CLI_LABELS.s3Endpoint }
+  });
+  const tables = await migrateWarehouse(store, target);
+  if (tables.every((t) => t.outcome === "absent")) {
+    throw new ConfigError(
+      `There is no lakehouse at ${store.root}: no table to hand over.`,
+      `Check ${CLI_LABELS.warehouse} (default ${DEFAULT_WAREHOUSE}).`
+    );
+  }
+  if (opts.json) {
+    opts.out.write(`${JSON.stringify({ warehouse: store.root, to: target, tables }, null, 2)}
+`);
+    return 0;
+  }
+  const said = {
+    changed: `now ${ENGINE_PROPERTY} = ${target}`,
+    already: `already ${target}`,
+    absent: "not created yet",
+    kept: "left alone"
+  };
+  const lines = [`warehouse ${store.root}: tables handed to the ${target} engine`];
+  for (const t of tables) {
+    const version = t.version === null ? "" : ` (version ${t.version})`;
+    const requires = t.requires ? `: requires ${t.requires}` : "";
+    lines.push(`${t.table.padEnd(25)} ${said[t.outcome]}${version}${requires}`);
+  }
+  lines.push(
+    target === "databricks" ? "Run with --engine databricks from now on; the embedded engine refuses these tables." : "Run with the embedded engine (the default) from now on."
+  );
+  opts.out.write(`${lines.join("\n")}
+`);
+  return 0;
+}
+
 // src/cli/report.ts
 function reportFlags(flags, raw, now = /* @__PURE__ */ new Date()) {
   const out = flags.out?.trim();
@@ -1099,6 +1160,11 @@ async function main(argv, env = process.env) {
       }
       case "inspect":
         return await runInspect(rawInputs(flags, env), flags.json ?? false);
+      case "migrate":
+        return await runMigrate(rawInputs(flags, env), flags.to, {
+          json: flags.json ?? false,
+          out: process.stdout
+        });
       case "report":
         return await runReport(reportFlags(flags, rawInputs(flags, env)), {
           out: process.stdout,

@@ -90,6 +90,10 @@ function renderSummary(records, gold, opts = {}) {
   }
   const details = records[records.length - 1]?.details;
   if (details) out.push(...detailsLines(details), "");
+  const own = records[records.length - 1];
+  if (own?.tableProtocols?.length || own?.handedOver?.length) {
+    out.push(...protocolLines(own.tableProtocols ?? [], own.handedOver ?? []), "");
+  }
   out.push(...monthOverMonth(gold, last), "", ...chart(gold, last), "");
   return out.join("\n");
 }
@@ -102,6 +106,28 @@ function detailsLines(d) {
     `- ${d.withDetails} activities have details; ${fetched}; ${queued}.`
   ];
   if (d.stoppedMessage) out.push(`- ${escape(d.stoppedMessage)}`);
+  return out;
+}
+function protocolLines(protocols, handedOver) {
+  const out = ["### Table protocols", ""];
+  if (handedOver.length) {
+    out.push(
+      `- Taken over from the embedded engine: ${handedOver.map((t) => `\`${t}\``).join(", ")} (\`strava-lakehouse migrate --to embedded\` hands them back).`
+    );
+  }
+  const upgraded = protocols.filter((p) => p.minReaderVersion > 1);
+  if (protocols.length && !upgraded.length) {
+    out.push(
+      `- All ${protocols.length} tables are Delta reader 1 / writer ${Math.max(...protocols.map((p) => p.minWriterVersion))}: any Delta reader opens them.`
+    );
+  }
+  for (const p of upgraded) {
+    const features = p.readerFeatures.length ? ` with ${p.readerFeatures.join(", ")}` : "";
+    const who = p.embeddedReads ? "strava-lakehouse inspect and report still read it" : "strava-lakehouse cannot read it: use Spark, Databricks or delta-rs";
+    out.push(
+      `- \`${p.table}\` needs a Delta reader ${p.minReaderVersion}${features} (writer ${p.minWriterVersion}); ${who}.`
+    );
+  }
   return out;
 }
 function runsTable(records) {

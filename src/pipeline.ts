@@ -44,6 +44,8 @@ export interface PipelineDeps {
   findPreviousRecord?: (month: Month) => Promise<RunRecord | undefined>;
   /** Landing rows kept in memory and processed per batch (ROWS_IN_MEMORY); tests go lower. */
   rowsInMemory?: number;
+  /** The engine; by default created from `config.engine` (tests bring one on a fake driver). */
+  engine?: Engine;
 }
 
 export interface PipelineResult {
@@ -71,7 +73,7 @@ export async function runPipeline(
   const startedAt = now();
   const runId = deps.runId ?? newRunId(startedAt);
   const store = deps.store ?? (await openStore(config.warehouse, config.s3));
-  const engine = await createEngine(config, store, { progress, now });
+  const engine = deps.engine ?? (await createEngine(config, store, { progress, now }));
   try {
     // Refuse tables this engine must not write before touching Strava or the warehouse.
     await progress.group('Check tables', () => engine.preflight());
@@ -178,6 +180,12 @@ export async function runPipeline(
       );
     }
 
+    // What a reader of the tables now needs: Databricks may have upgraded them in this run.
+    const tableProtocols = engine.tableProtocols
+      ? await progress.group('Read table protocols', () => engine.tableProtocols!())
+      : undefined;
+    const handedOver = engine.handedOver?.length ? [...engine.handedOver] : undefined;
+
     const finishedAt = now();
     const rechecked = config.lookback
       ? landed.map((l) => l.month).filter((m) => m < config.from)
@@ -211,6 +219,8 @@ export async function runPipeline(
         forced: config.force,
         ...(month === config.to && rechecked.length ? { rechecked } : {}),
         ...(month === config.to && details ? { details } : {}),
+        ...(month === config.to && tableProtocols?.length ? { tableProtocols } : {}),
+        ...(month === config.to && handedOver ? { handedOver } : {}),
       };
     });
     await progress.group('Record', () =>

@@ -27,7 +27,16 @@ var require_self2 = __commonJS({
 });
 
 // src/cli/inputs.ts
-var COMMANDS = ["run", "backfill", "demo", "inspect", "report", "auth", "init"];
+var COMMANDS = [
+  "run",
+  "backfill",
+  "demo",
+  "inspect",
+  "report",
+  "migrate",
+  "auth",
+  "init"
+];
 var COMMAND_INFO = {
   run: {
     usage: "run [--month YYYY-MM]",
@@ -49,6 +58,10 @@ var COMMAND_INFO = {
     usage: "report --out DIR [--month YYYY-MM] [--months N]",
     summary: "A self-contained HTML report of the lakehouse (charts as SVG, nothing loaded from the network) in DIR/index.html."
   },
+  migrate: {
+    usage: "migrate --to databricks|embedded",
+    summary: "Hand the warehouse's tables to the other engine: sets each table's engine property (strava-lakehouse.engine) in a metadata-only Delta commit, so Databricks adopts the embedded engine's tables, or the embedded engine writes Databricks' again."
+  },
   auth: {
     usage: "auth [--github-repo OWNER/NAME]",
     summary: "Authorize with Strava once: saves the refresh token and, with --github-repo, sets the repository secrets."
@@ -62,7 +75,7 @@ var DEMO_WAREHOUSE = "./lakehouse-demo";
 var DEFAULT_TIMEOUT_S = 300;
 var STRAVA_API_SETTINGS = "https://www.strava.com/settings/api";
 var PIPELINE = ["run", "backfill"];
-var S3_COMMANDS = ["run", "backfill", "demo", "inspect", "report"];
+var S3_COMMANDS = ["run", "backfill", "demo", "inspect", "report", "migrate"];
 var PUBLISHING = [...PIPELINE, "report"];
 var DATABRICKS = "For --engine databricks: ";
 var CLI_OPTIONS = [
@@ -175,7 +188,7 @@ var CLI_OPTIONS = [
     type: "string",
     value: "PATH|s3://bucket/prefix",
     input: "warehouse",
-    commands: ["run", "backfill", "inspect", "report"],
+    commands: ["run", "backfill", "inspect", "report", "migrate"],
     help: "Where the lakehouse lives: a folder or an S3 prefix.",
     default: DEFAULT_WAREHOUSE
   },
@@ -204,6 +217,13 @@ var CLI_OPTIONS = [
     default: "embedded"
   },
   {
+    flag: "to",
+    type: "string",
+    value: "databricks|embedded",
+    commands: ["migrate"],
+    help: "The engine that writes the tables from now on (required)."
+  },
+  {
     flag: "force",
     type: "boolean",
     input: "force",
@@ -219,7 +239,7 @@ var CLI_OPTIONS = [
   {
     flag: "json",
     type: "boolean",
-    commands: ["run", "backfill", "demo", "inspect"],
+    commands: ["run", "backfill", "demo", "inspect", "migrate"],
     help: "Print the result as JSON on stdout, and nothing else there."
   },
   {

@@ -1,13 +1,13 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
-  DeltaTable,
   openStore
-} from "./chunk-4A68497C.js";
+} from "./chunk-CA8E37C7.js";
 import {
   isPublishable
 } from "./chunk-531649C7.js";
 import {
   DETAIL_TABLES,
+  DeltaTable,
   GOLD,
   SILVER,
   SILVER_FOR_GOLD,

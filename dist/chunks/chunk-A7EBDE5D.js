@@ -8,12 +8,8 @@ import {
   mayHoldAny
 } from "./chunk-D697A921.js";
 import {
-  DeltaTable,
-  STORAGE_CONCURRENCY,
-  TaskPool,
-  mapConcurrently,
   openStore
-} from "./chunk-4A68497C.js";
+} from "./chunk-CA8E37C7.js";
 import {
   runRecordKey
 } from "./chunk-2A3800A9.js";
@@ -45,6 +41,7 @@ import {
   BRONZE,
   DETAIL_GOLD,
   DETAIL_TABLES,
+  DeltaTable,
   EFFORTS,
   GEAR,
   GOLD,
@@ -54,12 +51,15 @@ import {
   LAPS,
   SILVER,
   SILVER_FOR_GOLD,
+  STORAGE_CONCURRENCY,
   STREAMS,
   STREAM_KEYS,
+  TaskPool,
   VERSION,
   computeGold,
   goldMonthsFor,
   isIsoInstant,
+  mapConcurrently,
   parseCell,
   validateActivity
 } from "./chunk-8DD25B0D.js";
@@ -2355,7 +2355,7 @@ async function runPipeline(config, deps = {}) {
   const startedAt = now();
   const runId = deps.runId ?? newRunId(startedAt);
   const store = deps.store ?? await openStore(config.warehouse, config.s3);
-  const engine = await createEngine(config, store, { progress, now });
+  const engine = deps.engine ?? await createEngine(config, store, { progress, now });
   try {
     await progress.group("Check tables", () => engine.preflight());
     const auth = new StravaAuth({
@@ -2449,6 +2449,8 @@ async function runPipeline(config, deps = {}) {
         })
       );
     }
+    const tableProtocols = engine.tableProtocols ? await progress.group("Read table protocols", () => engine.tableProtocols()) : void 0;
+    const handedOver = engine.handedOver?.length ? [...engine.handedOver] : void 0;
     const finishedAt = now();
     const rechecked = config.lookback ? landed.map((l) => l.month).filter((m) => m < config.from) : [];
     const records = landed.map((l) => {
@@ -2479,7 +2481,9 @@ async function runPipeline(config, deps = {}) {
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         forced: config.force,
         ...month === config.to && rechecked.length ? { rechecked } : {},
-        ...month === config.to && details ? { details } : {}
+        ...month === config.to && details ? { details } : {},
+        ...month === config.to && tableProtocols?.length ? { tableProtocols } : {},
+        ...month === config.to && handedOver ? { handedOver } : {}
       };
     });
     await progress.group(

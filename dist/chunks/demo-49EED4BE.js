@@ -12,14 +12,13 @@ import {
   readGoldSummary
 } from "./chunk-9A370967.js";
 import "./chunk-D697A921.js";
-import "./chunk-4A68497C.js";
+import "./chunk-CA8E37C7.js";
 import {
   buildConfig
 } from "./chunk-D6111358.js";
 import "./chunk-2A3800A9.js";
 import "./chunk-531649C7.js";
 import "./chunk-8D30EC4A.js";
-import "./chunk-BA800F3B.js";
 import "./chunk-CFBA4AA7.js";
 import "./chunk-8DD25B0D.js";
 import "./chunk-97653D37.js";
@@ -28,6 +27,7 @@ import {
   monthOf
 } from "./chunk-328A68CB.js";
 import "./chunk-06F01416.js";
+import "./chunk-BA800F3B.js";
 import {
   __commonJS,
   __require,

@@ -1,5 +1,9 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
+  ENGINE_TABLES,
+  migrateWarehouse
+} from "./chunk-F14ACD48.js";
+import {
   checkQuality,
   sha256Hex,
   stringify,
@@ -10,6 +14,7 @@ import {
   ATHLETE_ZONES,
   BRONZE,
   DETAIL_TABLES,
+  DeltaTable,
   GEAR,
   GOLD,
   GOLD_BESTS,
@@ -20,7 +25,8 @@ import {
   STREAMS,
   VERSION,
   goldMonthsFor,
-  listLog
+  listLog,
+  tableProtocolOf
 } from "./chunk-8DD25B0D.js";
 import {
   fillPlaceholders,
@@ -38,6 +44,7 @@ import {
   DatabricksError,
   QualityError
 } from "./chunk-06F01416.js";
+import "./chunk-BA800F3B.js";
 import {
   __commonJS,
   __require,
@@ -723,6 +730,9 @@ var DatabricksEngine = class {
   progress;
   /** Set once the detail tables' DDL has run in this engine's life. */
   detailTablesReady = false;
+  /** Tables whose engine property this engine set to databricks before its first statement. */
+  handedOver = [];
+  takingOver;
   detailTexts;
   async preflight() {
     if (this.databricks().tableLocation === "managed") {
@@ -740,6 +750,7 @@ var DatabricksEngine = class {
     const warnings = landings.flatMap(
       (l) => checkQuality(l.rows, l.month, l.key)
     );
+    await this.takeOver(ctx.runId);
     const run = await runDatabricks({
       config: this.databricks(),
       warehouseUri: (key) => this.store.uri(key),
@@ -853,6 +864,7 @@ var DatabricksEngine = class {
    */
   async runDetail(plan) {
     if (!plan.length) return [];
+    if (!this.detailTablesReady) await this.takeOver();
     const ddl = this.detailTablesReady ? [] : this.planner().createTables();
     const executed = await executeStatements([...ddl, ...plan], {
       config: this.databricks(),
@@ -863,6 +875,42 @@ var DatabricksEngine = class {
     this.detailTablesReady = true;
     this.detailStatements.push(...executed.map((e) => e.record));
     return executed.slice(ddl.length);
+  }
+  /**
+   * Each table's Delta protocol, read from its log under the warehouse (external tables; a
+   * Unity Catalog managed table has no log there and is not listed). Databricks may upgrade a
+   * table (deletion vectors, say) whatever sql/ declares: this says what a reader now needs.
+   */
+  async tableProtocols() {
+    if (this.databricks().tableLocation === "managed") return [];
+    const snaps = await Promise.all(
+      ENGINE_TABLES.map((def) => new DeltaTable(this.store, def).snapshot())
+    );
+    return ENGINE_TABLES.flatMap((def, i) => {
+      const snap = snaps[i];
+      return snap ? [tableProtocolOf(def.path, snap)] : [];
+    });
+  }
+  /**
+   * Before the first statement on a warehouse of external tables that another engine wrote:
+   * sets each table's engine property to databricks (a metadata-only commit, migrate.ts), so
+   * sql/'s CREATE TABLE IF NOT EXISTS adopts it as it is, and the embedded engine leaves it
+   * alone from then on. Once per engine; tables already Databricks' cost no commit.
+   */
+  takeOver(runId) {
+    if (this.databricks().tableLocation === "managed") return Promise.resolve();
+    this.takingOver ??= migrateWarehouse(this.store, "databricks", runId ? { runId } : {}).then(
+      (tables) => {
+        const changed = tables.filter((t) => t.outcome === "changed").map((t) => t.table);
+        this.handedOver.push(...changed);
+        if (changed.length) {
+          this.progress.info(
+            `Took over ${changed.length} table(s) the embedded engine wrote (${changed.join(", ")}): their engine property now says databricks. \`strava-lakehouse migrate --to embedded\` hands them back.`
+          );
+        }
+      }
+    );
+    return this.takingOver;
   }
   databricks() {
     if (!this.config.databricks) {

@@ -4,16 +4,15 @@ import {
   hrZonesGold
 } from "./chunk-D697A921.js";
 import {
-  DeltaTable,
   openStore
-} from "./chunk-4A68497C.js";
+} from "./chunk-CA8E37C7.js";
 import {
   isPublishable,
   trimEndpoints
 } from "./chunk-531649C7.js";
-import "./chunk-BA800F3B.js";
 import {
   ATHLETE_ZONES,
+  DeltaTable,
   GEAR,
   GOLD_HR_ZONES,
   SILVER,
@@ -26,6 +25,7 @@ import {
 import {
   ConfigError
 } from "./chunk-06F01416.js";
+import "./chunk-BA800F3B.js";
 import {
   __commonJS,
   __export,

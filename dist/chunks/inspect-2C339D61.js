@@ -4,12 +4,12 @@ import {
   readGoldSummary,
   readPublishedSummary
 } from "./chunk-9A370967.js";
-import "./chunk-4A68497C.js";
+import "./chunk-CA8E37C7.js";
 import "./chunk-531649C7.js";
-import "./chunk-BA800F3B.js";
 import "./chunk-8DD25B0D.js";
 import "./chunk-328A68CB.js";
 import "./chunk-06F01416.js";
+import "./chunk-BA800F3B.js";
 import "./chunk-B9CF76D1.js";
 export {
   inspectWarehouse,

@@ -7,7 +7,16 @@
 import { DEFAULT_WAREHOUSE, type InputLabels, type RawInputs } from '../config.js';
 import { NEW_API_BASE, NEW_API_FROM, OAUTH_ORIGIN, OLD_API_BASE } from '../strava/hosts.js';
 
-export const COMMANDS = ['run', 'backfill', 'demo', 'inspect', 'report', 'auth', 'init'] as const;
+export const COMMANDS = [
+  'run',
+  'backfill',
+  'demo',
+  'inspect',
+  'report',
+  'migrate',
+  'auth',
+  'init',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const COMMAND_INFO: Record<Command, { usage: string; summary: string }> = {
@@ -33,6 +42,11 @@ export const COMMAND_INFO: Record<Command, { usage: string; summary: string }> =
     usage: 'report --out DIR [--month YYYY-MM] [--months N]',
     summary:
       'A self-contained HTML report of the lakehouse (charts as SVG, nothing loaded from the network) in DIR/index.html.',
+  },
+  migrate: {
+    usage: 'migrate --to databricks|embedded',
+    summary:
+      "Hand the warehouse's tables to the other engine: sets each table's engine property (strava-lakehouse.engine) in a metadata-only Delta commit, so Databricks adopts the embedded engine's tables, or the embedded engine writes Databricks' again.",
   },
   auth: {
     usage: 'auth [--github-repo OWNER/NAME]',
@@ -68,7 +82,7 @@ export interface CliOption {
 }
 
 const PIPELINE: readonly Command[] = ['run', 'backfill'];
-const S3_COMMANDS: readonly Command[] = ['run', 'backfill', 'demo', 'inspect', 'report'];
+const S3_COMMANDS: readonly Command[] = ['run', 'backfill', 'demo', 'inspect', 'report', 'migrate'];
 const PUBLISHING: readonly Command[] = [...PIPELINE, 'report'];
 const DATABRICKS = 'For --engine databricks: ';
 
@@ -182,7 +196,7 @@ export const CLI_OPTIONS = [
     type: 'string',
     value: 'PATH|s3://bucket/prefix',
     input: 'warehouse',
-    commands: ['run', 'backfill', 'inspect', 'report'],
+    commands: ['run', 'backfill', 'inspect', 'report', 'migrate'],
     help: 'Where the lakehouse lives: a folder or an S3 prefix.',
     default: DEFAULT_WAREHOUSE,
   },
@@ -211,6 +225,13 @@ export const CLI_OPTIONS = [
     default: 'embedded',
   },
   {
+    flag: 'to',
+    type: 'string',
+    value: 'databricks|embedded',
+    commands: ['migrate'],
+    help: 'The engine that writes the tables from now on (required).',
+  },
+  {
     flag: 'force',
     type: 'boolean',
     input: 'force',
@@ -226,7 +247,7 @@ export const CLI_OPTIONS = [
   {
     flag: 'json',
     type: 'boolean',
-    commands: ['run', 'backfill', 'demo', 'inspect'],
+    commands: ['run', 'backfill', 'demo', 'inspect', 'migrate'],
     help: 'Print the result as JSON on stdout, and nothing else there.',
   },
   {

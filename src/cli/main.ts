@@ -23,6 +23,7 @@ import {
   type Command,
   type Flags,
 } from './inputs.js';
+import { runMigrate } from './migrate.js';
 import { printRecords } from './print.js';
 import { reportFlags, runReport } from './report.js';
 
@@ -130,6 +131,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       case 'inspect':
         return await runInspect(rawInputs(flags, env), flags.json ?? false);
+      case 'migrate':
+        return await runMigrate(rawInputs(flags, env), flags.to, {
+          json: flags.json ?? false,
+          out: process.stdout,
+        });
       case 'report':
         return await runReport(reportFlags(flags, rawInputs(flags, env)), {
           out: process.stdout,

@@ -3,7 +3,7 @@
  * (the TypeScript Delta writer, the default) and `databricks` (sql/ on a SQL warehouse).
  */
 import type { Month } from '../strava/months.js';
-import type { StatementRecord, TableVersions } from '../runs/record.js';
+import type { StatementRecord, TableProtocol, TableVersions } from '../runs/record.js';
 import type {
   ActivityDetailRows,
   DetailState,
@@ -48,6 +48,13 @@ export interface Engine extends DetailEngine {
   /** The current table versions; refuses tables this engine must not write, before any write. */
   preflight(): Promise<TableVersions>;
   process(landings: MonthLanding[], ctx: ProcessContext): Promise<EngineResult>;
+  /**
+   * An engine whose tables another writer may upgrade (Databricks): each table's protocol after
+   * the run, for the run record and the job summary.
+   */
+  tableProtocols?(): Promise<TableProtocol[]>;
+  /** Tables this engine took over from the other one in this run (their engine property). */
+  readonly handedOver?: readonly string[];
   close?(): Promise<void>;
 }
 

@@ -21,6 +21,18 @@ export interface StatementRecord {
   affectedRows?: number;
 }
 
+/** A table's Delta protocol as a reader meets it, read from its log after a Databricks run. */
+export interface TableProtocol {
+  /** The table's path under the warehouse, e.g. `silver/activities`. */
+  table: string;
+  minReaderVersion: number;
+  minWriterVersion: number;
+  /** The reader features a reader must support (column mapping for legacy reader version 2). */
+  readerFeatures: string[];
+  /** True if strava-lakehouse's own reader (inspect, report, the quality gate) reads it. */
+  embeddedReads: boolean;
+}
+
 export interface RunRecord {
   /** Record format version. */
   schemaVersion: 1;
@@ -47,6 +59,12 @@ export interface RunRecord {
   rechecked?: Month[];
   /** On a run's own month, when the run fetched details: what it fetched and what is queued. */
   details?: DetailsRecord;
+  /**
+   * On a Databricks run's own month (external tables): the protocol of every table after the
+   * run, and the tables whose engine property the run set to databricks (a hand-over).
+   */
+  tableProtocols?: TableProtocol[];
+  handedOver?: string[];
 }
 
 export function runRecordKey(month: Month, runId: string): string {

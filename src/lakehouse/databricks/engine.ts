@@ -11,7 +11,7 @@ import type { PipelineConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { ObjectStore } from '../../landing/store.js';
 import type { Progress } from '../../progress.js';
-import type { StatementRecord, TableVersions } from '../../runs/record.js';
+import type { StatementRecord, TableProtocol, TableVersions } from '../../runs/record.js';
 import type { Month } from '../../strava/months.js';
 import type {
   ActivityDetailRows,
@@ -21,6 +21,9 @@ import type {
 } from '../../details/types.js';
 import { summarySha256 } from '../../details/summary-hash.js';
 import { listLog } from '../delta/log.js';
+import { tableProtocolOf } from '../delta/protocol.js';
+import { DeltaTable } from '../delta/table.js';
+import { ENGINE_TABLES, migrateWarehouse } from '../migrate.js';
 import type { Row } from '../delta/table.js';
 import {
   ACTIVITY_DETAILS,
@@ -54,6 +57,9 @@ export class DatabricksEngine implements Engine, DetailEngine {
   private readonly progress: Progress;
   /** Set once the detail tables' DDL has run in this engine's life. */
   private detailTablesReady = false;
+  /** Tables whose engine property this engine set to databricks before its first statement. */
+  readonly handedOver: string[] = [];
+  private takingOver: Promise<void> | undefined;
   private detailTexts: DetailSqlTexts | undefined;
 
   constructor(
@@ -88,6 +94,7 @@ export class DatabricksEngine implements Engine, DetailEngine {
     const warnings = landings.flatMap((l) =>
       checkQuality(l.rows as unknown as QualityRow[], l.month, l.key),
     );
+    await this.takeOver(ctx.runId);
     const run = await runDatabricks({
       config: this.databricks(),
       warehouseUri: (key) => this.store.uri(key),
@@ -215,6 +222,7 @@ export class DatabricksEngine implements Engine, DetailEngine {
    */
   private async runDetail(plan: readonly Statement[]): Promise<ExecutedStatement[]> {
     if (!plan.length) return [];
+    if (!this.detailTablesReady) await this.takeOver();
     const ddl = this.detailTablesReady ? [] : this.planner().createTables();
     const executed = await executeStatements([...ddl, ...plan], {
       config: this.databricks(),
@@ -225,6 +233,44 @@ export class DatabricksEngine implements Engine, DetailEngine {
     this.detailTablesReady = true;
     this.detailStatements.push(...executed.map((e) => e.record));
     return executed.slice(ddl.length);
+  }
+
+  /**
+   * Each table's Delta protocol, read from its log under the warehouse (external tables; a
+   * Unity Catalog managed table has no log there and is not listed). Databricks may upgrade a
+   * table (deletion vectors, say) whatever sql/ declares: this says what a reader now needs.
+   */
+  async tableProtocols(): Promise<TableProtocol[]> {
+    if (this.databricks().tableLocation === 'managed') return [];
+    const snaps = await Promise.all(
+      ENGINE_TABLES.map((def) => new DeltaTable(this.store, def).snapshot()),
+    );
+    return ENGINE_TABLES.flatMap((def, i) => {
+      const snap = snaps[i];
+      return snap ? [tableProtocolOf(def.path, snap)] : [];
+    });
+  }
+
+  /**
+   * Before the first statement on a warehouse of external tables that another engine wrote:
+   * sets each table's engine property to databricks (a metadata-only commit, migrate.ts), so
+   * sql/'s CREATE TABLE IF NOT EXISTS adopts it as it is, and the embedded engine leaves it
+   * alone from then on. Once per engine; tables already Databricks' cost no commit.
+   */
+  private takeOver(runId?: string): Promise<void> {
+    if (this.databricks().tableLocation === 'managed') return Promise.resolve();
+    this.takingOver ??= migrateWarehouse(this.store, 'databricks', runId ? { runId } : {}).then(
+      (tables) => {
+        const changed = tables.filter((t) => t.outcome === 'changed').map((t) => t.table);
+        this.handedOver.push(...changed);
+        if (changed.length) {
+          this.progress.info(
+            `Took over ${changed.length} table(s) the embedded engine wrote (${changed.join(', ')}): their engine property now says databricks. \`strava-lakehouse migrate --to embedded\` hands them back.`,
+          );
+        }
+      },
+    );
+    return this.takingOver;
   }
 
   private databricks() {

@@ -6,6 +6,7 @@
  * Reading goes further: deletion vectors and column mapping, which Databricks may turn on.
  */
 import { DeltaProtocolError } from '../../errors.js';
+import type { TableProtocol } from '../../runs/record.js';
 import type { Protocol } from './actions.js';
 import type { Snapshot } from './snapshot.js';
 import { ENGINE_PROPERTY, writerOf } from '../table-properties.js';
@@ -116,4 +117,29 @@ export function assertReadable(table: string, snap: Snapshot): void {
       'Read this table with Spark, Databricks or delta-rs.',
     );
   }
+}
+
+/** The protocol of a table as the run record states it: versions and the reader features. */
+export function tableProtocolOf(table: string, snap: Snapshot): TableProtocol {
+  const p = snap.protocol;
+  // Reader version 2 (before table features) means column mapping; 3 lists its features.
+  const readerFeatures =
+    p.minReaderVersion >= 3
+      ? [...(p.readerFeatures ?? [])]
+      : p.minReaderVersion === 2
+        ? ['columnMapping']
+        : [];
+  let embeddedReads = true;
+  try {
+    assertReadable(table, snap);
+  } catch {
+    embeddedReads = false;
+  }
+  return {
+    table,
+    minReaderVersion: p.minReaderVersion,
+    minWriterVersion: p.minWriterVersion,
+    readerFeatures,
+    embeddedReads,
+  };
 }

@@ -212,4 +212,57 @@ describe('renderSummary', () => {
     const md = renderSummary([], [], { warnings: ['Stopped early.'] });
     expect(md).toBe('## Strava lakehouse: no month done\n\n> [!WARNING]\n> Stopped early.\n');
   });
+
+  it('after a Databricks run, says which tables need more than a Delta reader 1, and what took over', () => {
+    const base = { minWriterVersion: 2, readerFeatures: [], embeddedReads: true };
+    const plain = [
+      { table: 'bronze/activities', minReaderVersion: 1, ...base },
+      { table: 'silver/activities', minReaderVersion: 1, ...base },
+    ];
+    const quiet = renderSummary(
+      [record('2024-05', { engine: 'databricks', tableProtocols: plain })],
+      GOLD,
+    );
+    expect(quiet).toContain(
+      '### Table protocols\n\n- All 2 tables are Delta reader 1 / writer 2: any Delta reader opens them.\n',
+    );
+    const md = renderSummary(
+      [
+        record('2024-05', {
+          engine: 'databricks',
+          handedOver: ['bronze/activities', 'silver/activities'],
+          tableProtocols: [
+            plain[0]!,
+            {
+              table: 'silver/activities',
+              minReaderVersion: 3,
+              minWriterVersion: 7,
+              readerFeatures: ['deletionVectors'],
+              embeddedReads: true,
+            },
+            {
+              table: 'gold/monthly_summary',
+              minReaderVersion: 3,
+              minWriterVersion: 7,
+              readerFeatures: ['variantType'],
+              embeddedReads: false,
+            },
+          ],
+        }),
+      ],
+      GOLD,
+    );
+    expect(md).toContain(
+      [
+        '### Table protocols',
+        '',
+        '- Taken over from the embedded engine: `bronze/activities`, `silver/activities` (`strava-lakehouse migrate --to embedded` hands them back).',
+        '- `silver/activities` needs a Delta reader 3 with deletionVectors (writer 7); strava-lakehouse inspect and report still read it.',
+        '- `gold/monthly_summary` needs a Delta reader 3 with variantType (writer 7); strava-lakehouse cannot read it: use Spark, Databricks or delta-rs.',
+        '',
+      ].join('\n'),
+    );
+    // An embedded run's record has neither: no section.
+    expect(renderSummary([record('2024-05')], GOLD)).not.toContain('Table protocols');
+  });
 });
