@@ -42,7 +42,6 @@ import {
 } from '../../src/lakehouse/tables.js';
 import type { RunRecord } from '../../src/runs/record.js';
 import { recordedActivities } from '../../src/simulator/index.js';
-import type { Month } from '../../src/strava/months.js';
 import type { StravaActivity } from '../../src/strava/schema.js';
 import {
   activitiesIn,
@@ -52,9 +51,9 @@ import {
   type Range,
 } from '../support/pipeline.js';
 import {
-  copyIntoAsInsert,
-  outside,
+  runPlanOnSpark,
   SparkSql,
+  type SparkExecuted,
   type SparkResult,
   type SparkValue,
 } from '../support/spark-sql.js';
@@ -67,15 +66,11 @@ const EDITED_NAME = 'a "quoted", name\nwith newline';
 
 type Row = Record<string, SparkValue>;
 
-/** One statement Spark ran, with what it returned (DML: Delta's metrics row). */
-interface Executed {
-  file: string;
-  rows: Row[];
-}
+type Executed = SparkExecuted;
 
 /** A landing file taken into B's bronze: its month and the MERGE of it into silver. */
 interface LandingStatements {
-  month: Month;
+  month: string;
   merge: Statement;
 }
 
@@ -137,35 +132,11 @@ async function runOnSpark(records: RunRecord[]): Promise<Executed[]> {
     },
     texts,
   );
-  const executed: Executed[] = [];
-  for (const [i, st] of plan.entries()) {
-    if (st.file === `sql/${SQL_FILES.copyIntoBronze}`) {
-      const merge = plan[i + 1] as Statement;
-      expect(merge.file).toBe(`sql/${SQL_FILES.mergeSilver}`);
-      const key = merge.params.landing_file as string;
-      if (landings.has(key)) continue; // COPY INTO takes a file once
-      const insert = copyIntoAsInsert(st, `copy_into_${landings.size}`);
-      // Only COPY INTO's own spans changed: the rest is the statement as the runner sends it.
-      expect(
-        outside(
-          insert.text,
-          insert.replaced.map((r) => r.now),
-        ),
-      ).toEqual(
-        outside(
-          st.text,
-          insert.replaced.map((r) => r.was),
-        ),
-      );
-      expect(insert.csv.path).toBe(warehouseUri(key));
-      await spark.csvView(insert.csv.view, insert.csv.path, insert.csv.options);
-      await spark.sql(insert.text, st.params);
-      landings.set(key, { month: st.months[0] as Month, merge });
-      continue;
-    }
-    executed.push({ file: st.file, rows: await spark.rows(st.text, st.params) });
-  }
-  return executed;
+  return runPlanOnSpark(spark, plan, {
+    copyIntoFile: `sql/${SQL_FILES.copyIntoBronze}`,
+    loaded: landings,
+    landingUri: warehouseUri,
+  });
 }
 
 const affected = (executed: Executed[], file: string) =>

@@ -231,3 +231,62 @@ export function readFilesAsView(statement: { text: string }, view: string): Spar
     csv: { view, path: call[1] as string, options },
   };
 }
+
+/** One statement of a plan Spark ran, with what it returned (DML: Delta's metrics row). */
+export interface SparkExecuted {
+  file: string;
+  rows: Record<string, SparkValue>[];
+}
+
+/**
+ * Runs a plan of sql/ statements as the Databricks runner sends them. sql/10 (COPY INTO) runs as
+ * its INSERT ... SELECT stand-in over a view of the landing CSV, once per landing file as COPY
+ * INTO loads a file once: `loaded` keeps the keys taken (with the month and the MERGE that
+ * follows), across calls. Throws if the stand-in changed anything but COPY INTO's own spans.
+ */
+export async function runPlanOnSpark(
+  spark: SparkSql,
+  plan: readonly {
+    file: string;
+    text: string;
+    params: Record<string, string>;
+    months: readonly string[];
+  }[],
+  opts: {
+    copyIntoFile: string;
+    loaded: Map<string, { month: string; merge: (typeof plan)[number] }>;
+    /** Where the landing file of `key` is, as COPY INTO's FROM must name it. */
+    landingUri: (key: string) => string;
+  },
+): Promise<SparkExecuted[]> {
+  const executed: SparkExecuted[] = [];
+  for (const [i, st] of plan.entries()) {
+    if (st.file !== opts.copyIntoFile) {
+      executed.push({ file: st.file, rows: await spark.rows(st.text, st.params) });
+      continue;
+    }
+    const merge = plan[i + 1];
+    const key = merge?.params.landing_file;
+    if (!merge || !key) throw new Error(`${st.file} is not followed by the MERGE of its file.`);
+    if (opts.loaded.has(key)) continue; // COPY INTO takes a file once
+    const insert = copyIntoAsInsert(st, `copy_into_${opts.loaded.size}`);
+    const kept = outside(
+      insert.text,
+      insert.replaced.map((r) => r.now),
+    );
+    const own = outside(
+      st.text,
+      insert.replaced.map((r) => r.was),
+    );
+    if (JSON.stringify(kept) !== JSON.stringify(own)) {
+      throw new Error(`The stand-in for ${st.file} changed text outside COPY INTO's own spans.`);
+    }
+    if (insert.csv.path !== opts.landingUri(key)) {
+      throw new Error(`${st.file} reads ${insert.csv.path}, not the landing file ${key}.`);
+    }
+    await spark.csvView(insert.csv.view, insert.csv.path, insert.csv.options);
+    await spark.sql(insert.text, st.params);
+    opts.loaded.set(key, { month: st.months[0] as string, merge });
+  }
+  return executed;
+}
