@@ -22,7 +22,7 @@ import { openStore } from './landing/open.js';
 import { landCsv, landingKey, sha256Hex, type LandedFile } from './landing/land.js';
 import { cellsToCsv, cellsToRecord, landingCells, parseLandingCsv } from './landing/csv.js';
 import type { ObjectStore } from './landing/store.js';
-import { createEngine } from './lakehouse/choose.js';
+import { createEngine, type DatabricksDriverOverride } from './lakehouse/choose.js';
 import type { Engine, EngineResult, MonthLanding, ProcessContext } from './lakehouse/engine.js';
 import { checkQuality, type QualityRow } from './lakehouse/quality.js';
 import { runRecordKey, type RunRecord, type TableVersions } from './runs/record.js';
@@ -44,8 +44,8 @@ export interface PipelineDeps {
   findPreviousRecord?: (month: Month) => Promise<RunRecord | undefined>;
   /** Landing rows kept in memory and processed per batch (ROWS_IN_MEMORY); tests go lower. */
   rowsInMemory?: number;
-  /** The engine; by default created from `config.engine` (tests bring one on a fake driver). */
-  engine?: Engine;
+  /** For `--engine databricks` in tests: a stand-in for @databricks/sql instead of the driver. */
+  databricks?: DatabricksDriverOverride;
 }
 
 export interface PipelineResult {
@@ -73,7 +73,11 @@ export async function runPipeline(
   const startedAt = now();
   const runId = deps.runId ?? newRunId(startedAt);
   const store = deps.store ?? (await openStore(config.warehouse, config.s3));
-  const engine = deps.engine ?? (await createEngine(config, store, { progress, now }));
+  const engine = await createEngine(config, store, {
+    progress,
+    now,
+    databricks: deps.databricks,
+  });
   try {
     // Refuse tables this engine must not write before touching Strava or the warehouse.
     await progress.group('Check tables', () => engine.preflight());

@@ -1774,7 +1774,7 @@ function changedMonths(current, next, months) {
 async function createEngine(config, store, opts) {
   if (config.engine === "databricks") {
     const { DatabricksEngine } = await import("./engine-8679A30D.js");
-    return new DatabricksEngine(config, store, opts);
+    return new DatabricksEngine(config, store, opts, opts.databricks);
   }
   return new EmbeddedEngine(store, opts);
 }
@@ -2355,7 +2355,11 @@ async function runPipeline(config, deps = {}) {
   const startedAt = now();
   const runId = deps.runId ?? newRunId(startedAt);
   const store = deps.store ?? await openStore(config.warehouse, config.s3);
-  const engine = deps.engine ?? await createEngine(config, store, { progress, now });
+  const engine = await createEngine(config, store, {
+    progress,
+    now,
+    databricks: deps.databricks
+  });
   try {
     await progress.group("Check tables", () => engine.preflight());
     const auth = new StravaAuth({

@@ -205,14 +205,16 @@ describe('DatabricksEngine', () => {
     const { dir, store } = await warehouse();
     await runIn(a, dir, { from: '2024-01', to: '2024-02' });
     const { driver } = setup();
-    const config = pipelineConfig(a, dir, { month: '2024-03' });
-    const engine = new DatabricksEngine(
-      { ...config, engine: 'databricks', databricks: DATABRICKS },
+    const config = {
+      ...pipelineConfig(a, dir, { month: '2024-03' }),
+      engine: 'databricks' as const,
+      databricks: DATABRICKS,
+    };
+    const { records } = await runPipeline(config, {
+      fetch: a.fetch,
       store,
-      { progress: silentProgress },
-      { client: driver.client },
-    );
-    const { records } = await runPipeline(config, { fetch: a.fetch, store, engine });
+      databricks: { client: driver.client },
+    });
     expect(records.map((r) => [r.month, r.engine])).toEqual([['2024-03', 'databricks']]);
     const [own] = records;
     expect(own?.handedOver).toEqual([
