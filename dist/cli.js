@@ -301,6 +301,7 @@ var package_default = {
     "test:browser": "vitest run --project browser",
     demo: "node dist/cli.js demo",
     bench: "node bench/build.mjs && node node_modules/.cache/bench/main.mjs",
+    "smoke:databricks": "node test/smoke/build.mjs && node node_modules/.cache/smoke/databricks.mjs",
     "setup:oracles": "bash scripts/setup-oracles.sh",
     "setup:browser": "bash scripts/setup-browser.sh",
     docs: "node scripts/docs.mjs"
