@@ -356,7 +356,7 @@ export const CLI_OPTIONS = [
     env: 'DATABRICKS_CATALOG',
     input: 'databricksCatalog',
     commands: PIPELINE,
-    help: `${DATABRICKS}the Unity Catalog catalog.`,
+    help: `${DATABRICKS}the Unity Catalog catalog; it may hold hyphens (my-catalog), written back-quoted in SQL.`,
     default: 'main',
   },
   {
