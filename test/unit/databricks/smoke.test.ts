@@ -59,6 +59,7 @@ async function smoke(
     env?: Record<string, string>;
     answer?: (check: 'silver' | 'gold' | 'bronze', rows: object[]) => object[];
     failStatement?: (statement: string) => unknown;
+    openFails?: Error;
   } = {},
 ) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smoke-databricks-'));
@@ -107,6 +108,7 @@ async function smoke(
     client: driver.client,
     wait: { attempts: 1, intervalMs: 0, sleep: async () => {} },
     openStore: async (warehouse) => {
+      if (opts.openFails) throw opts.openFails;
       opened = warehouse;
       return new FolderStore(root);
     },
@@ -283,6 +285,15 @@ describe('smoke:databricks with the settings (fake driver, folder for S3)', () =
     expect(code).toBe(1);
     expect(lines.at(-1)).toContain(`drop the schema ${SCHEMA} by hand`);
     expect(left).toEqual([]);
+  });
+
+  it('still drops the schema when the S3 prefix cannot be opened', async () => {
+    const { code, lines, statements } = await smoke({
+      openFails: new Error('The bucket my-bucket is in another region.'),
+    });
+    expect(code).toBe(1);
+    expect(lines.at(-1)).toBe('smoke: FAILED: The bucket my-bucket is in another region.');
+    expect(statements).toEqual([`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`]);
   });
 
   it('refuses a smoke warehouse that is not on S3 before anything is made', async () => {
