@@ -319,6 +319,7 @@ var package_default = {
     "@types/js-yaml": "^4.0.9",
     "@types/libsodium-wrappers": "^0.7.14",
     "@types/node": "^22.20.7",
+    "@types/yauzl": "^3.4.0",
     "apache-arrow": "^21.2.0",
     archiver: "^7.0.1",
     "axe-core": "^4.14.1",
@@ -335,6 +336,7 @@ var package_default = {
     typescript: "5.9",
     "typescript-eslint": "^8.73.0",
     vitest: "4.1",
+    yauzl: "^3.4.0",
     zod: "^4.6.7"
   },
   overrides: {

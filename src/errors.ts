@@ -76,6 +76,12 @@ export class QualityError extends AppError {}
 /** A Databricks SQL statement or connection failed. */
 export class DatabricksError extends AppError {}
 
+/**
+ * Strava's account export (the .zip or its unpacked folder) cannot be read as one: not an
+ * export, a damaged zip or entry, a refused zip bomb, an activities.csv layout not known.
+ */
+export class ArchiveError extends AppError {}
+
 /** A GitHub API call (artifacts, secrets) failed. */
 export class GitHubError extends AppError {}
 
