@@ -12,6 +12,9 @@ import {
   selfCommand
 } from "./chunks/chunk-2AC91E8B.js";
 import {
+  inspectWarehouse
+} from "./chunks/chunk-9A370967.js";
+import {
   DEFAULT_TIMEOUT_MS,
   TOKEN_CALL,
   postOAuthForm,
@@ -20,9 +23,6 @@ import {
   streamProgress,
   tokenFailure
 } from "./chunks/chunk-A7EBDE5D.js";
-import {
-  inspectWarehouse
-} from "./chunks/chunk-9A370967.js";
 import "./chunks/chunk-D697A921.js";
 import {
   openStore
@@ -1126,9 +1126,10 @@ async function main(argv, env = process.env) {
       process.stdout.write(renderHelp(command));
       return 0;
     }
-    if (extra.length) {
+    const wantsPath = command === "import-archive";
+    if (extra.length > (wantsPath ? 1 : 0)) {
       throw new ConfigError(
-        `Unexpected argument "${extra[0]}".`,
+        `Unexpected argument "${extra[wantsPath ? 1 : 0]}".`,
         `Run \`strava-lakehouse help ${command}\`.`
       );
     }
@@ -1149,6 +1150,22 @@ async function main(argv, env = process.env) {
           progress.warn(result.stoppedEarly.message);
           return 3;
         }
+        return 0;
+      }
+      case "import-archive": {
+        const raw = rawInputs(flags, env);
+        const { importArchive } = await import("./chunks/import-D2F7CAD9.js");
+        const result = await importArchive(
+          {
+            archive: extra[0] ?? "",
+            warehouse: raw.warehouse ?? DEFAULT_WAREHOUSE,
+            s3: { region: raw.awsRegion, endpoint: raw.s3Endpoint },
+            timezone: flags.timezone,
+            skipBadFiles: flags["skip-bad-files"] ?? false
+          },
+          { progress }
+        );
+        printRecords(result.records, flags.json ?? false, process.stdout);
         return 0;
       }
       case "demo": {

@@ -54,6 +54,8 @@ var QualityError = class extends AppError {
 };
 var DatabricksError = class extends AppError {
 };
+var ArchiveError = class extends AppError {
+};
 var GitHubError = class extends AppError {
 };
 function errorLine(err) {
@@ -77,6 +79,7 @@ export {
   DeltaProtocolError,
   QualityError,
   DatabricksError,
+  ArchiveError,
   GitHubError,
   errorLine
 };

@@ -30,6 +30,7 @@ var require_self2 = __commonJS({
 var COMMANDS = [
   "run",
   "backfill",
+  "import-archive",
   "demo",
   "inspect",
   "report",
@@ -45,6 +46,10 @@ var COMMAND_INFO = {
   backfill: {
     usage: "backfill --from YYYY-MM --to YYYY-MM",
     summary: "A range of months in one sweep of Strava, then each month as `run` does."
+  },
+  "import-archive": {
+    usage: "import-archive PATH --timezone IANA [--skip-bad-files]",
+    summary: "No API access needed: Strava's account export (the .zip at PATH, or the folder it unpacks to) into the same lakehouse. Reads activities.csv; API data wins for activities both hold."
   },
   demo: {
     usage: "demo",
@@ -75,7 +80,15 @@ var DEMO_WAREHOUSE = "./lakehouse-demo";
 var DEFAULT_TIMEOUT_S = 300;
 var STRAVA_API_SETTINGS = "https://www.strava.com/settings/api";
 var PIPELINE = ["run", "backfill"];
-var S3_COMMANDS = ["run", "backfill", "demo", "inspect", "report", "migrate"];
+var S3_COMMANDS = [
+  "run",
+  "backfill",
+  "import-archive",
+  "demo",
+  "inspect",
+  "report",
+  "migrate"
+];
 var PUBLISHING = [...PIPELINE, "report"];
 var DATABRICKS = "For --engine databricks: ";
 var CLI_OPTIONS = [
@@ -154,6 +167,19 @@ var CLI_OPTIONS = [
     default: "no cap"
   },
   {
+    flag: "timezone",
+    type: "string",
+    value: "IANA",
+    commands: ["import-archive"],
+    help: "The time zone you record in, by its IANA name (e.g. Europe/Paris): activities.csv gives UTC times only, and each activity's local month and start_date_local come from this zone (required)."
+  },
+  {
+    flag: "skip-bad-files",
+    type: "boolean",
+    commands: ["import-archive"],
+    help: "Import even when activity files named in activities.csv cannot be read; they are listed in the run record."
+  },
+  {
     flag: "no-details",
     type: "boolean",
     input: "noDetails",
@@ -188,7 +214,7 @@ var CLI_OPTIONS = [
     type: "string",
     value: "PATH|s3://bucket/prefix",
     input: "warehouse",
-    commands: ["run", "backfill", "inspect", "report", "migrate"],
+    commands: ["run", "backfill", "import-archive", "inspect", "report", "migrate"],
     help: "Where the lakehouse lives: a folder or an S3 prefix.",
     default: DEFAULT_WAREHOUSE
   },
@@ -239,7 +265,7 @@ var CLI_OPTIONS = [
   {
     flag: "json",
     type: "boolean",
-    commands: ["run", "backfill", "demo", "inspect", "migrate"],
+    commands: ["run", "backfill", "import-archive", "demo", "inspect", "migrate"],
     help: "Print the result as JSON on stdout, and nothing else there."
   },
   {

@@ -759,7 +759,7 @@ var StravaClient = class {
    */
   async fetchActivities(window, onPage) {
     const startRequests = this.requestCount;
-    const byId = /* @__PURE__ */ new Map();
+    const byId2 = /* @__PURE__ */ new Map();
     const seen = /* @__PURE__ */ new Set();
     const limit = maxPages(window);
     let previousIds = "";
@@ -784,7 +784,7 @@ var StravaClient = class {
           }
         }
         if (onPage) await onPage(fresh, `${this.listCall()} page ${page}`);
-        else for (const a of fresh) byId.set(a.id, a);
+        else for (const a of fresh) byId2.set(a.id, a);
         this.progress.update(`Strava: ${page} page(s), ${seen.size} activities so far`);
       }
     } catch (err) {
@@ -793,7 +793,7 @@ var StravaClient = class {
       this.progress.warn(err.line);
     }
     return {
-      activities: [...byId.values()].sort((a, b) => a.id - b.id),
+      activities: [...byId2.values()].sort((a, b) => a.id - b.id),
       requests: this.requestCount - startRequests,
       complete: !stoppedAt,
       ...this.redirectedTo ? { redirectedTo: this.redirectedTo } : {},
@@ -1295,9 +1295,9 @@ var EmbeddedDetails = class {
     return this.replaceSmall(
       GEAR,
       (current) => {
-        const byId = new Map(current.map((r) => [r.id, r]));
-        for (const r of rows) byId.set(r.id, r);
-        return [...byId.values()];
+        const byId2 = new Map(current.map((r) => [r.id, r]));
+        for (const r of rows) byId2.set(r.id, r);
+        return [...byId2.values()];
       },
       ["id"],
       { operation: "MERGE", operationParameters: { predicate: "target.id = source.id" } },
@@ -1496,10 +1496,215 @@ function sortRows(rows, keys) {
   return [...rows].sort(cmp);
 }
 
+// src/lakehouse/archive-table.ts
+var col = (name, type, nullable = true) => ({ name, type, nullable });
+var ARCHIVE_ACTIVITIES = {
+  path: "silver/archive_activities",
+  description: "What only Strava's account export holds about an activity",
+  columns: [
+    col("id", "long", false),
+    /** The activities.csv header layout the row was read with (src/archive/layouts.ts). */
+    col("layout", "string", false),
+    /** The activity file's name inside the export (`activities/123.fit.gz`); null: manual. */
+    col("filename", "string"),
+    col("description", "string"),
+    col("private_note", "string"),
+    /** The gear's name as the athlete named it (silver's gear_id is the API's id). */
+    col("gear_name", "string"),
+    col("calories", "double"),
+    /** Which rule decided the local time: `flag` (--timezone). */
+    col("timezone_source", "string", false),
+    /** The IANA zone that rule gave. */
+    col("timezone_name", "string", false),
+    col("month", "string", false)
+  ],
+  partitionColumns: ["month"]
+};
+function archiveFactsRow(cells, month) {
+  let facts;
+  try {
+    facts = JSON.parse(cells.raw ?? "").archive;
+  } catch {
+    facts = void 0;
+  }
+  if (!facts || !cells.id) {
+    throw new QualityError(
+      `Archive landing row for activity ${cells.id || "(no id)"} has no archive facts in its raw record.`,
+      "The landing file was edited or damaged; delete it and import the archive again."
+    );
+  }
+  return {
+    id: BigInt(cells.id),
+    layout: facts.layout,
+    filename: facts.filename,
+    description: facts.description,
+    private_note: facts.private_note,
+    gear_name: facts.gear_name,
+    calories: facts.calories,
+    timezone_source: facts.timezone_source,
+    timezone_name: facts.timezone_name,
+    month
+  };
+}
+
+// src/lakehouse/embedded-archive.ts
+var SOURCE_TAG = "source";
+var ARCHIVE_ROWS_TAG = "archiveRowsSha256";
+var monthOfFile2 = (f) => f.partitionValues.month ?? "";
+var isArchiveFile = (f) => f.tags?.[SOURCE_TAG] === "archive";
+var byId = (a, b) => compareBigint(a.id, b.id);
+var HeldIds = class {
+  constructor(table) {
+    this.table = table;
+  }
+  table;
+  cache = /* @__PURE__ */ new Map();
+  async of(files) {
+    return mapConcurrently(files, STORAGE_CONCURRENCY, async (f) => {
+      let ids = this.cache.get(f.path);
+      if (!ids) {
+        ids = (await this.table.readRows([f], ["id"])).map((r) => r.id);
+        this.cache.set(f.path, ids);
+      }
+      return ids;
+    });
+  }
+};
+var Written = class {
+  constructor(table) {
+    this.table = table;
+  }
+  table;
+  files = /* @__PURE__ */ new Map();
+  async write(rows, hash) {
+    const key = `${String(rows[0].month)}:${hash}`;
+    let add = this.files.get(key);
+    if (!add) {
+      add = await this.table.writeFiles(rows, {
+        tags: { [SOURCE_TAG]: "archive", [ARCHIVE_ROWS_TAG]: hash }
+      });
+      this.files.set(key, add);
+    }
+    return add;
+  }
+};
+function holds(files, rows, hash) {
+  if (!rows.length) return files.length === 0;
+  return files.length > 0 && files.every((f) => f.tags?.[ARCHIVE_ROWS_TAG] === hash);
+}
+function groupByMonth(rows) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of rows) {
+    const m = r.month;
+    const list = out.get(m) ?? [];
+    list.push(r);
+    out.set(m, list);
+  }
+  for (const list of out.values()) list.sort(byId);
+  return out;
+}
+async function mergeArchiveSilver(silver, incoming, ctx) {
+  const columns = silver.def.columns.map((c) => c.name);
+  const heldIds = new HeldIds(silver);
+  const written = new Written(silver);
+  let changed = [];
+  const version = await silver.commit(
+    async (latest) => {
+      const files = latest?.files ?? [];
+      const ours = files.filter(isArchiveFile);
+      const theirs = files.filter((f) => !isArchiveFile(f));
+      const apiIds = new Set((await heldIds.of(theirs)).flat());
+      const wanted = incoming.filter((r) => !apiIds.has(r.id));
+      const incomingIds = new Set(wanted.map((r) => r.id));
+      const incomingByMonth = groupByMonth(wanted);
+      const oursByMonth = /* @__PURE__ */ new Map();
+      for (const f of ours) {
+        const list = oursByMonth.get(monthOfFile2(f)) ?? [];
+        list.push(f);
+        oursByMonth.set(monthOfFile2(f), list);
+      }
+      const oursIds = await heldIds.of(ours);
+      const candidates = new Set(incomingByMonth.keys());
+      ours.forEach((f, i) => {
+        if (oursIds[i].some((id) => incomingIds.has(id) || apiIds.has(id))) {
+          candidates.add(monthOfFile2(f));
+        }
+      });
+      changed = [];
+      const add = [];
+      const remove = [];
+      for (const month of [...candidates].sort()) {
+        const held = oursByMonth.get(month) ?? [];
+        const kept = (await silver.readRows(held)).filter(
+          (r) => !incomingIds.has(r.id) && !apiIds.has(r.id)
+        );
+        const rows = [...kept, ...incomingByMonth.get(month) ?? []].sort(byId);
+        const hash = rows.length ? rowsSha256(rows, columns) : "";
+        if (holds(held, rows, hash)) continue;
+        changed.push(month);
+        remove.push(...held);
+        if (rows.length) add.push(...await written.write(rows, hash));
+      }
+      if (!changed.length) return null;
+      return { add, remove };
+    },
+    {
+      operation: "MERGE",
+      operationParameters: {
+        predicate: JSON.stringify("archive rows by id; ids held by API files are left alone")
+      },
+      runId: ctx.runId,
+      month: incoming.length ? [...new Set(incoming.map((r) => r.month))].sort().join(",") : ""
+    }
+  );
+  return { months: version === null ? [] : changed, version };
+}
+async function mergeArchiveFacts(table, incoming, ctx) {
+  const columns = table.def.columns.map((c) => c.name);
+  const written = new Written(table);
+  let changed = [];
+  const version = await table.commit(
+    async (latest) => {
+      const files = latest?.files ?? [];
+      const current = await table.readRows(files);
+      const merged = new Map(current.map((r) => [r.id, r]));
+      for (const r of incoming) merged.set(r.id, r);
+      const wanted = groupByMonth(merged.values());
+      const filesByMonth = /* @__PURE__ */ new Map();
+      for (const f of files) {
+        const list = filesByMonth.get(monthOfFile2(f)) ?? [];
+        list.push(f);
+        filesByMonth.set(monthOfFile2(f), list);
+      }
+      changed = [];
+      const add = [];
+      const remove = [];
+      const months = /* @__PURE__ */ new Set([...wanted.keys(), ...filesByMonth.keys()]);
+      for (const month of [...months].sort()) {
+        const rows = wanted.get(month) ?? [];
+        const held = filesByMonth.get(month) ?? [];
+        const hash = rows.length ? rowsSha256(rows, columns) : "";
+        if (holds(held, rows, hash)) continue;
+        changed.push(month);
+        remove.push(...held);
+        if (rows.length) add.push(...await written.write(rows, hash));
+      }
+      if (!changed.length) return null;
+      return { add, remove };
+    },
+    {
+      operation: "MERGE",
+      operationParameters: { predicate: JSON.stringify("by id") },
+      runId: ctx.runId
+    }
+  );
+  return { months: version === null ? [] : changed, version };
+}
+
 // src/lakehouse/embedded.ts
 var LANDING_TAG = "landingSha256";
 var bronzeAppId = (landingKey2) => `strava-lakehouse:${landingKey2}`;
-var monthOfFile2 = (f) => f.partitionValues.month ?? null;
+var monthOfFile3 = (f) => f.partitionValues.month ?? null;
 var versionOf2 = (s) => s ? s.version : null;
 var EmbeddedEngine = class {
   name = "embedded";
@@ -1509,6 +1714,8 @@ var EmbeddedEngine = class {
   gold;
   /** The detail tables (embedded-details.ts). */
   details;
+  /** silver/archive_activities: what only Strava's account export knows (archive-table.ts). */
+  archive;
   progress;
   now;
   constructor(store, opts = {}) {
@@ -1517,6 +1724,7 @@ var EmbeddedEngine = class {
     this.gold = new DeltaTable(store, GOLD);
     this.progress = opts.progress ?? silentProgress;
     this.details = new EmbeddedDetails(store, this.silver, { progress: this.progress });
+    this.archive = new DeltaTable(store, ARCHIVE_ACTIVITIES);
     this.now = opts.now ?? (() => /* @__PURE__ */ new Date());
   }
   async preflight() {
@@ -1546,6 +1754,46 @@ var EmbeddedEngine = class {
       after,
       warnings,
       changedMonths: [.../* @__PURE__ */ new Set([...bronzeMonths, ...silver.replaced, ...goldMonths])].sort()
+    };
+  }
+  /**
+   * An archive import's landed months (landing/archive/...): bronze takes each landing file
+   * once, as for the API; silver and silver/archive_activities merge the rows by id, API data
+   * winning (embedded-archive.ts); gold is recomputed for the months silver changed.
+   */
+  async processArchive(landings, ctx) {
+    const before = await this.preflight();
+    const archiveSnap = await this.archive.snapshot();
+    this.archive.assertWritable(archiveSnap);
+    const warnings = landings.flatMap(
+      (l) => checkQuality(l.rows, l.month, l.key)
+    );
+    const silverRows = landings.flatMap((l) => l.rows.map((cells) => toSilverRow(cells, l.month)));
+    const factRows = landings.flatMap(
+      (l) => l.rows.map((cells) => archiveFactsRow(cells, l.month))
+    );
+    const bronzeMonths = await this.writeBronze(landings, ctx);
+    const silver = await mergeArchiveSilver(this.silver, silverRows, ctx);
+    if (silver.version !== null) {
+      this.progress.info(
+        `silver: merged archive rows into ${silver.months.length} month(s), version ${silver.version}`
+      );
+    }
+    const facts = await mergeArchiveFacts(this.archive, factRows, ctx);
+    if (facts.version !== null) {
+      this.progress.info(
+        `${ARCHIVE_ACTIVITIES.path}: ${facts.months.length} month(s), version ${facts.version}`
+      );
+    }
+    const goldMonths = silver.months.length ? await this.writeGold(silver.months, ctx) : [];
+    const after = await this.preflight();
+    return {
+      before,
+      after,
+      warnings,
+      changedMonths: [
+        .../* @__PURE__ */ new Set([...bronzeMonths, ...silver.months, ...facts.months, ...goldMonths])
+      ].sort()
     };
   }
   detailState() {
@@ -1591,7 +1839,7 @@ var EmbeddedEngine = class {
         if (!todo.length) return null;
         const months = new Set(todo.map((l) => l.month));
         return {
-          add: files.filter((f) => months.has(monthOfFile2(f) ?? "")),
+          add: files.filter((f) => months.has(monthOfFile3(f) ?? "")),
           remove: [],
           txns: todo.map((l) => ({ appId: bronzeAppId(l.key), version: 1 }))
         };
@@ -1616,13 +1864,13 @@ var EmbeddedEngine = class {
    * without them. Returns the months replaced and the months ids left.
    */
   async writeSilver(landings, ctx) {
-    const holds = (snap2, l) => {
-      const files = (snap2?.files ?? []).filter((f) => monthOfFile2(f) === l.month);
+    const holds2 = (snap2, l) => {
+      const files = (snap2?.files ?? []).filter((f) => monthOfFile3(f) === l.month);
       if (!files.length) return l.rows.length === 0;
       return files.every((f) => f.tags?.[LANDING_TAG] === l.sha256);
     };
     const snap = await this.silver.snapshot();
-    const todo = landings.filter((l) => ctx.force || !holds(snap, l));
+    const todo = landings.filter((l) => ctx.force || !holds2(snap, l));
     if (!todo.length) return { replaced: [], left: [] };
     const written = await mapConcurrently(
       todo,
@@ -1639,12 +1887,12 @@ var EmbeddedEngine = class {
     let left = [];
     const version = await this.silver.commit(
       async (latest) => {
-        const months = todo.filter((l) => ctx.force || !holds(latest, l)).map((l) => l.month);
+        const months = todo.filter((l) => ctx.force || !holds2(latest, l)).map((l) => l.month);
         committed = months;
         left = [];
         if (!months.length) return null;
         const set = new Set(months);
-        const others = (latest?.files ?? []).filter((f) => !set.has(monthOfFile2(f) ?? ""));
+        const others = (latest?.files ?? []).filter((f) => !set.has(monthOfFile3(f) ?? ""));
         const moved2 = await moves.rewrite(
           others,
           months.flatMap((m) => idsByMonth.get(m) ?? [])
@@ -1653,7 +1901,7 @@ var EmbeddedEngine = class {
         return {
           add: [...months.flatMap((m) => addsByMonth.get(m) ?? []), ...moved2.add],
           remove: [
-            ...(latest?.files ?? []).filter((f) => set.has(monthOfFile2(f) ?? "")),
+            ...(latest?.files ?? []).filter((f) => set.has(monthOfFile3(f) ?? "")),
             ...moved2.remove
           ]
         };
@@ -1683,7 +1931,7 @@ var EmbeddedEngine = class {
       async (latest) => {
         const silverRows = await this.readSilverFor(targets);
         const rows = computeGold(silverRows, targets);
-        const current = (latest?.files ?? []).filter((f) => targetSet.has(monthOfFile2(f) ?? ""));
+        const current = (latest?.files ?? []).filter((f) => targetSet.has(monthOfFile3(f) ?? ""));
         if (ctx.force) changed = targets;
         else {
           const currentRows = await this.gold.readRows(current);
@@ -1712,7 +1960,7 @@ var EmbeddedEngine = class {
   async readSilverFor(months) {
     const want = new Set(months.flatMap((m) => [m, addMonths(m, -1)]));
     const snap = await this.silver.snapshot();
-    const files = (snap?.files ?? []).filter((f) => want.has(monthOfFile2(f) ?? ""));
+    const files = (snap?.files ?? []).filter((f) => want.has(monthOfFile3(f) ?? ""));
     const rows = await this.silver.readRows(
       files,
       SILVER_FOR_GOLD
@@ -1736,7 +1984,8 @@ var MovedIds = class {
       const held = await this.table.readRows([f], ["id"]);
       if (!held.some((r) => wanted.has(r.id))) return null;
       const rows = (await this.table.readRows([f])).filter((r) => !wanted.has(r.id));
-      const add = rows.length ? await this.table.writeFiles(rows) : [];
+      const source = f.tags?.[SOURCE_TAG];
+      const add = rows.length ? await this.table.writeFiles(rows, source ? { tags: { [SOURCE_TAG]: source } } : {}) : [];
       this.rewritten.set(f.path, add);
       return { file: f, add };
     });
@@ -1744,7 +1993,7 @@ var MovedIds = class {
     return {
       add: changed.flatMap((r) => r.add),
       remove: changed.map((r) => r.file),
-      months: [...new Set(changed.map((r) => monthOfFile2(r.file) ?? ""))].sort()
+      months: [...new Set(changed.map((r) => monthOfFile3(r.file) ?? ""))].sort()
     };
   }
 };
@@ -2649,12 +2898,14 @@ function sameVersions(a, b) {
 }
 
 export {
+  silentProgress,
   streamProgress,
   tokenFailure,
   DEFAULT_TIMEOUT_MS,
   TOKEN_CALL,
   postTokenForm,
   postOAuthForm,
+  EmbeddedEngine,
   newRunId,
   runPipeline,
   ROWS_IN_MEMORY,

@@ -2235,18 +2235,18 @@ function quoteList(names) {
 
 // src/landing/land.ts
 var import_node_crypto = __toESM(require_land(), 1);
-function landingKey(month, csvBytes) {
-  return keyFor(month, sha256Hex(csvBytes));
+function landingKey(month, csvBytes, area = "activities") {
+  return keyFor(month, sha256Hex(csvBytes), area);
 }
-async function landCsv(store, month, body) {
+async function landCsv(store, month, body, area = "activities") {
   const sha256 = sha256Hex(body);
-  const key = keyFor(month, sha256);
+  const key = keyFor(month, sha256, area);
   const landed = { key, sha256, bytes: body.byteLength };
   if (await store.head(key)) return { ...landed, reused: true };
   return { ...landed, reused: !await store.putIfAbsent(key, body) };
 }
-function keyFor(month, sha256) {
-  return `landing/activities/month=${month}/activities-${sha256.slice(0, 16)}.csv`;
+function keyFor(month, sha256, area) {
+  return `landing/${area}/month=${month}/activities-${sha256.slice(0, 16)}.csv`;
 }
 function sha256Hex(bytes) {
   return (0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex");
@@ -2421,6 +2421,9 @@ function checkQuality(rows, month, source) {
 }
 
 export {
+  CsvError,
+  is_object,
+  transform,
   stringify,
   landingCells,
   cellsToRecord,

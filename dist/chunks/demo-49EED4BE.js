@@ -6,11 +6,11 @@ import {
   selfCommand
 } from "./chunk-2AC91E8B.js";
 import {
-  runPipeline
-} from "./chunk-A7EBDE5D.js";
-import {
   readGoldSummary
 } from "./chunk-9A370967.js";
+import {
+  runPipeline
+} from "./chunk-A7EBDE5D.js";
 import "./chunk-D697A921.js";
 import "./chunk-CA8E37C7.js";
 import {

@@ -10,6 +10,7 @@ import { NEW_API_BASE, NEW_API_FROM, OAUTH_ORIGIN, OLD_API_BASE } from '../strav
 export const COMMANDS = [
   'run',
   'backfill',
+  'import-archive',
   'demo',
   'inspect',
   'report',
@@ -28,6 +29,11 @@ export const COMMAND_INFO: Record<Command, { usage: string; summary: string }> =
   backfill: {
     usage: 'backfill --from YYYY-MM --to YYYY-MM',
     summary: 'A range of months in one sweep of Strava, then each month as `run` does.',
+  },
+  'import-archive': {
+    usage: 'import-archive PATH --timezone IANA [--skip-bad-files]',
+    summary:
+      "No API access needed: Strava's account export (the .zip at PATH, or the folder it unpacks to) into the same lakehouse. Reads activities.csv; API data wins for activities both hold.",
   },
   demo: {
     usage: 'demo',
@@ -82,7 +88,15 @@ export interface CliOption {
 }
 
 const PIPELINE: readonly Command[] = ['run', 'backfill'];
-const S3_COMMANDS: readonly Command[] = ['run', 'backfill', 'demo', 'inspect', 'report', 'migrate'];
+const S3_COMMANDS: readonly Command[] = [
+  'run',
+  'backfill',
+  'import-archive',
+  'demo',
+  'inspect',
+  'report',
+  'migrate',
+];
 const PUBLISHING: readonly Command[] = [...PIPELINE, 'report'];
 const DATABRICKS = 'For --engine databricks: ';
 
@@ -162,6 +176,19 @@ export const CLI_OPTIONS = [
     default: 'no cap',
   },
   {
+    flag: 'timezone',
+    type: 'string',
+    value: 'IANA',
+    commands: ['import-archive'],
+    help: "The time zone you record in, by its IANA name (e.g. Europe/Paris): activities.csv gives UTC times only, and each activity's local month and start_date_local come from this zone (required).",
+  },
+  {
+    flag: 'skip-bad-files',
+    type: 'boolean',
+    commands: ['import-archive'],
+    help: 'Import even when activity files named in activities.csv cannot be read; they are listed in the run record.',
+  },
+  {
     flag: 'no-details',
     type: 'boolean',
     input: 'noDetails',
@@ -196,7 +223,7 @@ export const CLI_OPTIONS = [
     type: 'string',
     value: 'PATH|s3://bucket/prefix',
     input: 'warehouse',
-    commands: ['run', 'backfill', 'inspect', 'report', 'migrate'],
+    commands: ['run', 'backfill', 'import-archive', 'inspect', 'report', 'migrate'],
     help: 'Where the lakehouse lives: a folder or an S3 prefix.',
     default: DEFAULT_WAREHOUSE,
   },
@@ -247,7 +274,7 @@ export const CLI_OPTIONS = [
   {
     flag: 'json',
     type: 'boolean',
-    commands: ['run', 'backfill', 'demo', 'inspect', 'migrate'],
+    commands: ['run', 'backfill', 'import-archive', 'demo', 'inspect', 'migrate'],
     help: 'Print the result as JSON on stdout, and nothing else there.',
   },
   {

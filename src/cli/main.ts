@@ -4,7 +4,7 @@
  * to stderr.
  */
 import { parseArgs } from 'node:util';
-import { buildConfig } from '../config.js';
+import { DEFAULT_WAREHOUSE, buildConfig } from '../config.js';
 import { ConfigError, errorLine } from '../errors.js';
 import { streamProgress } from '../progress.js';
 import { runPipeline } from '../pipeline.js';
@@ -91,9 +91,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(renderHelp(command));
       return 0;
     }
-    if (extra.length) {
+    const wantsPath = command === 'import-archive';
+    if (extra.length > (wantsPath ? 1 : 0)) {
       throw new ConfigError(
-        `Unexpected argument "${extra[0]}".`,
+        `Unexpected argument "${extra[wantsPath ? 1 : 0]}".`,
         `Run \`strava-lakehouse help ${command}\`.`,
       );
     }
@@ -114,6 +115,23 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
           progress.warn(result.stoppedEarly.message);
           return 3;
         }
+        return 0;
+      }
+      case 'import-archive': {
+        const raw = rawInputs(flags, env);
+        // Loaded only for this command, as the demo is.
+        const { importArchive } = await import('../archive/import.js');
+        const result = await importArchive(
+          {
+            archive: extra[0] ?? '',
+            warehouse: raw.warehouse ?? DEFAULT_WAREHOUSE,
+            s3: { region: raw.awsRegion, endpoint: raw.s3Endpoint },
+            timezone: flags.timezone,
+            skipBadFiles: flags['skip-bad-files'] ?? false,
+          },
+          { progress },
+        );
+        printRecords(result.records, flags.json ?? false, process.stdout);
         return 0;
       }
       case 'demo': {

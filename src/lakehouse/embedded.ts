@@ -38,6 +38,8 @@ import {
 import { compareBigint, mayHoldAny } from './id-bounds.js';
 import { checkQuality, type QualityRow } from './quality.js';
 import { BRONZE, GOLD, SILVER } from './tables.js';
+import { ARCHIVE_ACTIVITIES, archiveFactsRow } from './archive-table.js';
+import { SOURCE_TAG, mergeArchiveFacts, mergeArchiveSilver } from './embedded-archive.js';
 
 const LANDING_TAG = 'landingSha256';
 const bronzeAppId = (landingKey: string) => `strava-lakehouse:${landingKey}`;
@@ -55,6 +57,8 @@ export class EmbeddedEngine implements Engine, DetailEngine {
   readonly gold: DeltaTable;
   /** The detail tables (embedded-details.ts). */
   readonly details: EmbeddedDetails;
+  /** silver/archive_activities: what only Strava's account export knows (archive-table.ts). */
+  readonly archive: DeltaTable;
   private readonly progress: Progress;
   private readonly now: () => Date;
 
@@ -64,6 +68,7 @@ export class EmbeddedEngine implements Engine, DetailEngine {
     this.gold = new DeltaTable(store, GOLD);
     this.progress = opts.progress ?? silentProgress;
     this.details = new EmbeddedDetails(store, this.silver, { progress: this.progress });
+    this.archive = new DeltaTable(store, ARCHIVE_ACTIVITIES);
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -96,6 +101,48 @@ export class EmbeddedEngine implements Engine, DetailEngine {
       after,
       warnings,
       changedMonths: [...new Set([...bronzeMonths, ...silver.replaced, ...goldMonths])].sort(),
+    };
+  }
+
+  /**
+   * An archive import's landed months (landing/archive/...): bronze takes each landing file
+   * once, as for the API; silver and silver/archive_activities merge the rows by id, API data
+   * winning (embedded-archive.ts); gold is recomputed for the months silver changed.
+   */
+  async processArchive(landings: MonthLanding[], ctx: ProcessContext): Promise<EngineResult> {
+    const before = await this.preflight();
+    const archiveSnap = await this.archive.snapshot();
+    this.archive.assertWritable(archiveSnap);
+    const warnings = landings.flatMap((l) =>
+      checkQuality(l.rows as unknown as QualityRow[], l.month, l.key),
+    );
+    // Every row is typed before the first write: a bad landing row writes nothing anywhere.
+    const silverRows = landings.flatMap((l) => l.rows.map((cells) => toSilverRow(cells, l.month)));
+    const factRows = landings.flatMap((l) =>
+      l.rows.map((cells) => archiveFactsRow(cells, l.month)),
+    );
+    const bronzeMonths = await this.writeBronze(landings, ctx);
+    const silver = await mergeArchiveSilver(this.silver, silverRows, ctx);
+    if (silver.version !== null) {
+      this.progress.info(
+        `silver: merged archive rows into ${silver.months.length} month(s), version ${silver.version}`,
+      );
+    }
+    const facts = await mergeArchiveFacts(this.archive, factRows, ctx);
+    if (facts.version !== null) {
+      this.progress.info(
+        `${ARCHIVE_ACTIVITIES.path}: ${facts.months.length} month(s), version ${facts.version}`,
+      );
+    }
+    const goldMonths = silver.months.length ? await this.writeGold(silver.months, ctx) : [];
+    const after = await this.preflight();
+    return {
+      before,
+      after,
+      warnings,
+      changedMonths: [
+        ...new Set([...bronzeMonths, ...silver.months, ...facts.months, ...goldMonths]),
+      ].sort(),
     };
   }
 
@@ -315,7 +362,12 @@ class MovedIds {
       const held = (await this.table.readRows([f], ['id'])) as { id: bigint }[];
       if (!held.some((r) => wanted.has(r.id))) return null;
       const rows = (await this.table.readRows([f])).filter((r) => !wanted.has(r.id as bigint));
-      const add = rows.length ? await this.table.writeFiles(rows) : [];
+      // An archive import's file stays marked as the archive's (embedded-archive.ts); its rows
+      // hash tag is dropped, as the rows changed.
+      const source = f.tags?.[SOURCE_TAG];
+      const add = rows.length
+        ? await this.table.writeFiles(rows, source ? { tags: { [SOURCE_TAG]: source } } : {})
+        : [];
       this.rewritten.set(f.path, add);
       return { file: f, add };
     });

@@ -21,9 +21,19 @@ export interface LandedFile {
   reused: boolean;
 }
 
-/** Where a month's CSV lands: `landing/activities/month=YYYY-MM/activities-<sha256:16>.csv`. */
-export function landingKey(month: Month, csvBytes: Uint8Array): string {
-  return keyFor(month, sha256Hex(csvBytes));
+/**
+ * Which landing area a file belongs to: `activities` (the API's months) or `archive` (months
+ * imported from Strava's account export). The area is the folder under `landing/`.
+ */
+export type LandingArea = 'activities' | 'archive';
+
+/** Where a month's CSV lands: `landing/<area>/month=YYYY-MM/activities-<sha256:16>.csv`. */
+export function landingKey(
+  month: Month,
+  csvBytes: Uint8Array,
+  area: LandingArea = 'activities',
+): string {
+  return keyFor(month, sha256Hex(csvBytes), area);
 }
 
 export async function landMonth(
@@ -39,9 +49,10 @@ export async function landCsv(
   store: ObjectStore,
   month: Month,
   body: Uint8Array,
+  area: LandingArea = 'activities',
 ): Promise<LandedFile> {
   const sha256 = sha256Hex(body);
-  const key = keyFor(month, sha256);
+  const key = keyFor(month, sha256, area);
   const landed = { key, sha256, bytes: body.byteLength };
   // Asking first spares re-uploading a month that has not changed; putIfAbsent still settles
   // a race with a concurrent run of the same month.
@@ -49,8 +60,8 @@ export async function landCsv(
   return { ...landed, reused: !(await store.putIfAbsent(key, body)) };
 }
 
-function keyFor(month: Month, sha256: string): string {
-  return `landing/activities/month=${month}/activities-${sha256.slice(0, 16)}.csv`;
+function keyFor(month: Month, sha256: string, area: LandingArea): string {
+  return `landing/${area}/month=${month}/activities-${sha256.slice(0, 16)}.csv`;
 }
 
 /** Hex sha256 of bytes: the landing file's content address. */

@@ -65,6 +65,25 @@ export interface RunRecord {
    */
   tableProtocols?: TableProtocol[];
   handedOver?: string[];
+  /** `archive` for a month imported from Strava's account export (absent: the API). */
+  source?: 'archive';
+  /** For an archive import: what was read, and the files that could not be. */
+  archive?: ArchiveRecord;
+}
+
+/** What an archive import read for one month. */
+export interface ArchiveRecord {
+  /** The export's .zip or folder, as given. */
+  location: string;
+  /** The activities.csv header layout (src/archive/layouts.ts). */
+  layout: string;
+  /** The rule that decided local time (`flag`: --timezone) and the zone it gave. */
+  timezone: { source: 'flag'; name: string };
+  /**
+   * Activity files of this month's activities that could not be read, each as
+   * `<name in the archive> (activity <id>): <problem>`; only with --skip-bad-files.
+   */
+  unreadableFiles: string[];
 }
 
 export function runRecordKey(month: Month, runId: string): string {

@@ -32,6 +32,7 @@ import {
   LAPS,
   STREAMS,
 } from '../../src/lakehouse/detail-tables.js';
+import { ARCHIVE_ACTIVITIES } from '../../src/lakehouse/archive-table.js';
 import { addMonths } from '../../src/strava/months.js';
 import type { StravaActivity } from '../../src/strava/schema.js';
 
@@ -254,6 +255,7 @@ export const ROW_KEYS: Record<string, string[]> = {
   [GOLD_GEAR.path]: ['month', 'gear_id', 'sport_type'],
   [GOLD_HR_ZONES.path]: ['month', 'sport_type', 'zone_index'],
   [GOLD_BESTS.path]: ['month', 'sport_type', 'effort'],
+  [ARCHIVE_ACTIVITIES.path]: ['id'],
 };
 
 /**

@@ -111,7 +111,7 @@ describe('help', () => {
     const { code, err } = await cli(['help', 'frobnicate']);
     expect(code).toBe(1);
     expect(err).toBe(
-      'error: Unknown command "frobnicate". Use one of: run, backfill, demo, inspect, report, migrate, auth, init, help.\n',
+      'error: Unknown command "frobnicate". Use one of: run, backfill, import-archive, demo, inspect, report, migrate, auth, init, help.\n',
     );
   });
 
