@@ -15,6 +15,7 @@ import { AppError, ArchiveError, ConfigError } from '../../../src/errors.js';
 import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
 import { BRONZE, GOLD, SILVER } from '../../../src/lakehouse/tables.js';
 import { FolderStore } from '../../../src/landing/folder.js';
+import { DeltaTable } from '../../../src/lakehouse/delta/table.js';
 import { recordedActivities } from '../../../src/simulator/index.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
 import {
@@ -261,6 +262,46 @@ describe('import-archive with the API: API data wins', () => {
     // Gold follows silver.
     expect(a!.gold.rows.length).toBeGreaterThan(0);
     expect(ia!.gold.rows).toEqual(a!.gold.rows);
+  });
+});
+
+describe('import-archive and an API run that moves an activity', () => {
+  it("takes it out of the archive file, which stays the archive's; re-imports leave it with the API", async () => {
+    const all = subset();
+    const x = all.find((a) => a.start_date_local.startsWith('2024-09'))!;
+    const moved = {
+      ...x,
+      start_date: '2024-10-15T14:00:00Z',
+      start_date_local: '2024-10-15T10:00:00Z',
+    };
+    const zip = await zipOf(exportEntries(all));
+    const warehouse = fresh('wh');
+    await importArchive(config(zip, warehouse));
+    const athlete = await startAthlete([moved]);
+    try {
+      await runIn(athlete, warehouse, { month: '2024-10' });
+    } finally {
+      await athlete.close();
+    }
+    const table = new DeltaTable(new FolderStore(warehouse), SILVER);
+    const september = (await table.snapshot())!.files.filter(
+      (f) => f.partitionValues.month === '2024-09',
+    );
+    expect(september.map((f) => f.tags?.source)).toEqual(['archive']);
+    const afterApi = await state(warehouse);
+    expect(afterApi.silver.rows.filter((r) => r.id === x.id).map((r) => r.month)).toEqual([
+      '2024-10',
+    ]);
+    await importArchive(config(zip, warehouse));
+    const s = await state(warehouse);
+    const rows = s.silver.rows.filter((r) => r.id === x.id);
+    // Once, in the API's month, with the API's values.
+    expect(rows.map((r) => [r.month, r.distance])).toEqual([['2024-10', x.distance]]);
+    expect(rows[0]!.athlete_id).not.toBeNull();
+    // The other archive activities of October, which the API run replaced, are back.
+    expect(s.silver.rows.map((r) => r.id)).toEqual(all.map((a) => a.id));
+    await importArchive(config(zip, warehouse));
+    expect((await state(warehouse)).silver.version).toBe(s.silver.version);
   });
 });
 
