@@ -7,7 +7,8 @@
  *   npm run bench -- --only write,startup   some sections; the others keep their last results
  *
  * Sections: requests, recorded, generated, silver, write, startup, streams (issue 12: the
- * detail tables' streams written by the embedded engine). End to end means the CLI
+ * detail tables' streams written by the embedded engine), import (issue 16: import-archive of
+ * the recorded athlete's export and of a generated 10k-activity one). End to end means the CLI
  * bundled by scripts/bundle.mjs, run as a child process against the in-repo Strava simulator.
  */
 import fs from 'node:fs';
@@ -20,6 +21,7 @@ import { deltaWriteFigure } from './delta-write.js';
 import { startMoto } from './moto.js';
 import { RESULTS } from './paths.js';
 import { renderTable, type Results } from './report.js';
+import { importFigure } from './import.js';
 import { startupFigure } from './startup.js';
 import { streamsFigure } from './streams.js';
 
@@ -31,10 +33,12 @@ const SECTIONS = [
   'write',
   'startup',
   'streams',
+  'import',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
-const RUNS = { recorded: 5, small: 5, large: 3, silver: 9, write: 5, startup: 21 };
+const RUNS = { recorded: 5, small: 5, large: 3, silver: 9, write: 5, startup: 21, import: 3 };
+const IMPORT_GENERATED = 10_000;
 const MONTH_RUN = '2023-08'; // the recorded athlete's busiest month
 const SIZES = [1_000, 10_000, 100_000];
 const SILVER_COMMITS = [10, 100, 1_000];
@@ -112,6 +116,19 @@ async function measure(section: Section, results: Results): Promise<void> {
       say('streams of 1,000 one-hour activities through writeDetails, in a child process');
       results.streams = await streamsFigure();
       return;
+    case 'import': {
+      say(`import-archive of the recorded athlete's export, ${RUNS.import} runs`);
+      const recorded = await importFigure(
+        recordedAthlete(),
+        { csvOnly: false, timezone: 'America/New_York' },
+        RUNS.import,
+      );
+      const athlete = generated(IMPORT_GENERATED);
+      say(`import-archive of ${athlete.label}'s export (activities.csv only), ${RUNS.import} runs`);
+      const big = await importFigure(athlete, { csvOnly: true, timezone: 'UTC' }, RUNS.import);
+      results.import = [recorded, big];
+      return;
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 import type { BackfillFigure, RequestFigure, Requests } from './backfill.js';
 import type { SilverLoadFigures } from './delta-snapshot.js';
 import type { DeltaWriteFigure } from './delta-write.js';
+import type { ImportFigure } from './import.js';
 import { round } from './measure.js';
 import type { StartupFigure } from './startup.js';
 import type { StreamsFigure } from './streams.js';
@@ -17,6 +18,7 @@ export interface Results {
   write?: DeltaWriteFigure;
   startup?: StartupFigure;
   streams?: StreamsFigure;
+  import?: ImportFigure[];
 }
 
 type Row = [
@@ -201,6 +203,17 @@ function streamsRows(r: Results): Row[] {
   ];
 }
 
+function importRows(r: Results): Row[] {
+  return (r.import ?? []).flatMap((f) => {
+    const files = f.files ? ` and ${count(f.files)} activity files` : ' (activities.csv only)';
+    const what = `\`import-archive\` of the ${f.athlete} athlete's export: ${count(f.activities)} activities${files}, ${round(f.zipBytes / 2 ** 20, 1)} MB zip, ${f.months} months, into a folder`;
+    return [
+      [what, `${seconds(f.medianMs)} (median of ${f.runsMs.length})`, '', undefined, loads(f.load)],
+      ['…its peak RSS', `${f.maxRssMb} MB`, '', undefined, loads(f.load)],
+    ] satisfies Row[];
+  });
+}
+
 export function renderTable(r: Results): string {
   const rows = [
     ...requestRows(r),
@@ -209,6 +222,7 @@ export function renderTable(r: Results): string {
     ...writeRows(r),
     ...startupRows(r),
     ...streamsRows(r),
+    ...importRows(r),
   ];
   const lines = [
     '| measure | figure | target | met | load (1 min) |',

@@ -58,8 +58,11 @@ export function extrasOf(a: StravaActivity): { note: string; gear: string; descr
   };
 }
 
-/** One activities.csv row in `layout` for an API record. */
-export function csvRow(a: StravaActivity, layout: Layout): string[] {
+/**
+ * One activities.csv row in `layout` for an API record; without `withFiles`, no activity names
+ * a file (a CSV-only export, where every activity reads as manual).
+ */
+export function csvRow(a: StravaActivity, layout: Layout, withFiles = true): string[] {
   const extras = extrasOf(a);
   const firstOf = new Map<string, string>();
   const lastOf = new Map<string, string>();
@@ -78,7 +81,7 @@ export function csvRow(a: StravaActivity, layout: Layout): string[] {
   first('Commute', a.commute ? 'true' : 'false');
   first('Activity Private Note', extras.note);
   first('Activity Gear', extras.gear);
-  first('Filename', activityFile(a));
+  first('Filename', withFiles ? activityFile(a) : '');
   last('Elapsed Time', f32(a.elapsed_time));
   first('Moving Time', f32(a.moving_time));
   last('Distance', f32(a.distance));
@@ -105,9 +108,13 @@ export function csvRow(a: StravaActivity, layout: Layout): string[] {
 }
 
 /** activities.csv text in a layout (by id): header, then one row per activity. */
-export function activitiesCsv(activities: readonly StravaActivity[], layoutId = '2025'): string {
+export function activitiesCsv(
+  activities: readonly StravaActivity[],
+  layoutId = '2025',
+  withFiles = true,
+): string {
   const layout = LAYOUTS.find((l) => l.id === layoutId)!;
-  return stringify([[...layout.columns], ...activities.map((a) => csvRow(a, layout))]);
+  return stringify([[...layout.columns], ...activities.map((a) => csvRow(a, layout, withFiles))]);
 }
 
 /** A small GPX file standing in for an activity file (this version does not read them). */
@@ -149,16 +156,22 @@ export async function writeZip(file: string, entries: ZipEntry[], zip64 = false)
   await done;
 }
 
-/** The entries of an export of `activities`: activities.csv and a file per non-manual activity. */
+/**
+ * The entries of an export of `activities`: activities.csv and a file per non-manual activity,
+ * or (`csvOnly`) activities.csv alone, naming no file.
+ */
 export function exportEntries(
   activities: readonly StravaActivity[],
-  opts: { layout?: string; withFiles?: boolean } = {},
+  opts: { layout?: string; csvOnly?: boolean } = {},
 ): ZipEntry[] {
-  const files =
-    (opts.withFiles ?? true)
-      ? activities.filter((a) => !a.manual).map((a) => ({ name: activityFile(a), data: gpxOf(a) }))
-      : [];
-  return [{ name: 'activities.csv', data: activitiesCsv(activities, opts.layout) }, ...files];
+  const withFiles = !opts.csvOnly;
+  const files = withFiles
+    ? activities.filter((a) => !a.manual).map((a) => ({ name: activityFile(a), data: gpxOf(a) }))
+    : [];
+  return [
+    { name: 'activities.csv', data: activitiesCsv(activities, opts.layout, withFiles) },
+    ...files,
+  ];
 }
 
 /** Writes the entries as an unpacked folder. */
