@@ -23,6 +23,7 @@ import {
   streamProgress,
   tokenFailure
 } from "./chunks/chunk-A7EBDE5D.js";
+import "./chunks/chunk-D6532F9D.js";
 import "./chunks/chunk-D697A921.js";
 import {
   openStore

@@ -1,5 +1,8 @@
 import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);
 import {
+  ARCHIVE_ACTIVITIES
+} from "./chunk-D6532F9D.js";
+import {
   openStore
 } from "./chunk-CA8E37C7.js";
 import {
@@ -26,7 +29,7 @@ function rowsOf(f) {
 }
 async function inspectWarehouse(store) {
   const tables = [];
-  for (const def of [...TABLES, ...DETAIL_TABLES]) {
+  for (const def of [...TABLES, ...DETAIL_TABLES, ARCHIVE_ACTIVITIES]) {
     const snap = await new DeltaTable(store, def).snapshot();
     const files = snap?.files ?? [];
     tables.push({

@@ -11,6 +11,7 @@ import {
 import {
   runPipeline
 } from "./chunk-A7EBDE5D.js";
+import "./chunk-D6532F9D.js";
 import "./chunk-D697A921.js";
 import "./chunk-CA8E37C7.js";
 import {

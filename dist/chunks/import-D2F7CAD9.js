@@ -4,6 +4,7 @@ import {
   newRunId,
   silentProgress
 } from "./chunk-A7EBDE5D.js";
+import "./chunk-D6532F9D.js";
 import "./chunk-D697A921.js";
 import {
   openStore
@@ -1863,6 +1864,7 @@ async function readActivitiesCsv(stream, file, zone) {
   stream.on("error", (err) => parser.destroy(err));
   let layout;
   const activities = [];
+  const rows = /* @__PURE__ */ new Map();
   let line = 0;
   try {
     for await (const cells of parser) {
@@ -1871,7 +1873,16 @@ async function readActivitiesCsv(stream, file, zone) {
         layout = matchLayout(cells, file);
         continue;
       }
-      activities.push(rowToActivity(cells, line, layout, file, zone));
+      const read = rowToActivity(cells, line, layout, file, zone);
+      const seen = rows.get(read.activity.id);
+      if (seen !== void 0) {
+        throw new ArchiveError(
+          `${file} rows ${seen} and ${line} both hold activity ${read.activity.id}.`,
+          "The file is not as Strava writes it; download the export again."
+        );
+      }
+      rows.set(read.activity.id, line);
+      activities.push(read);
     }
   } catch (err) {
     if (err instanceof AppError) throw err;

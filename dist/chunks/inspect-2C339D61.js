@@ -4,6 +4,7 @@ import {
   readGoldSummary,
   readPublishedSummary
 } from "./chunk-9A370967.js";
+import "./chunk-D6532F9D.js";
 import "./chunk-CA8E37C7.js";
 import "./chunk-531649C7.js";
 import "./chunk-8DD25B0D.js";

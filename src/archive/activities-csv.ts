@@ -284,6 +284,7 @@ export async function readActivitiesCsv(
   stream.on('error', (err) => parser.destroy(err));
   let layout: Layout | undefined;
   const activities: ArchivedActivity[] = [];
+  const rows = new Map<number, number>();
   let line = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
@@ -292,7 +293,17 @@ export async function readActivitiesCsv(
         layout = matchLayout(cells, file);
         continue;
       }
-      activities.push(rowToActivity(cells, line, layout, file, zone));
+      const read = rowToActivity(cells, line, layout, file, zone);
+      // One activity, one row: a repeated id (even in another month) is refused here.
+      const seen = rows.get(read.activity.id);
+      if (seen !== undefined) {
+        throw new ArchiveError(
+          `${file} rows ${seen} and ${line} both hold activity ${read.activity.id}.`,
+          'The file is not as Strava writes it; download the export again.',
+        );
+      }
+      rows.set(read.activity.id, line);
+      activities.push(read);
     }
   } catch (err) {
     if (err instanceof AppError) throw err;

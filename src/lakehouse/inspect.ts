@@ -8,6 +8,7 @@ import type { ObjectStore } from '../landing/store.js';
 import { addMonths, type Month } from '../strava/months.js';
 import { DeltaTable, type AddFile } from './delta/table.js';
 import { isPublishable, type PrivacyConfig } from '../details/privacy.js';
+import { ARCHIVE_ACTIVITIES } from './archive-table.js';
 import { DETAIL_TABLES } from './detail-tables.js';
 import { SILVER_FOR_GOLD, computeGold, type GoldRow, type SilverForGold } from './gold.js';
 import { GOLD, SILVER, TABLES } from './tables.js';
@@ -33,7 +34,7 @@ export async function inspectWarehouse(
   store: ObjectStore,
 ): Promise<{ tables: TableInfo[]; runs: number }> {
   const tables: TableInfo[] = [];
-  for (const def of [...TABLES, ...DETAIL_TABLES]) {
+  for (const def of [...TABLES, ...DETAIL_TABLES, ARCHIVE_ACTIVITIES]) {
     const snap = await new DeltaTable(store, def).snapshot();
     const files = snap?.files ?? [];
     tables.push({

@@ -441,6 +441,37 @@ describe('import-archive refuses bad input in one line, writing nothing', () => 
     expect((await state(warehouse)).silver.rows).toHaveLength(activities.length);
   });
 
+  it('an entry whose name climbs out of the archive', async () => {
+    const bytes = await fs.readFile(await zipOf([...good, { name: 'zz/evil.gpx', data: 'x' }]));
+    // The same name length in the local and the central headers: only the name changes.
+    const evil = Buffer.from(
+      bytes.toString('latin1').replaceAll('zz/evil.gpx', '../evil.gpx'),
+      'latin1',
+    );
+    const zip = `${fresh('evil')}.zip`;
+    await fs.writeFile(zip, evil);
+    const warehouse = fresh('wh');
+    expect(await refusal(importArchive(config(zip, warehouse)))).toMatch(
+      /is not a readable zip: it fails with "invalid relative path: \.\.\/evil\.gpx"/,
+    );
+    await expectEmpty(warehouse);
+    await expect(fs.stat(path.join(tmp, 'evil.gpx'))).rejects.toThrow();
+  });
+
+  it('one id on two rows, in one month or in two', async () => {
+    const all = subset();
+    const [a, b] = all;
+    const later = all.find((x) => x.start_date_local.startsWith('2024-11'))!;
+    const warehouse = fresh('wh');
+    for (const other of [b!, later]) {
+      const zip = await zipOf(exportEntries([a!, { ...other, id: a!.id }], { csvOnly: true }));
+      expect(await refusal(importArchive(config(zip, warehouse)))).toMatch(
+        new RegExp(`activities.csv rows 2 and 3 both hold activity ${a!.id}\\.`),
+      );
+    }
+    await expectEmpty(warehouse);
+  });
+
   it('ArchiveError is what the archive problems are', () => {
     expect(new ArchiveError('x', 'y').line).toBe('x y');
   });

@@ -53,6 +53,12 @@ test('imports an export and prints the records as JSON', async () => {
   expect(stdout.join('')).toMatch(
     /^2025-09 {2}unchanged {2}\s*\d+ activities {2}landing\/archive\/month=2025-09\/activities-[0-9a-f]{16}\.csv\n$/,
   );
+  stdout.length = 0;
+  expect(await main(['inspect', '--warehouse', warehouse, '--json'], {})).toBe(0);
+  const { tables } = JSON.parse(stdout.join('')) as { tables: { table: string; rows: number }[] };
+  const rows = (name: string) => tables.find((t) => t.table === name)!.rows;
+  expect(rows('silver/archive_activities')).toBe(rows('silver/activities'));
+  expect(rows('silver/activities')).toBeGreaterThan(0);
 });
 
 test.each([

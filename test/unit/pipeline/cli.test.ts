@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DETAIL_TABLES } from '../../../src/lakehouse/detail-tables.js';
+import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
 import type { RunRecord } from '../../../src/runs/record.js';
 import {
   bundleCli,
@@ -88,9 +89,9 @@ describe('inspect', () => {
         t.rows.length,
       ]),
     );
-    // The detail tables are listed too; a run without details left them absent.
+    // The detail tables and the archive's are listed too; this warehouse has none of them.
     expect(parsed.tables.slice(3).map((t) => [t.table, t.version, t.rows])).toEqual(
-      DETAIL_TABLES.map((d) => [d.path, null, 0]),
+      [...DETAIL_TABLES, ARCHIVE_ACTIVITIES].map((d) => [d.path, null, 0]),
     );
   });
 
