@@ -129,6 +129,8 @@ describe('import-archive', () => {
     expect(s.bronze.rows.every((r) => String(r._landing_file).startsWith('landing/archive/'))).toBe(
       true,
     );
+    const raw = JSON.parse(String(s.bronze.rows[0]!.raw)) as { archive: { layout: string } };
+    expect(raw.archive.layout).toBe('2025');
     expect(s.archive.rows.map((r) => [r.id, r.month, r.timezone_source, r.timezone_name])).toEqual(
       activities.map((a) => [a.id, a.start_date_local.slice(0, 7), 'flag', NY]),
     );
@@ -139,7 +141,7 @@ describe('import-archive', () => {
     expect(silverByMonth).toEqual(MONTHS);
   });
 
-  it('reads a ZIP64 zip and the unpacked folder into the same tables as the zip', async () => {
+  it('reads a ZIP64 zip, the unpacked folder and a zip of that folder into the same tables as the zip', async () => {
     const entries = exportEntries(subset(), { layout: '2023' });
     const plain = fresh('wh');
     const zip64 = fresh('wh');
@@ -149,8 +151,12 @@ describe('import-archive', () => {
     const dir = fresh('unpacked');
     await writeFolder(dir, entries);
     await importArchive(config(dir, folder), { runId: 'same' });
+    // An export unpacked into its folder and zipped again: the names start with that folder.
+    const nested = fresh('wh');
+    const rezipped = await zipOf(entries.map((e) => ({ ...e, name: `export_1/${e.name}` })));
+    await importArchive(config(rezipped, nested), { runId: 'same' });
     const a = await state(plain);
-    for (const other of [await state(zip64), await state(folder)]) {
+    for (const other of [await state(zip64), await state(folder), await state(nested)]) {
       expect(other.silver.rows).toEqual(a.silver.rows);
       expect(other.archive.rows).toEqual(a.archive.rows);
       expect(other.gold.rows).toEqual(a.gold.rows);
