@@ -2101,13 +2101,12 @@ var FolderSource = class _FolderSource {
   constructor(location, files) {
     this.location = location;
     this.files = files;
+    this.entries = new Map([...files].map(([name, f]) => [name, f.entry]));
   }
   location;
   files;
   kind = "folder";
-  get entries() {
-    return new Map([...this.files].map(([name, f]) => [name, f.entry]));
-  }
+  entries;
   static async open(location, limits) {
     const files = /* @__PURE__ */ new Map();
     const walk = async (parts) => {

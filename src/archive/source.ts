@@ -287,13 +287,12 @@ function missing(location: string, name: string): ArchiveError {
 
 class FolderSource implements ArchiveSource {
   readonly kind = 'folder' as const;
+  readonly entries: ReadonlyMap<string, ArchiveEntry>;
   private constructor(
     readonly location: string,
     private readonly files: ReadonlyMap<string, { entry: ArchiveEntry; parts: string[] }>,
-  ) {}
-
-  get entries(): ReadonlyMap<string, ArchiveEntry> {
-    return new Map([...this.files].map(([name, f]) => [name, f.entry]));
+  ) {
+    this.entries = new Map([...files].map(([name, f]) => [name, f.entry]));
   }
 
   static async open(location: string, limits: ArchiveLimits): Promise<FolderSource> {
