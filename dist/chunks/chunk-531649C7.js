@@ -33,7 +33,7 @@ function trimEndpoints(points, radiusM) {
   return points.filter((p) => distanceM(p, start) > radiusM && distanceM(p, end) > radiusM).map((p) => [p[0], p[1]]);
 }
 function isPublishable(activity, privacy) {
-  return privacy.includePrivate || activity.private !== true;
+  return privacy.includePrivate || activity.private === false;
 }
 
 export {

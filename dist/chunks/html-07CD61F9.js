@@ -44232,7 +44232,7 @@ function renderPage(p) {
     detailsSection(p),
     routesSection(p)
   ].filter(Boolean);
-  const privacy = p.includePrivate ? "Private activities are included." : "Private activities are left out.";
+  const privacy = p.includePrivate ? "Private activities are included." : "Private activities, and those of unknown visibility (imported from the account export), are left out.";
   return [
     "<!doctype html>",
     '<html lang="en">',
@@ -44351,7 +44351,9 @@ async function readHrZones(store, activities, first, last, includePrivate) {
   const gold = new DeltaTable(store, GOLD_HR_ZONES);
   const goldSnap = await gold.snapshot();
   if (!goldSnap) return void 0;
-  const privateIds = new Set(activities.filter((a) => a.private === true).map((a) => a.id));
+  const privateIds = new Set(
+    activities.filter((a) => !isPublishable(a, { includePrivate: false })).map((a) => a.id)
+  );
   const streams = new DeltaTable(store, STREAMS);
   const streamSnap = await streams.snapshot();
   if (includePrivate || !privateIds.size || !streamSnap) {

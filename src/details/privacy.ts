@@ -75,10 +75,14 @@ export function trimEndpoints(
     .map((p) => [p[0], p[1]]);
 }
 
-/** Whether an activity may appear in published outputs. */
+/**
+ * Whether an activity may appear in published outputs: only one known not to be private, unless
+ * `includePrivate`. An activity of unknown visibility (`private` null: one known only from the
+ * account export, whose activities.csv has no visibility column) is left out like a private one.
+ */
 export function isPublishable(
   activity: { private?: unknown },
   privacy: Pick<PrivacyConfig, 'includePrivate'>,
 ): boolean {
-  return privacy.includePrivate || activity.private !== true;
+  return privacy.includePrivate || activity.private === false;
 }

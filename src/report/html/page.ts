@@ -527,7 +527,7 @@ export function renderPage(p: PageInput): string {
   ].filter(Boolean);
   const privacy = p.includePrivate
     ? 'Private activities are included.'
-    : 'Private activities are left out.';
+    : 'Private activities, and those of unknown visibility (imported from the account export), are left out.';
   return [
     '<!doctype html>',
     '<html lang="en">',

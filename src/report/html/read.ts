@@ -4,6 +4,7 @@
  * they exist (gear names, heart-rate zones). Private activities are read (they are needed to
  * tell a month without data from a month of private activities) and left out by the figures.
  */
+import { isPublishable } from '../../details/privacy.js';
 import { hrSecondsPerZone, hrZonesGold, type HrZone } from '../../lakehouse/detail-gold.js';
 import { ATHLETE_ZONES, GEAR, GOLD_HR_ZONES, STREAMS } from '../../lakehouse/detail-tables.js';
 import { DeltaTable } from '../../lakehouse/delta/table.js';
@@ -134,7 +135,9 @@ async function readHrZones(
   const gold = new DeltaTable(store, GOLD_HR_ZONES);
   const goldSnap = await gold.snapshot();
   if (!goldSnap) return undefined;
-  const privateIds = new Set(activities.filter((a) => a.private === true).map((a) => a.id));
+  const privateIds = new Set(
+    activities.filter((a) => !isPublishable(a, { includePrivate: false })).map((a) => a.id),
+  );
   const streams = new DeltaTable(store, STREAMS);
   const streamSnap = await streams.snapshot();
   if (includePrivate || !privateIds.size || !streamSnap) {

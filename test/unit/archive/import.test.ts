@@ -13,10 +13,13 @@ import { importArchive, type ImportConfig } from '../../../src/archive/import.js
 import { DEFAULT_LIMITS } from '../../../src/archive/source.js';
 import { AppError, ArchiveError, ConfigError } from '../../../src/errors.js';
 import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
+import { readPublishedSummary } from '../../../src/lakehouse/inspect.js';
+import { migrateWarehouse } from '../../../src/lakehouse/migrate.js';
 import { BRONZE, GOLD, SILVER } from '../../../src/lakehouse/tables.js';
 import { FolderStore } from '../../../src/landing/folder.js';
 import { DeltaTable } from '../../../src/lakehouse/delta/table.js';
 import { recordedActivities } from '../../../src/simulator/index.js';
+import type { Month } from '../../../src/strava/months.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
 import {
   activitiesCsv,
@@ -196,6 +199,41 @@ describe('import-archive', () => {
     expect(s.silver.rows.map((r) => [r.id, r.month])).toEqual([[edge.id, '2024-10']]);
     expect(s.archive.rows.map((r) => [r.id, r.month, r.timezone_name])).toEqual([
       [edge.id, '2024-10', 'Europe/Paris'],
+    ]);
+  });
+});
+
+describe('import-archive and what may be published', () => {
+  it('leaves activities of unknown visibility out of published figures unless --include-private', async () => {
+    const activities = subset();
+    const warehouse = fresh('wh');
+    await importArchive(config(await zipOf(exportEntries(activities)), warehouse));
+    const s = await state(warehouse);
+    // The export has no visibility column: silver does not know which are private.
+    expect(new Set(s.silver.rows.map((r) => r.private))).toEqual(new Set([null]));
+    const month = MONTHS[MONTHS.length - 1] as Month;
+    const published = await readPublishedSummary(warehouse, {}, month, 3, {
+      includePrivate: false,
+    });
+    expect(published).toEqual([]);
+    const all = await readPublishedSummary(warehouse, {}, month, 3, { includePrivate: true });
+    expect(all.reduce((n, r) => n + Number(r.activity_count), 0)).toBe(activities.length);
+  });
+
+  it('is refused, before reading the export, on a warehouse handed to Databricks', async () => {
+    const activities = subset();
+    const warehouse = fresh('wh');
+    const zip = await zipOf(exportEntries(activities));
+    await importArchive(config(zip, warehouse));
+    await migrateWarehouse(new FolderStore(warehouse), 'databricks');
+    const before = await state(warehouse);
+    const line = await refusal(importArchive(config(zip, warehouse, { timezone: 'Europe/Paris' })));
+    expect(line).toMatch(/is written by the databricks engine .*migrate --to embedded/);
+    const after = await state(warehouse);
+    expect([after.bronze.version, after.silver.version, after.gold.version]).toEqual([
+      before.bronze.version,
+      before.silver.version,
+      before.gold.version,
     ]);
   });
 });

@@ -52,7 +52,9 @@ describe('privacy', () => {
     const privacy = { radiusM: 200, noCoordinates: false, includePrivate: false };
     expect(isPublishable({ private: true }, privacy)).toBe(false);
     expect(isPublishable({ private: false }, privacy)).toBe(true);
-    expect(isPublishable({ private: null }, privacy)).toBe(true);
+    // Unknown visibility (an activity known only from the account export) is not published.
+    expect(isPublishable({ private: null }, privacy)).toBe(false);
+    expect(isPublishable({ private: null }, { ...privacy, includePrivate: true })).toBe(true);
     expect(isPublishable({ private: true }, { ...privacy, includePrivate: true })).toBe(true);
   });
 });
