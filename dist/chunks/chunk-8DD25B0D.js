@@ -21093,6 +21093,91 @@ function schemaString(table) {
   });
 }
 
+// src/lakehouse/delta/schema.ts
+var PRIMITIVE_TYPES = [
+  "string",
+  "long",
+  "integer",
+  "short",
+  "byte",
+  "double",
+  "float",
+  "boolean",
+  "timestamp",
+  "date"
+];
+var PHYSICAL_NAME = "delta.columnMapping.physicalName";
+function parseSchema(schemaString2, table) {
+  const schema = JSON.parse(schemaString2);
+  return (schema.fields ?? []).map((f2) => {
+    if (typeof f2.type !== "string" || !PRIMITIVE_TYPES.includes(f2.type)) {
+      throw new DeltaProtocolError(
+        `${table}: column "${f2.name}" has type ${JSON.stringify(f2.type)}, which strava-lakehouse cannot read.`,
+        `Supported column types: ${PRIMITIVE_TYPES.join(", ")}.`
+      );
+    }
+    const physicalName = f2.metadata?.[PHYSICAL_NAME];
+    return {
+      name: f2.name,
+      type: f2.type,
+      nullable: f2.nullable !== false,
+      ...typeof physicalName === "string" ? { physicalName } : {}
+    };
+  });
+}
+function physicalNameOf(configuration) {
+  const mode = configuration["delta.columnMapping.mode"] ?? "none";
+  return mode === "name" || mode === "id" ? (f2) => f2.physicalName ?? f2.name : (f2) => f2.name;
+}
+var floorDiv = (a, b) => a >= 0n ? a / b : -((-a + b - 1n) / b);
+function isoFromMicros(micros, precision) {
+  const ms = floorDiv(micros, 1000n);
+  const iso = new Date(Number(ms)).toISOString();
+  if (precision === "ms") return iso;
+  const subMs = String(micros - ms * 1000n).padStart(3, "0");
+  return `${iso.slice(0, -1)}${subMs}Z`;
+}
+var TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z?$/;
+function microsFromText(text) {
+  const m = TIMESTAMP_TEXT.exec(text);
+  if (!m) throw new Error(`not a Delta timestamp: ${text}`);
+  const seconds = BigInt(Date.parse(`${m[1]}T${m[2]}Z`)) / 1000n;
+  const fraction = BigInt((m[3] ?? "").padEnd(6, "0").slice(0, 6));
+  return seconds * 1000000n + fraction;
+}
+function parsePartitionValue(text, type) {
+  if (text === null || text === void 0 || text === "") return null;
+  switch (type) {
+    case "string":
+    case "date":
+      return text;
+    case "long":
+      return BigInt(text);
+    case "integer":
+    case "short":
+    case "byte":
+    case "double":
+    case "float":
+      return Number(text);
+    case "boolean":
+      return text === "true";
+    case "timestamp":
+      return microsFromText(text);
+  }
+}
+function formatPartitionValue(value, type) {
+  if (value === null) return null;
+  if (type === "timestamp" && typeof value === "bigint") return isoFromMicros(value, "us");
+  return String(value);
+}
+function partitionValueOf(metadata, column) {
+  const mode = metadata.configuration["delta.columnMapping.mode"] ?? "none";
+  const fields = JSON.parse(metadata.schemaString).fields ?? [];
+  const physical = fields.find((f2) => f2.name === column)?.metadata?.[PHYSICAL_NAME];
+  const key2 = (mode === "name" || mode === "id") && typeof physical === "string" ? physical : column;
+  return (file2) => file2.partitionValues[key2] ?? null;
+}
+
 // src/lakehouse/delta/deletion-vectors.ts
 var import_node_zlib = __toESM(require_deletion_vectors(), 1);
 
@@ -33698,84 +33783,6 @@ RecordBatchWriter["throughDOM"] = recordBatchWriterThroughDOMStream;
 RecordBatchFileWriter["throughDOM"] = recordBatchWriterThroughDOMStream;
 RecordBatchStreamWriter["throughDOM"] = recordBatchWriterThroughDOMStream;
 
-// src/lakehouse/delta/schema.ts
-var PRIMITIVE_TYPES = [
-  "string",
-  "long",
-  "integer",
-  "short",
-  "byte",
-  "double",
-  "float",
-  "boolean",
-  "timestamp",
-  "date"
-];
-var PHYSICAL_NAME = "delta.columnMapping.physicalName";
-function parseSchema(schemaString2, table) {
-  const schema = JSON.parse(schemaString2);
-  return (schema.fields ?? []).map((f2) => {
-    if (typeof f2.type !== "string" || !PRIMITIVE_TYPES.includes(f2.type)) {
-      throw new DeltaProtocolError(
-        `${table}: column "${f2.name}" has type ${JSON.stringify(f2.type)}, which strava-lakehouse cannot read.`,
-        `Supported column types: ${PRIMITIVE_TYPES.join(", ")}.`
-      );
-    }
-    const physicalName = f2.metadata?.[PHYSICAL_NAME];
-    return {
-      name: f2.name,
-      type: f2.type,
-      nullable: f2.nullable !== false,
-      ...typeof physicalName === "string" ? { physicalName } : {}
-    };
-  });
-}
-function physicalNameOf(configuration) {
-  const mode = configuration["delta.columnMapping.mode"] ?? "none";
-  return mode === "name" || mode === "id" ? (f2) => f2.physicalName ?? f2.name : (f2) => f2.name;
-}
-var floorDiv = (a, b) => a >= 0n ? a / b : -((-a + b - 1n) / b);
-function isoFromMicros(micros, precision) {
-  const ms = floorDiv(micros, 1000n);
-  const iso = new Date(Number(ms)).toISOString();
-  if (precision === "ms") return iso;
-  const subMs = String(micros - ms * 1000n).padStart(3, "0");
-  return `${iso.slice(0, -1)}${subMs}Z`;
-}
-var TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z?$/;
-function microsFromText(text) {
-  const m = TIMESTAMP_TEXT.exec(text);
-  if (!m) throw new Error(`not a Delta timestamp: ${text}`);
-  const seconds = BigInt(Date.parse(`${m[1]}T${m[2]}Z`)) / 1000n;
-  const fraction = BigInt((m[3] ?? "").padEnd(6, "0").slice(0, 6));
-  return seconds * 1000000n + fraction;
-}
-function parsePartitionValue(text, type) {
-  if (text === null || text === void 0 || text === "") return null;
-  switch (type) {
-    case "string":
-    case "date":
-      return text;
-    case "long":
-      return BigInt(text);
-    case "integer":
-    case "short":
-    case "byte":
-    case "double":
-    case "float":
-      return Number(text);
-    case "boolean":
-      return text === "true";
-    case "timestamp":
-      return microsFromText(text);
-  }
-}
-function formatPartitionValue(value, type) {
-  if (value === null) return null;
-  if (type === "timestamp" && typeof value === "bigint") return isoFromMicros(value, "us");
-  return String(value);
-}
-
 // src/lakehouse/delta/stats.ts
 var STRING_PREFIX = 32;
 var TIE_BREAKER = "\u{10FFFD}";
@@ -37245,6 +37252,7 @@ export {
   SILVER,
   GOLD,
   TABLES,
+  partitionValueOf,
   listLog,
   ENGINE_PROPERTY,
   ENGINE_NAMES,

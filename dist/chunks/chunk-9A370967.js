@@ -15,7 +15,8 @@ import {
   SILVER,
   SILVER_FOR_GOLD,
   TABLES,
-  computeGold
+  computeGold,
+  partitionValueOf
 } from "./chunk-8DD25B0D.js";
 import {
   addMonths
@@ -50,8 +51,9 @@ async function readGoldSummary(warehouse, s3, month, n) {
   const table = new DeltaTable(await openStore(warehouse, s3), GOLD);
   const snap = await table.snapshot();
   if (!snap) return [];
+  const monthOf = partitionValueOf(snap.metadata, "month");
   const files = snap.files.filter((f) => {
-    const m = f.partitionValues.month ?? "";
+    const m = monthOf(f) ?? "";
     return m >= first && m <= month;
   });
   const rows = await table.readRows(files);
@@ -66,8 +68,9 @@ async function readPublishedSummary(warehouse, s3, month, n, privacy) {
   const table = new DeltaTable(await openStore(warehouse, s3), SILVER);
   const snap = await table.snapshot();
   if (!snap) return [];
+  const monthOf = partitionValueOf(snap.metadata, "month");
   const files = snap.files.filter((f) => {
-    const m = f.partitionValues.month ?? "";
+    const m = monthOf(f) ?? "";
     return m >= before && m <= month;
   });
   const rows = await table.readRows(files, PUBLISHED_COLUMNS);

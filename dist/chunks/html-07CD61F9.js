@@ -17,7 +17,8 @@ import {
   GOLD_HR_ZONES,
   SILVER,
   STREAMS,
-  computeGold
+  computeGold,
+  partitionValueOf
 } from "./chunk-8DD25B0D.js";
 import {
   addMonths
@@ -44309,13 +44310,14 @@ async function hasSilver(store) {
 async function readReportData(store, range, includePrivate) {
   const silver = new DeltaTable(store, SILVER);
   const snap = await silver.snapshot();
-  const held = new Set((snap?.files ?? []).map((f) => f.partitionValues.month ?? ""));
+  const monthOf = snap ? partitionValueOf(snap.metadata, "month") : () => null;
+  const held = new Set((snap?.files ?? []).map((f) => monthOf(f) ?? ""));
   held.delete("");
   const latestMonth = [...held].sort().pop();
   const last = range.last ?? latestMonth ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 7);
   const first = range.first(last);
   const files = (snap?.files ?? []).filter((f) => {
-    const m2 = f.partitionValues.month ?? "";
+    const m2 = monthOf(f) ?? "";
     return m2 >= first && m2 <= last;
   });
   const rows = await silver.readRows(files, ACTIVITY_COLUMNS);
@@ -44343,9 +44345,12 @@ async function readGearNames(store) {
   const rows = await table.readRows(snap.files, ["id", "name"]);
   return new Map(rows.map((r) => [r.id, r.name]));
 }
-var inRange = (first, last) => (f) => {
-  const m2 = f.partitionValues.month ?? "";
-  return m2 >= first && m2 <= last;
+var inRange = (snap, first, last) => {
+  const monthOf = partitionValueOf(snap.metadata, "month");
+  return snap.files.filter((f) => {
+    const m2 = monthOf(f) ?? "";
+    return m2 >= first && m2 <= last;
+  });
 };
 async function readHrZones(store, activities, first, last, includePrivate) {
   const gold = new DeltaTable(store, GOLD_HR_ZONES);
@@ -44357,15 +44362,13 @@ async function readHrZones(store, activities, first, last, includePrivate) {
   const streams = new DeltaTable(store, STREAMS);
   const streamSnap = await streams.snapshot();
   if (includePrivate || !privateIds.size || !streamSnap) {
-    return await gold.readRows(
-      goldSnap.files.filter(inRange(first, last))
-    );
+    return await gold.readRows(inRange(goldSnap, first, last));
   }
   const zonesTable = new DeltaTable(store, ATHLETE_ZONES);
   const zonesSnap = await zonesTable.snapshot();
   if (!zonesSnap) return [];
   const zones = (await zonesTable.readRows(zonesSnap.files)).filter((z) => z.zone_type === "heartrate").sort((a, b) => Number(a.zone_index - b.zone_index));
-  const samples = await streams.readRows(streamSnap.files.filter(inRange(first, last)), [
+  const samples = await streams.readRows(inRange(streamSnap, first, last), [
     "activity_id",
     "sample_index",
     "time_s",

@@ -6,6 +6,7 @@ import type { PipelineConfig } from '../config.js';
 import { openStore } from '../landing/open.js';
 import type { ObjectStore } from '../landing/store.js';
 import { addMonths, type Month } from '../strava/months.js';
+import { partitionValueOf } from './delta/schema.js';
 import { DeltaTable, type AddFile } from './delta/table.js';
 import { isPublishable, type PrivacyConfig } from '../details/privacy.js';
 import { ARCHIVE_ACTIVITIES } from './archive-table.js';
@@ -62,8 +63,9 @@ export async function readGoldSummary(
   const table = new DeltaTable(await openStore(warehouse, s3), GOLD);
   const snap = await table.snapshot();
   if (!snap) return [];
+  const monthOf = partitionValueOf(snap.metadata, 'month');
   const files = snap.files.filter((f) => {
-    const m = f.partitionValues.month ?? '';
+    const m = monthOf(f) ?? '';
     return m >= first && m <= month;
   });
   const rows = (await table.readRows(files)) as unknown as GoldRow[];
@@ -92,8 +94,9 @@ export async function readPublishedSummary(
   const table = new DeltaTable(await openStore(warehouse, s3), SILVER);
   const snap = await table.snapshot();
   if (!snap) return [];
+  const monthOf = partitionValueOf(snap.metadata, 'month');
   const files = snap.files.filter((f) => {
-    const m = f.partitionValues.month ?? '';
+    const m = monthOf(f) ?? '';
     return m >= before && m <= month;
   });
   const rows = (await table.readRows(files, PUBLISHED_COLUMNS)) as unknown as (SilverForGold & {

@@ -120,3 +120,20 @@ export function formatPartitionValue(value: Value, type: PrimitiveType): string 
   if (type === 'timestamp' && typeof value === 'bigint') return isoFromMicros(value, 'us');
   return String(value);
 }
+
+/**
+ * Reads one partition column's value from a data file of the table whose metadata is given: its
+ * `partitionValues` are keyed by the column's physical name under column mapping (PROTOCOL.md
+ * "Column Mapping"), by its logical name otherwise. Null for a file without the value.
+ */
+export function partitionValueOf(
+  metadata: { schemaString: string; configuration: Record<string, string> },
+  column: string,
+): (file: { partitionValues: Record<string, string | null> }) => string | null {
+  const mode = metadata.configuration['delta.columnMapping.mode'] ?? 'none';
+  const fields = (JSON.parse(metadata.schemaString) as { fields?: RawField[] }).fields ?? [];
+  const physical = fields.find((f) => f.name === column)?.metadata?.[PHYSICAL_NAME];
+  const key =
+    (mode === 'name' || mode === 'id') && typeof physical === 'string' ? physical : column;
+  return (file) => file.partitionValues[key] ?? null;
+}

@@ -7,7 +7,8 @@
 import { isPublishable } from '../../details/privacy.js';
 import { hrSecondsPerZone, hrZonesGold, type HrZone } from '../../lakehouse/detail-gold.js';
 import { ATHLETE_ZONES, GEAR, GOLD_HR_ZONES, STREAMS } from '../../lakehouse/detail-tables.js';
-import { DeltaTable } from '../../lakehouse/delta/table.js';
+import { partitionValueOf } from '../../lakehouse/delta/schema.js';
+import { DeltaTable, type Snapshot } from '../../lakehouse/delta/table.js';
 import { SILVER } from '../../lakehouse/tables.js';
 import type { ObjectStore } from '../../landing/store.js';
 import type { Month } from '../../strava/months.js';
@@ -73,13 +74,14 @@ export async function readReportData(
 ): Promise<ReportData & { first: Month; last: Month }> {
   const silver = new DeltaTable(store, SILVER);
   const snap = await silver.snapshot();
-  const held = new Set((snap?.files ?? []).map((f) => f.partitionValues.month ?? ''));
+  const monthOf = snap ? partitionValueOf(snap.metadata, 'month') : () => null;
+  const held = new Set((snap?.files ?? []).map((f) => monthOf(f) ?? ''));
   held.delete('');
   const latestMonth = [...held].sort().pop();
   const last = range.last ?? latestMonth ?? new Date().toISOString().slice(0, 7);
   const first = range.first(last);
   const files = (snap?.files ?? []).filter((f) => {
-    const m = f.partitionValues.month ?? '';
+    const m = monthOf(f) ?? '';
     return m >= first && m <= last;
   });
   const rows = (await silver.readRows(files, ACTIVITY_COLUMNS)) as unknown as SilverRow[];
@@ -114,11 +116,14 @@ async function readGearNames(store: ObjectStore): Promise<Map<string, string | n
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-const inRange =
-  (first: Month, last: Month) => (f: { partitionValues: Record<string, string | null> }) => {
-    const m = f.partitionValues.month ?? '';
+/** The files of `snap` whose month partition lies in first..last (column mapping respected). */
+const inRange = (snap: Snapshot, first: Month, last: Month) => {
+  const monthOf = partitionValueOf(snap.metadata, 'month');
+  return snap.files.filter((f) => {
+    const m = monthOf(f) ?? '';
     return m >= first && m <= last;
-  };
+  });
+};
 
 /**
  * HR zone time for the months: gold's rows when private activities may be shown or none in the
@@ -141,9 +146,7 @@ async function readHrZones(
   const streams = new DeltaTable(store, STREAMS);
   const streamSnap = await streams.snapshot();
   if (includePrivate || !privateIds.size || !streamSnap) {
-    return (await gold.readRows(
-      goldSnap.files.filter(inRange(first, last)),
-    )) as unknown as HrZoneRow[];
+    return (await gold.readRows(inRange(goldSnap, first, last))) as unknown as HrZoneRow[];
   }
   const zonesTable = new DeltaTable(store, ATHLETE_ZONES);
   const zonesSnap = await zonesTable.snapshot();
@@ -153,7 +156,7 @@ async function readHrZones(
   )
     .filter((z) => z.zone_type === 'heartrate')
     .sort((a, b) => Number(a.zone_index - b.zone_index));
-  const samples = (await streams.readRows(streamSnap.files.filter(inRange(first, last)), [
+  const samples = (await streams.readRows(inRange(streamSnap, first, last), [
     'activity_id',
     'sample_index',
     'time_s',

@@ -11,6 +11,7 @@ import { FolderStore } from '../../../src/landing/folder.js';
 import { DeltaTable, type Row } from '../../../src/lakehouse/delta/table.js';
 import { commitKey } from '../../../src/lakehouse/delta/log.js';
 import { EVENTS, FIXTURES, event, fixtureCopy, foreign, tempWarehouse } from './support.js';
+import { partitionValueOf } from '../../../src/lakehouse/delta/schema.js';
 
 const fixture = (name: string) => new DeltaTable(new FolderStore(FIXTURES), foreign(name));
 
@@ -215,6 +216,18 @@ describe('tables Databricks writes: deletion vectors and column mapping', () => 
     const table = fixture('table_with_column_mapping');
     const snap = (await table.snapshot())!;
     expect(await table.readRows(snap.files, ['Super Name'])).toHaveLength(5);
+    // Filtering files by a partition column goes through its physical name, as in the log.
+    const company = partitionValueOf(snap.metadata, 'Company Very Short');
+    expect(snap.files.map((f) => Object.keys(f.partitionValues))).not.toContainEqual([
+      'Company Very Short',
+    ]);
+    const bme = snap.files.filter((f) => company(f) === 'BME');
+    expect((await table.readRows(bme, ['Super Name'])).map((r) => r['Super Name'])).toEqual([
+      'Timothy Lamb',
+    ]);
+    expect(snap.files.map(company).sort()).toEqual(
+      snap.files.map(() => expect.stringMatching(/^BM[SE]$/)),
+    );
   });
 });
 
