@@ -3,7 +3,7 @@
  * `COMMAND --help` and the refusal of another command's flags: each command's help lists its
  * own flags and variables, with defaults, and nothing of another command's.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, OPTIONS } from '../../../src/cli/main.js';
 import { renderHelp } from '../../../src/cli/help.js';
 import {
@@ -16,29 +16,14 @@ import {
   type Command,
 } from '../../../src/cli/inputs.js';
 import { VERSION } from '../../../src/version.js';
+import { captureCli } from '../../support/capture.js';
 
 const TABLE = CLI_OPTIONS as readonly CliOption[];
 const flagsOf = (command: Command) =>
   new Set(optionsOf(command).flatMap((o) => (o.flag ? [o.flag] : [])));
 const ALL_FLAGS = [...new Set(TABLE.flatMap((o) => (o.flag ? [o.flag] : [])))];
 
-const stdout: string[] = [];
-const stderr: string[] = [];
-beforeEach(() => {
-  stdout.length = 0;
-  stderr.length = 0;
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const { stdout, stderr } = captureCli();
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   stdout.length = 0;

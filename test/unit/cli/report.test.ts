@@ -5,27 +5,16 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, expect, test } from 'vitest';
 import { main } from '../../../src/cli/main.js';
+import { captureCli } from '../../support/capture.js';
 
-const stdout: string[] = [];
-const stderr: string[] = [];
+const { stdout, stderr } = captureCli();
 let tmp: string;
 beforeEach(async () => {
-  stdout.length = 0;
-  stderr.length = 0;
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-report-cli-'));
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
   await fs.rm(tmp, { recursive: true, force: true });
 });
 

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initOptions, pickMinute, runInit, type InitFlags } from '../../../src/cli/init.js';
 import { main } from '../../../src/cli/main.js';
 import {
@@ -27,6 +27,7 @@ import { ConfigError } from '../../../src/errors.js';
 import { DEFAULT_REFRESH_TOKEN_SECRET } from '../../../src/main.js';
 import { captureOutput, captureProgress } from '../auth/support.js';
 import { lintWorkflow, parseWorkflow } from './workflow-lint.js';
+import { captureCli } from '../../support/capture.js';
 
 const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 const action = yaml.load(await fs.readFile('action.yml', 'utf8')) as {
@@ -66,7 +67,6 @@ beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-init-'));
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
   await fs.rm(dir, { recursive: true, force: true });
 });
 
@@ -400,20 +400,7 @@ describe('runInit', () => {
 });
 
 describe('the CLI door', () => {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  beforeEach(() => {
-    stdout.length = 0;
-    stderr.length = 0;
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(String(chunk));
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-  });
+  const { stderr } = captureCli();
 
   it('runs init from flags', async () => {
     const code = await main(

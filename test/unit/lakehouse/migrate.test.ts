@@ -12,6 +12,7 @@ import { ENGINE_TABLES, migrateWarehouse } from '../../../src/lakehouse/migrate.
 import { ENGINE_PROPERTY, tableProperties } from '../../../src/lakehouse/table-properties.js';
 import { SILVER } from '../../../src/lakehouse/tables.js';
 import type { ObjectStore } from '../../../src/landing/store.js';
+import { captureCli } from '../../support/capture.js';
 import { filesUnder, logVersions, runIn } from '../../support/pipeline.js';
 import { athlete, warehouse } from '../pipeline/harness.js';
 
@@ -21,25 +22,14 @@ const configurationOf = async (store: ObjectStore, def = SILVER) =>
 const versionsOf = (store: ObjectStore) =>
   Promise.all(ENGINE_TABLES.map(async (def) => [def.path, await logVersions(store, def)]));
 
-/** Captures what main() writes to stdout and stderr. */
+const output = captureCli();
+
+/** Runs the CLI in this process; what it wrote to stdout and stderr. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = (to: string[]) =>
-    ((chunk: string | Uint8Array) => {
-      to.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-  const [o, e] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = write(out);
-  process.stderr.write = write(err);
-  try {
-    const code = await main(args, {});
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
+  output.stdout.length = 0;
+  output.stderr.length = 0;
+  const code = await main(args, {});
+  return { code, stdout: output.stdout.join(''), stderr: output.stderr.join('') };
 }
 
 describe('table properties', () => {
