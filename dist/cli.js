@@ -1165,7 +1165,8 @@ async function main(argv, env = process.env) {
             warehouse: raw.warehouse ?? DEFAULT_WAREHOUSE,
             s3: { region: raw.awsRegion, endpoint: raw.s3Endpoint },
             timezone: flags.timezone,
-            skipBadFiles: flags["skip-bad-files"] ?? false
+            skipBadFiles: flags["skip-bad-files"] ?? false,
+            noCoordinates: flags["no-coordinates"] ?? false
           },
           { progress }
         );

@@ -41,6 +41,7 @@ export {
   MAX_PRIVACY_RADIUS_M,
   withoutCoordinates,
   streamsWithoutCoordinates,
+  distanceM,
   trimEndpoints,
   isPublishable
 };

@@ -19,9 +19,9 @@ var ARCHIVE_ACTIVITIES = {
     /** The gear's name as the athlete named it (silver's gear_id is the API's id). */
     col("gear_name", "string"),
     col("calories", "double"),
-    /** Which rule decided the local time: `flag` (--timezone). */
+    /** Which rule decided the local time: `fit_offset`, `gps` or `flag` (src/archive/timezone.ts). */
     col("timezone_source", "string", false),
-    /** The IANA zone that rule gave. */
+    /** The IANA zone that rule gave; for `fit_offset` the offset as `UTC+02:00`. */
     col("timezone_name", "string", false),
     col("month", "string", false)
   ],

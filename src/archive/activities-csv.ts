@@ -17,7 +17,13 @@ import { AppError, ArchiveError } from '../errors.js';
 import type { Month } from '../strava/months.js';
 import { isIsoInstant, validateActivity, type StravaActivity } from '../strava/schema.js';
 import { columnIndex, matchLayout, type Layout, type Occurrence } from './layouts.js';
-import { localIso, offsetSeconds, stravaTimezone, type TimezoneSource } from './timezone.js';
+import { applyRule, localIso, type TimeRule, type TimezoneSource } from './timezone.js';
+
+/**
+ * An activity's time zone: one IANA zone for every row (the `flag` rule), or a function giving
+ * each row's rule from its id, file name and UTC start (epoch ms).
+ */
+export type ZoneOf = string | ((id: number, filename: string | null, startMs: number) => TimeRule);
 
 /** The silver columns an archive row fills (the rest are null): see the module comment. */
 export const ARCHIVE_FIELDS = [
@@ -62,7 +68,7 @@ export interface ArchiveFacts {
   gear_name: string | null;
   calories: number | null;
   timezone_source: TimezoneSource;
-  /** The IANA zone the rule chose. */
+  /** The IANA zone the rule chose; for `fit_offset`, the offset as `UTC+02:00`. */
   timezone_name: string;
 }
 
@@ -193,7 +199,7 @@ export function rowToActivity(
   line: number,
   layout: Layout,
   file: string,
-  zone: string,
+  zone: ZoneOf,
 ): ArchivedActivity {
   const r = new RowReader(layout, file);
   const idText = r.text(cells, 'Activity ID').trim();
@@ -208,11 +214,15 @@ export function rowToActivity(
   const displayed = r.text(cells, 'Activity Type').trim();
   if (!displayed) throw r.bad(line, cells, 'Activity Type', displayed, 'an activity type');
   const sportType = sportTypeOf(displayed);
-  const offset = offsetSeconds(zone, start);
+  const filename = r.text(cells, 'Filename').trim();
+  const rule: TimeRule =
+    typeof zone === 'string'
+      ? { source: 'flag', zone }
+      : zone(Number(idText), filename === '' ? null : filename, start);
+  const { offset, timezone, name: zoneName } = applyRule(rule, start);
   const elapsed = round(r.number(cells, line, 'Elapsed Time', 'last'));
   if (elapsed === null) throw r.bad(line, cells, 'Elapsed Time', '', 'a number of seconds');
   const averageHr = r.number(cells, line, 'Average Heart Rate');
-  const filename = r.text(cells, 'Filename').trim();
   const nonEmpty = (t: string) => (t === '' ? null : t);
   const fields: Record<string, unknown> = {
     id: Number(idText),
@@ -221,7 +231,7 @@ export function rowToActivity(
     type: legacyType(sportType),
     start_date: localIso(start, 0),
     start_date_local: localIso(start, offset),
-    timezone: stravaTimezone(zone, start),
+    timezone,
     utc_offset: offset,
     distance: r.number(cells, line, 'Distance', 'last') ?? 0,
     moving_time: round(r.number(cells, line, 'Moving Time')) ?? elapsed,
@@ -251,8 +261,8 @@ export function rowToActivity(
     private_note: nonEmpty(r.text(cells, 'Activity Private Note')),
     gear_name: nonEmpty(r.text(cells, 'Activity Gear').trim()),
     calories: r.number(cells, line, 'Calories'),
-    timezone_source: 'flag',
-    timezone_name: zone,
+    timezone_source: rule.source,
+    timezone_name: zoneName,
   };
   const record = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
   let activity: StravaActivity;
@@ -278,7 +288,7 @@ export function rowToActivity(
 export async function readActivitiesCsv(
   stream: Readable,
   file: string,
-  zone: string,
+  zone: ZoneOf,
 ): Promise<{ layout: Layout; activities: ArchivedActivity[] }> {
   const parser = stream.pipe(parse({ bom: true, relax_column_count: false }));
   stream.on('error', (err) => parser.destroy(err));

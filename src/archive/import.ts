@@ -9,8 +9,15 @@
  *      silver/archive_activities, gold for the months silver changed
  *   -> a run record per month (source: archive)
  *
- * Everything that can refuse the archive (the zip, the CSV, the activity files it names, the
- * quality gate) runs before the first landing file is written: a refusal writes nothing.
+ *   -> the activity files (files.ts) -> silver/streams, silver/laps, silver/activity_details
+ *      (import-details.ts), chunk by chunk, after silver
+ *
+ * The activity files are read twice: once before anything is written (each must be readable,
+ * and the time zone rules of timezone.ts need FIT's offset or the first position), and once to
+ * write their rows, a chunk at a time, so no more than a chunk of samples is held in memory.
+ * Everything that can refuse the archive (the zip, the CSV, the activity files it names, a time
+ * zone no rule decides, the quality gate) runs before the first landing file is written: a
+ * refusal writes nothing.
  */
 import { ArchiveError, ConfigError } from '../errors.js';
 import { cellsToCsv, cellsToRecord, landingCells } from '../landing/csv.js';
@@ -28,24 +35,35 @@ import { STORAGE_CONCURRENCY, mapConcurrently } from '../concurrency.js';
 import { queryWindow, type Month } from '../strava/months.js';
 import { VERSION } from '../version.js';
 import { readActivitiesCsv, type ArchivedActivity } from './activities-csv.js';
+import { formatOf, parseActivityFile, readEntryBytes, type ActivityTrack } from './files.js';
+import { importDetails, type DetailCounts } from './import-details.js';
 import {
   DEFAULT_LIMITS,
+  RATIO_FLOOR_BYTES,
   openArchive,
   shownName,
   type ArchiveLimits,
   type ArchiveSource,
 } from './source.js';
-import { checkTimezone } from './timezone.js';
+import {
+  checkOptionalTimezone,
+  decideTimeRule,
+  type TimeHints,
+  type TimeRule,
+  type TimezoneSource,
+} from './timezone.js';
 
 export interface ImportConfig {
   /** The export's .zip or its unpacked folder. */
   archive: string;
   warehouse: string;
   s3?: S3Options;
-  /** IANA zone for the `flag` rule (required in this version). */
+  /** IANA zone for the `flag` rule, the last of the time zone rules (timezone.ts). */
   timezone: string | undefined;
   /** Import even when activity files named by activities.csv cannot be read (they are listed). */
   skipBadFiles: boolean;
+  /** --no-coordinates: streams keep lat/lng null. */
+  noCoordinates?: boolean;
 }
 
 export interface ImportDeps {
@@ -99,31 +117,48 @@ export function unreadableFiles(
   return bad;
 }
 
-interface LandedArchiveMonth {
-  month: Month;
-  key: string;
-  sha256: string;
-  bytes: number;
-  reused: boolean;
-  rows: Record<string, string>[];
-  warnings: string[];
-  unreadable: string[];
+/** The activity file of an archived activity, read and parsed (an ArchiveError naming it). */
+export async function readTrack(
+  source: ArchiveSource,
+  base: string,
+  a: ArchivedActivity,
+  limits: ArchiveLimits,
+): Promise<ActivityTrack> {
+  const file = a.activity.archive.filename!;
+  const label = `${file} (activity ${a.activity.id})`;
+  const kind = formatOf(file);
+  if (!kind) {
+    throw new ArchiveError(
+      `${label} is not a FIT, GPX or TCX file (optionally .gz).`,
+      'Strava exports these three formats; run again with --skip-bad-files to import the activity without its streams.',
+    );
+  }
+  const entry = source.entries.get(`${base}${file}`)!;
+  const cap = kind.gzip
+    ? Math.min(limits.maxEntryBytes, Math.max(RATIO_FLOOR_BYTES, entry.size * limits.maxRatio))
+    : limits.maxEntryBytes;
+  const bytes = await readEntryBytes(await source.open(`${base}${file}`), label, kind.gzip, cap);
+  return parseActivityFile(bytes, label, kind.format);
 }
+
+/** An ArchiveError's message as a run record line (no trailing full stop). */
+const recordLine = (err: ArchiveError) => err.message.replace(/\.$/, '');
 
 /** Imports one export; returns the run records written (one per local month). */
 export async function importArchive(
   config: ImportConfig,
   deps: ImportDeps = {},
 ): Promise<{ records: RunRecord[] }> {
-  const zone = checkTimezone(config.timezone);
+  const flagZone = checkOptionalTimezone(config.timezone);
   if (!config.archive) {
     throw new ConfigError(
       'import-archive needs the path of the export.',
-      'For example: import-archive export_12345.zip --timezone Europe/Paris.',
+      'For example: import-archive export_12345.zip --warehouse ./lakehouse.',
     );
   }
   const progress = deps.progress ?? silentProgress;
   const now = deps.now ?? (() => new Date());
+  const limits = deps.limits ?? DEFAULT_LIMITS;
   const startedAt = now();
   const runId = deps.runId ?? newRunId(startedAt);
   const store = deps.store ?? (await openStore(config.warehouse, config.s3));
@@ -134,18 +169,32 @@ export async function importArchive(
     engine.archive.assertWritable(await engine.archive.snapshot());
   });
 
-  const source = await openArchive(config.archive, deps.limits ?? DEFAULT_LIMITS);
-  let layout: string;
-  let byMonth: Map<Month, ArchivedActivity[]>;
-  let bad: Map<number, string>;
+  const source = await openArchive(config.archive, limits);
   try {
     const csv = findActivitiesCsv(source);
-    const read = await progress.group(`Read ${csv.name}`, async () =>
-      readActivitiesCsv(await source.open(csv.name), `${source.location}: ${csv.name}`, zone),
+    const csvLabel = `${source.location}: ${csv.name}`;
+    // First the ids and file names (the zone given here is not used).
+    const listed = await progress.group(`Read ${csv.name}`, async () =>
+      readActivitiesCsv(await source.open(csv.name), csvLabel, 'UTC'),
     );
-    layout = read.layout.id;
-    progress.info(`${read.activities.length} activities, header layout ${layout}`);
-    bad = unreadableFiles(source, csv.base, read.activities);
+    const layout = listed.layout.id;
+    progress.info(`${listed.activities.length} activities, header layout ${layout}`);
+    const bad = unreadableFiles(source, csv.base, listed.activities);
+    const hints = new Map<number, TimeHints>();
+    const withFiles = listed.activities.filter(
+      (a) => a.activity.archive.filename !== null && !bad.has(a.activity.id),
+    );
+    await progress.group(`Check ${withFiles.length} activity file(s)`, async () => {
+      for (const a of withFiles) {
+        try {
+          const track = await readTrack(source, csv.base, a, limits);
+          hints.set(a.activity.id, { fitOffsetS: track.fitOffsetS, firstPoint: track.firstPoint });
+        } catch (err) {
+          if (!(err instanceof ArchiveError)) throw err;
+          bad.set(a.activity.id, recordLine(err));
+        }
+      }
+    });
     if (bad.size && !config.skipBadFiles) {
       const first = bad.values().next().value as string;
       throw new ArchiveError(
@@ -153,16 +202,90 @@ export async function importArchive(
         'Run again with --skip-bad-files to import the activities without them (the run record lists them), or download the export again.',
       );
     }
-    byMonth = new Map();
-    for (const a of read.activities) {
+    const rules = new Map<number, TimeRule>();
+    const undecided: string[] = [];
+    for (const { activity } of listed.activities) {
+      const rule = decideTimeRule(hints.get(activity.id), flagZone);
+      if (rule) rules.set(activity.id, rule);
+      else {
+        undecided.push(
+          `activity ${activity.id} (${activity.archive.filename ?? 'no activity file'})`,
+        );
+      }
+    }
+    if (undecided.length && !config.skipBadFiles) {
+      throw new ArchiveError(
+        `${csvLabel}: no time zone rule decides the local time of ${undecided.length} activit${undecided.length === 1 ? 'y' : 'ies'}, the first ${undecided[0]}: its file gives no FIT time offset and no position.`,
+        'Give the time zone you record in with --timezone (an IANA name, e.g. --timezone Europe/Paris), or run again with --skip-bad-files to leave those activities out (the run record lists them).',
+      );
+    }
+    const read = await progress.group(
+      `Place ${rules.size} activities in their local months`,
+      async () =>
+        readActivitiesCsv(
+          await source.open(csv.name),
+          csvLabel,
+          (id) => rules.get(id) ?? { source: 'flag', zone: 'UTC' },
+        ),
+    );
+    const activities = read.activities.filter((a) => rules.has(a.activity.id));
+    const byMonth = new Map<Month, ArchivedActivity[]>();
+    for (const a of activities) {
       const list = byMonth.get(a.month) ?? [];
       list.push(a);
       byMonth.set(a.month, list);
     }
+    return await land({
+      config,
+      store,
+      engine,
+      progress,
+      now,
+      startedAt,
+      runId,
+      layout,
+      flagZone,
+      byMonth,
+      bad,
+      undecided,
+      details: (ctx) =>
+        importDetails({
+          engine,
+          activities: activities.filter((a) => !bad.has(a.activity.id)),
+          readTrack: (a) => readTrack(source, csv.base, a, limits),
+          noCoordinates: config.noCoordinates ?? false,
+          ctx,
+          now,
+          progress,
+        }),
+    });
   } finally {
     await source.close();
   }
+}
 
+interface LandInput {
+  config: ImportConfig;
+  store: ObjectStore;
+  engine: EmbeddedEngine;
+  progress: Progress;
+  now: () => Date;
+  startedAt: Date;
+  runId: string;
+  layout: string;
+  flagZone: string | undefined;
+  byMonth: Map<Month, ArchivedActivity[]>;
+  bad: Map<number, string>;
+  undecided: string[];
+  details: (ctx: { runId: string; force: boolean }) => Promise<{
+    counts: DetailCounts;
+    changedMonths: Month[];
+  }>;
+}
+
+/** The quality gate, landing, the engine, the details and the run records of an import. */
+async function land(input: LandInput): Promise<{ records: RunRecord[] }> {
+  const { config, store, engine, progress, now, startedAt, runId, byMonth, bad } = input;
   // The quality gate on every month before the first landing file is written.
   const months = [...byMonth.keys()].sort();
   const prepared = months.map((month) => {
@@ -179,16 +302,19 @@ export async function importArchive(
       const line = bad.get(a.activity.id);
       return line ? [line] : [];
     });
-    return { month, body, rows, warnings, unreadable };
+    const rules: Partial<Record<TimezoneSource, number>> = {};
+    for (const a of activities) {
+      const source = a.activity.archive.timezone_source;
+      rules[source] = (rules[source] ?? 0) + 1;
+    }
+    return { month, body, rows, warnings, unreadable, rules };
   });
 
-  const landed: LandedArchiveMonth[] = await progress.group(
-    `Land ${months.length} month(s) of the archive`,
-    () =>
-      mapConcurrently(prepared, STORAGE_CONCURRENCY, async (p) => {
-        const file = await landCsv(store, p.month, p.body, 'archive');
-        return { ...p, ...file };
-      }),
+  const landed = await progress.group(`Land ${months.length} month(s) of the archive`, () =>
+    mapConcurrently(prepared, STORAGE_CONCURRENCY, async (p) => {
+      const file = await landCsv(store, p.month, p.body, 'archive');
+      return { ...p, ...file };
+    }),
   );
   const landings: MonthLanding[] = landed.map((l) => ({
     month: l.month,
@@ -196,17 +322,24 @@ export async function importArchive(
     sha256: l.sha256,
     rows: l.rows,
   }));
+  const ctx = { runId, force: false };
   const result = landings.length
     ? await progress.group(`Process ${landings.length} month(s) with the embedded engine`, () =>
-        engine.processArchive(landings, { runId, force: false }),
+        engine.processArchive(landings, ctx),
       )
     : undefined;
-  const versions = result ? undefined : await engine.preflight();
+  const details = landings.length
+    ? await progress.group('Streams and laps from the activity files', () => input.details(ctx))
+    : undefined;
+  const versions = await engine.preflight();
 
   const finishedAt = now();
-  const records: RunRecord[] = landed.map((l) => {
+  const records: RunRecord[] = landed.map((l: (typeof landed)[number]) => {
     const window = queryWindow(l.month);
-    const changed = result?.changedMonths.includes(l.month) ?? false;
+    const changed =
+      (result?.changedMonths.includes(l.month) ?? false) ||
+      (details?.changedMonths.includes(l.month) ?? false);
+    const counts = details?.counts.get(l.month);
     return {
       schemaVersion: 1,
       runId,
@@ -222,8 +355,8 @@ export async function importArchive(
       activities: l.rows.length,
       landing: { key: l.key, sha256: l.sha256, bytes: l.bytes, reused: l.reused },
       tables: {
-        before: result?.before ?? versions!,
-        after: result?.after ?? versions!,
+        before: result?.before ?? versions,
+        after: versions,
       },
       qualityWarnings: l.warnings,
       stravaRequests: 0,
@@ -234,9 +367,11 @@ export async function importArchive(
       source: 'archive',
       archive: {
         location: config.archive,
-        layout,
-        timezone: { source: 'flag', name: zone },
+        layout: input.layout,
+        timezone: { flag: input.flagZone ?? null, rules: l.rules },
         unreadableFiles: l.unreadable,
+        ...(input.undecided.length ? { undecidedActivities: input.undecided } : {}),
+        details: counts ?? { activities: 0, samples: 0, laps: 0, keptFromApi: 0 },
       },
     };
   });

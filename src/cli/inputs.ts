@@ -31,7 +31,7 @@ export const COMMAND_INFO: Record<Command, { usage: string; summary: string }> =
     summary: 'A range of months in one sweep of Strava, then each month as `run` does.',
   },
   'import-archive': {
-    usage: 'import-archive PATH --timezone IANA [--skip-bad-files]',
+    usage: 'import-archive PATH [--timezone IANA] [--skip-bad-files] [--no-coordinates]',
     summary:
       "No API access needed: Strava's account export (the .zip at PATH, or the folder it unpacks to) into the same lakehouse. Reads activities.csv; API data wins for activities both hold.",
   },
@@ -180,7 +180,7 @@ export const CLI_OPTIONS = [
     type: 'string',
     value: 'IANA',
     commands: ['import-archive'],
-    help: "The time zone you record in, by its IANA name (e.g. Europe/Paris): activities.csv gives UTC times only, and each activity's local month and start_date_local come from this zone (required).",
+    help: "The time zone you record in, by its IANA name (e.g. Europe/Paris), for activities whose file gives no FIT time offset and no position (activities.csv gives UTC times only): each activity's local month and start_date_local come from the first rule that applies, FIT offset, the zone at the first GPS point, then this zone.",
   },
   {
     flag: 'skip-bad-files',
@@ -208,7 +208,7 @@ export const CLI_OPTIONS = [
     flag: 'no-coordinates',
     type: 'boolean',
     input: 'noCoordinates',
-    commands: PIPELINE,
+    commands: [...PIPELINE, 'import-archive'],
     help: 'Keep positions out of the tables altogether: no lat/lng in streams, no start_latlng, end_latlng or polylines in landing, bronze or silver.',
   },
   {

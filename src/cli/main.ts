@@ -128,6 +128,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
             s3: { region: raw.awsRegion, endpoint: raw.s3Endpoint },
             timezone: flags.timezone,
             skipBadFiles: flags['skip-bad-files'] ?? false,
+            noCoordinates: flags['no-coordinates'] ?? false,
           },
           { progress },
         );

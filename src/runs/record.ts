@@ -77,13 +77,23 @@ export interface ArchiveRecord {
   location: string;
   /** The activities.csv header layout (src/archive/layouts.ts). */
   layout: string;
-  /** The rule that decided local time (`flag`: --timezone) and the zone it gave. */
-  timezone: { source: 'flag'; name: string };
+  /**
+   * How local time was decided: `--timezone`'s zone (null: not given) and how many of this
+   * month's activities each rule decided (`fit_offset`, `gps`, `flag`; see src/archive/timezone.ts).
+   */
+  timezone: { flag: string | null; rules: Partial<Record<'fit_offset' | 'gps' | 'flag', number>> };
   /**
    * Activity files of this month's activities that could not be read, each as
    * `<name in the archive> (activity <id>): <problem>`; only with --skip-bad-files.
    */
   unreadableFiles: string[];
+  /**
+   * Activities no time zone rule decided, left out of the import (only with --skip-bad-files),
+   * as `activity <id> (<file>)`: they have no local month, so every record of the run lists them.
+   */
+  undecidedActivities?: string[];
+  /** Details read from this month's activity files (streams, laps, activity_details). */
+  details?: { activities: number; samples: number; laps: number; keptFromApi: number };
 }
 
 export function runRecordKey(month: Month, runId: string): string {

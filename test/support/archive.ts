@@ -62,7 +62,12 @@ export function extrasOf(a: StravaActivity): { note: string; gear: string; descr
  * One activities.csv row in `layout` for an API record; without `withFiles`, no activity names
  * a file (a CSV-only export, where every activity reads as manual).
  */
-export function csvRow(a: StravaActivity, layout: Layout, withFiles = true): string[] {
+export function csvRow(
+  a: StravaActivity,
+  layout: Layout,
+  withFiles = true,
+  fileOf: (a: StravaActivity) => string = activityFile,
+): string[] {
   const extras = extrasOf(a);
   const firstOf = new Map<string, string>();
   const lastOf = new Map<string, string>();
@@ -81,7 +86,7 @@ export function csvRow(a: StravaActivity, layout: Layout, withFiles = true): str
   first('Commute', a.commute ? 'true' : 'false');
   first('Activity Private Note', extras.note);
   first('Activity Gear', extras.gear);
-  first('Filename', withFiles ? activityFile(a) : '');
+  first('Filename', withFiles ? fileOf(a) : '');
   last('Elapsed Time', f32(a.elapsed_time));
   first('Moving Time', f32(a.moving_time));
   last('Distance', f32(a.distance));
@@ -112,12 +117,16 @@ export function activitiesCsv(
   activities: readonly StravaActivity[],
   layoutId = '2025',
   withFiles = true,
+  fileOf: (a: StravaActivity) => string = activityFile,
 ): string {
   const layout = LAYOUTS.find((l) => l.id === layoutId)!;
-  return stringify([[...layout.columns], ...activities.map((a) => csvRow(a, layout, withFiles))]);
+  return stringify([
+    [...layout.columns],
+    ...activities.map((a) => csvRow(a, layout, withFiles, fileOf)),
+  ]);
 }
 
-/** A small GPX file standing in for an activity file (this version does not read them). */
+/** A GPX file with a track of no points: it gives no streams and no position. */
 export const gpxOf = (a: StravaActivity) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="test"><trk><name>${a.id}</name></trk></gpx>\n`;
 

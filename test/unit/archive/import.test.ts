@@ -116,8 +116,14 @@ describe('import-archive', () => {
       expect(r.archive).toEqual({
         location: expect.stringMatching(/\.zip$/),
         layout: '2025',
-        timezone: { source: 'flag', name: NY },
+        timezone: { flag: NY, rules: { flag: r.activities } },
         unreadableFiles: [],
+        details: {
+          activities: r.activities,
+          samples: 0,
+          laps: 0,
+          keptFromApi: 0,
+        },
       });
       const saved = JSON.parse(
         await fs.readFile(
@@ -359,7 +365,7 @@ describe('import-archive refuses bad input in one line, writing nothing', () => 
     const zip = await zipOf(good);
     const warehouse = fresh('wh');
     expect(await refusal(importArchive(config(zip, warehouse, { timezone: undefined })))).toMatch(
-      /^--timezone is required/,
+      /activities\.csv: no time zone rule decides the local time of 8 activities, the first activity \d+ \(activities\/\d+\.gpx\): its file gives no FIT time offset and no position\. Give the time zone you record in with --timezone/,
     );
     await expect(importArchive(config(zip, warehouse, { timezone: 'GMT+2' }))).rejects.toThrow(
       ConfigError,

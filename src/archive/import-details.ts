@@ -1,0 +1,119 @@
+/**
+ * The second half of an import: the activity files -> silver/streams, silver/laps and
+ * silver/activity_details, after silver holds the import's rows, through the embedded engine's
+ * writeDetails chunks (CHUNK_SAMPLES samples or CHUNK_ACTIVITIES activities, as the detail phase).
+ *
+ * - Each details row carries the summary hash of the activity's silver row as it is now
+ *   (src/details/summary-hash.ts), so the API's detail phase finds it current and sends no
+ *   request for it while the summary is unchanged.
+ * - API wins: an activity whose details the API fetched (any status but `archive`) is left alone.
+ * - An activity whose archive details already belong to its current summary is not read again:
+ *   importing the same export again writes nothing.
+ */
+import { CHUNK_ACTIVITIES, CHUNK_SAMPLES } from '../details/phase.js';
+import type { ActivityDetailRows } from '../details/types.js';
+import { ACTIVITY_DETAILS } from '../lakehouse/detail-tables.js';
+import type { EmbeddedEngine } from '../lakehouse/embedded.js';
+import type { ProcessContext } from '../lakehouse/engine.js';
+import type { Progress } from '../progress.js';
+import type { Month } from '../strava/months.js';
+import { ARCHIVE_STATUS, trackRows } from './detail-rows.js';
+import type { ArchivedActivity } from './activities-csv.js';
+import type { ActivityTrack } from './files.js';
+
+/** What importDetails needs of the import. */
+export interface ImportDetailsInput {
+  engine: EmbeddedEngine;
+  /**
+   * The imported activities whose files were read without error, and those without a file
+   * (manual: a details row with no streams and no laps, as the API gives them).
+   */
+  activities: readonly ArchivedActivity[];
+  /** Reads an activity's file again (files are not kept between the two passes). */
+  readTrack: (a: ArchivedActivity) => Promise<ActivityTrack>;
+  noCoordinates: boolean;
+  ctx: ProcessContext;
+  now: () => Date;
+  progress: Progress;
+}
+
+/** Per local month: details written, samples, laps, and activities left with the API's details. */
+export type DetailCounts = Map<
+  Month,
+  { activities: number; samples: number; laps: number; keptFromApi: number }
+>;
+
+/** Writes the details of the import's activities; returns the counts and the months changed. */
+export async function importDetails(
+  input: ImportDetailsInput,
+): Promise<{ counts: DetailCounts; changedMonths: Month[] }> {
+  const { engine, ctx, progress } = input;
+  const state = await engine.details.detailState();
+  const silver = new Map(state.activities.map((a) => [a.id, a]));
+  const detailsTable = engine.details.tables.get(ACTIVITY_DETAILS.path)!;
+  const snap = await detailsTable.snapshot();
+  const existing = new Map(
+    (snap
+      ? await detailsTable.readRows(snap.files, ['activity_id', 'status', 'summary_sha256'])
+      : []
+    ).map((r) => [r.activity_id as bigint, r]),
+  );
+  const counts: DetailCounts = new Map();
+  const count = (month: Month) => {
+    let c = counts.get(month);
+    if (!c) {
+      c = { activities: 0, samples: 0, laps: 0, keptFromApi: 0 };
+      counts.set(month, c);
+    }
+    return c;
+  };
+  const changed = new Set<Month>();
+  let chunk: ActivityDetailRows[] = [];
+  let samples = 0;
+  const flush = async () => {
+    if (!chunk.length) return;
+    const result = await engine.writeDetails({ activities: chunk, gear: [] }, ctx);
+    for (const m of result.changedMonths) changed.add(m);
+    chunk = [];
+    samples = 0;
+  };
+  for (const a of input.activities) {
+    const id = BigInt(a.activity.id);
+    const summary = silver.get(id);
+    if (!summary) continue;
+    const held = existing.get(id);
+    if (held && held.status !== ARCHIVE_STATUS) {
+      count(a.month).keptFromApi++;
+      continue;
+    }
+    if (held && held.summary_sha256 === summary.summarySha256) continue;
+    const track: ActivityTrack =
+      a.activity.archive.filename === null
+        ? { format: 'fit', samples: [], laps: [], fitOffsetS: null, firstPoint: null }
+        : await input.readTrack(a);
+    const rows = trackRows(track, {
+      activityId: id,
+      month: summary.month,
+      summarySha256: summary.summarySha256,
+      fetchedAtMicros: BigInt(input.now().getTime()) * 1000n,
+      utcOffsetS: Number(a.activity.utc_offset),
+      description: a.activity.archive.description,
+      calories: a.activity.archive.calories,
+      noCoordinates: input.noCoordinates,
+    });
+    const c = count(a.month);
+    c.activities++;
+    c.samples += rows.streams.length;
+    c.laps += rows.laps.length;
+    chunk.push(rows);
+    samples += rows.streams.length;
+    if (samples >= CHUNK_SAMPLES || chunk.length >= CHUNK_ACTIVITIES) await flush();
+  }
+  await flush();
+  const months = [...changed].sort();
+  if (months.length) {
+    await engine.refreshDetailGold(months, ctx);
+    progress.info(`details from the activity files: ${months.length} month(s) changed`);
+  }
+  return { counts, changedMonths: months };
+}

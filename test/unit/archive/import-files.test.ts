@@ -1,0 +1,354 @@
+/**
+ * import-archive with activity files: the time zone rules (FIT offset -> zone at the first GPS
+ * point -> --timezone) across a month boundary, streams/laps/activity_details from FIT, GPX and
+ * TCX (gzipped or not), bad files, --no-coordinates, re-import, and the API's detail phase,
+ * which sends no request for what the archive gave.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importArchive, type ImportConfig } from '../../../src/archive/import.js';
+import { summarySha256 } from '../../../src/details/summary-hash.js';
+import { runDetailPhase, type DetailClient } from '../../../src/details/phase.js';
+import { DEFAULT_PRIVACY } from '../../../src/details/privacy.js';
+import { AppError } from '../../../src/errors.js';
+import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
+import { ACTIVITY_DETAILS, LAPS, STREAMS } from '../../../src/lakehouse/detail-tables.js';
+import { EmbeddedEngine } from '../../../src/lakehouse/embedded.js';
+import { SILVER } from '../../../src/lakehouse/tables.js';
+import { DeltaTable } from '../../../src/lakehouse/delta/table.js';
+import { FolderStore } from '../../../src/landing/folder.js';
+import { recordedActivities } from '../../../src/simulator/index.js';
+import type { StravaActivity } from '../../../src/strava/schema.js';
+import { fitFile, gpxFile, gz, tcxFile, type TrackSpec } from '../../support/activity-files.js';
+import { activitiesCsv, writeZip, type ZipEntry } from '../../support/archive.js';
+import { tableState } from '../../support/pipeline.js';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-archive-files-'));
+});
+afterAll(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+const micros = (iso: string) => Date.parse(iso) * 1000;
+
+/** silver's rows as the engine reads them (bigint longs, epoch-microsecond timestamps), by id. */
+async function typedSilver(warehouse: string) {
+  const table = new DeltaTable(new FolderStore(warehouse), SILVER);
+  const rows = await table.readRows((await table.snapshot())!.files);
+  return new Map(rows.map((r) => [Number(r.id as bigint), r]));
+}
+
+let n = 0;
+const fresh = (name: string) => path.join(tmp, `${name}-${++n}`);
+
+/** 22:30 UTC on 30 June: 1 July in Paris (+2) and Tokyo (+9), still 30 June in New York (-4). */
+const START = '2025-06-30T22:30:00Z';
+const PARIS: [number, number] = [48.8566, 2.3522];
+const NEW_YORK: [number, number] = [40.7128, -74.006];
+const track = (t: Partial<TrackSpec>): TrackSpec => ({
+  start: new Date(START),
+  samples: 120,
+  origin: PARIS,
+  speed: 3,
+  laps: 2,
+  ...t,
+});
+
+interface Case {
+  id: number;
+  file: string;
+  data: Buffer | string | null;
+}
+
+/** The export: one activity per case, recorded activities given new ids and START. */
+function exportOf(cases: readonly Case[]): { entries: ZipEntry[]; activities: StravaActivity[] } {
+  const base = recordedActivities().filter((a) => !a.manual);
+  const activities = cases.map((c, i) => ({
+    ...base[i]!,
+    id: c.id,
+    start_date: START,
+    manual: c.data === null,
+  }));
+  const files = new Map(cases.map((c) => [c.id, c.file]));
+  return {
+    activities,
+    entries: [
+      {
+        name: 'activities.csv',
+        data: activitiesCsv(activities, '2025', true, (a) => files.get(a.id)!),
+      },
+      ...cases.flatMap((c) => (c.data === null ? [] : [{ name: c.file, data: c.data }])),
+    ],
+  };
+}
+
+const CASES: Case[] = [
+  // FIT offset +02:00 decides, though the position is New York's.
+  {
+    id: 9001,
+    file: 'activities/9001.fit.gz',
+    data: gz(fitFile(track({ fitOffsetS: 7200, origin: NEW_YORK }))),
+  },
+  // No offset: the zone at the first point (New York).
+  { id: 9002, file: 'activities/9002.gpx', data: gpxFile(track({ origin: NEW_YORK })) },
+  // No offset: Paris from the first point of a TCX.
+  { id: 9003, file: 'activities/9003.tcx.gz', data: gz(tcxFile(track({ laps: 3 }))) },
+  // Indoor FIT without offset: only --timezone can decide.
+  { id: 9004, file: 'activities/9004.fit', data: fitFile(track({ origin: null })) },
+  // Manual: no file, --timezone decides.
+  { id: 9005, file: '', data: null },
+];
+
+const TOKYO = 'Asia/Tokyo';
+
+async function zipOf(entries: ZipEntry[]): Promise<string> {
+  const file = `${fresh('export')}.zip`;
+  await writeZip(file, entries);
+  return file;
+}
+
+const config = (archive: string, warehouse: string, extra: Partial<ImportConfig> = {}) => ({
+  archive,
+  warehouse,
+  timezone: TOKYO,
+  skipBadFiles: false,
+  ...extra,
+});
+
+async function tables(warehouse: string) {
+  const store = new FolderStore(warehouse);
+  const [silver, archive, details, laps, streams] = await Promise.all(
+    [SILVER, ARCHIVE_ACTIVITIES, ACTIVITY_DETAILS, LAPS, STREAMS].map((d) => tableState(store, d)),
+  );
+  return {
+    silver: silver!,
+    archive: archive!,
+    details: details!,
+    laps: laps!,
+    streams: streams!,
+  };
+}
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  const line = (err as AppError).line;
+  expect(line).not.toContain('\n');
+  return line;
+}
+
+/** A Strava client that counts what the detail phase asks of it and answers nothing. */
+function countingClient(): DetailClient & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    get requestCount() {
+      return asked.length;
+    },
+    remainingToday: () => undefined,
+    getActivity: (id) => {
+      asked.push(`activity ${id}`);
+      return Promise.resolve(undefined);
+    },
+    getStreams: (id) => {
+      asked.push(`streams ${id}`);
+      return Promise.resolve(undefined);
+    },
+    getGear: (id) => {
+      asked.push(`gear ${id}`);
+      return Promise.resolve(undefined);
+    },
+    getAthleteZones: () => {
+      asked.push('zones');
+      return Promise.resolve({});
+    },
+  };
+}
+
+describe('import-archive with activity files', () => {
+  it('decides local time by FIT offset, then GPS zone, then --timezone, across the month boundary', async () => {
+    const { entries } = exportOf(CASES);
+    const warehouse = fresh('wh');
+    const { records } = await importArchive(config(await zipOf(entries), warehouse));
+    const t = await tables(warehouse);
+    const silver = new Map(t.silver.rows.map((r) => [r.id, r]));
+    const local = (id: number) => [
+      silver.get(id)!.month,
+      silver.get(id)!.start_date_local,
+      silver.get(id)!.utc_offset,
+      silver.get(id)!.timezone,
+    ];
+    expect(local(9001)).toEqual(['2025-07', micros('2025-07-01T00:30:00Z'), 7200, '(GMT+02:00)']);
+    expect(local(9002)).toEqual([
+      '2025-06',
+      micros('2025-06-30T18:30:00Z'),
+      -14400,
+      '(GMT-05:00) America/New_York',
+    ]);
+    expect(local(9003)).toEqual([
+      '2025-07',
+      micros('2025-07-01T00:30:00Z'),
+      7200,
+      '(GMT+01:00) Europe/Paris',
+    ]);
+    for (const id of [9004, 9005]) {
+      expect(local(id)).toEqual([
+        '2025-07',
+        micros('2025-07-01T07:30:00Z'),
+        32400,
+        '(GMT+09:00) Asia/Tokyo',
+      ]);
+    }
+    expect(t.archive.rows.map((r) => [r.id, r.timezone_source, r.timezone_name])).toEqual([
+      [9001, 'fit_offset', 'UTC+02:00'],
+      [9002, 'gps', 'America/New_York'],
+      [9003, 'gps', 'Europe/Paris'],
+      [9004, 'flag', TOKYO],
+      [9005, 'flag', TOKYO],
+    ]);
+    expect(records.map((r) => [r.month, r.archive!.timezone])).toEqual([
+      ['2025-06', { flag: TOKYO, rules: { gps: 1 } }],
+      ['2025-07', { flag: TOKYO, rules: { fit_offset: 1, gps: 1, flag: 2 } }],
+    ]);
+  });
+
+  it('fills streams, laps and activity_details with the silver summary hash, in the silver month', async () => {
+    const { entries } = exportOf(CASES);
+    const warehouse = fresh('wh');
+    const { records } = await importArchive(config(await zipOf(entries), warehouse));
+    const t = await tables(warehouse);
+    const silver = new Map(t.silver.rows.map((r) => [r.id, r]));
+    const typed = await typedSilver(warehouse);
+    const perId = (rows: Record<string, unknown>[]) => {
+      const m = new Map<number, number>();
+      for (const r of rows)
+        m.set(r.activity_id as number, (m.get(r.activity_id as number) ?? 0) + 1);
+      return Object.fromEntries(m);
+    };
+    expect(perId(t.streams.rows)).toEqual({ 9001: 120, 9002: 120, 9003: 120, 9004: 120 });
+    // GPX: no laps; FIT two, TCX three.
+    expect(perId(t.laps.rows)).toEqual({ 9001: 2, 9003: 3, 9004: 2 });
+    expect(
+      t.details.rows.map((r) => [
+        r.activity_id,
+        r.status,
+        r.month,
+        r.stream_samples,
+        r.lap_count,
+        r.summary_sha256,
+      ]),
+    ).toEqual(
+      [9001, 9002, 9003, 9004, 9005].map((id) => [
+        id,
+        'archive',
+        silver.get(id)!.month,
+        id === 9005 ? 0 : 120,
+        { 9001: 2, 9002: 0, 9003: 3, 9004: 2, 9005: 0 }[id],
+        summarySha256(typed.get(id)!),
+      ]),
+    );
+    for (const r of t.streams.rows)
+      expect(r.month).toBe(silver.get(r.activity_id as number)!.month);
+    const ny = t.streams.rows.find((r) => r.activity_id === 9002 && r.sample_index === 0)!;
+    expect(ny.lat as number).toBeCloseTo(NEW_YORK[0], 6);
+    expect(records.map((r) => [r.month, r.stravaRequests, r.archive!.details])).toEqual([
+      ['2025-06', 0, { activities: 1, samples: 120, laps: 0, keptFromApi: 0 }],
+      ['2025-07', 0, { activities: 4, samples: 360, laps: 7, keptFromApi: 0 }],
+    ]);
+
+    // The API's detail phase finds every activity current: not one request.
+    const client = countingClient();
+    const engine = new EmbeddedEngine(new FolderStore(warehouse));
+    const done = await runDetailPhase({
+      engine,
+      client,
+      privacy: DEFAULT_PRIVACY,
+      ctx: { runId: 'after-import', force: false },
+      silverChangedMonths: [],
+    });
+    // Only the athlete's zones, which no export holds.
+    expect(client.asked).toEqual(['zones']);
+    expect([done.fetched, done.queued, done.withDetails]).toEqual([0, 0, 5]);
+  });
+
+  it('imports the same export again as a no-op on every table', async () => {
+    const { entries } = exportOf(CASES);
+    const zip = await zipOf(entries);
+    const warehouse = fresh('wh');
+    await importArchive(config(zip, warehouse));
+    const before = await tables(warehouse);
+    const { records } = await importArchive(config(zip, warehouse));
+    const after = await tables(warehouse);
+    for (const k of ['silver', 'archive', 'details', 'laps', 'streams'] as const) {
+      expect([k, after[k].version]).toEqual([k, before[k].version]);
+    }
+    expect(records.map((r) => r.status)).toEqual(['unchanged', 'unchanged']);
+  });
+
+  it('without --timezone: refuses the activities no rule decides, or leaves them out with --skip-bad-files', async () => {
+    const { entries } = exportOf(CASES);
+    const zip = await zipOf(entries);
+    const warehouse = fresh('wh');
+    expect(await refusal(importArchive(config(zip, warehouse, { timezone: undefined })))).toMatch(
+      /: no time zone rule decides the local time of 2 activities, the first activity 9004 \(activities\/9004\.fit\): its file gives no FIT time offset and no position\. Give the time zone you record in with --timezone/,
+    );
+    expect(await fs.readdir(warehouse).catch(() => [])).toEqual([]);
+    const { records } = await importArchive(
+      config(zip, warehouse, { timezone: undefined, skipBadFiles: true }),
+    );
+    const t = await tables(warehouse);
+    expect(t.silver.rows.map((r) => r.id).sort()).toEqual([9001, 9002, 9003]);
+    for (const r of records) {
+      expect(r.archive!.timezone.flag).toBeNull();
+      expect(r.archive!.undecidedActivities).toEqual([
+        'activity 9004 (activities/9004.fit)',
+        'activity 9005 (no activity file)',
+      ]);
+    }
+  });
+
+  it('a bad FIT CRC, a truncated gzip, a GPX that is not XML: one line, nothing written; listed with --skip-bad-files', async () => {
+    const fit = fitFile(track({ fitOffsetS: 3600 }));
+    fit[fit.length - 20] = fit[fit.length - 20]! ^ 0x55;
+    const zipped = gz(gpxFile(track({})));
+    const bad: Case[] = [
+      { id: 9101, file: 'activities/9101.fit', data: fit },
+      { id: 9102, file: 'activities/9102.gpx.gz', data: zipped.subarray(0, zipped.length - 30) },
+      { id: 9103, file: 'activities/9103.gpx', data: '{"not": "xml"}' },
+      { id: 9104, file: 'activities/9104.tcx', data: tcxFile(track({})) },
+    ];
+    const zip = await zipOf(exportOf(bad).entries);
+    const warehouse = fresh('wh');
+    expect(await refusal(importArchive(config(zip, warehouse)))).toMatch(
+      /: 3 activity file\(s\) named in activities\.csv cannot be read, the first activities\/9101\.fit \(activity 9101\) is a damaged FIT file \(its size or CRC does not match its header\)\. Run again with --skip-bad-files/,
+    );
+    expect(await fs.readdir(warehouse).catch(() => [])).toEqual([]);
+    const { records } = await importArchive(config(zip, warehouse, { skipBadFiles: true }));
+    expect(records.flatMap((r) => r.archive!.unreadableFiles)).toEqual([
+      'activities/9101.fit (activity 9101) is a damaged FIT file (its size or CRC does not match its header)',
+      'activities/9102.gpx.gz (activity 9102) cannot be read as gzip: unexpected end of file',
+      expect.stringMatching(/^activities\/9103\.gpx \(activity 9103\) is not well-formed XML: /),
+    ]);
+    const t = await tables(warehouse);
+    // The activities are imported from activities.csv; only the readable file gives details.
+    expect(t.silver.rows.map((r) => r.id)).toEqual([9101, 9102, 9103, 9104]);
+    expect(t.details.rows.map((r) => r.activity_id)).toEqual([9104]);
+    expect(new Set(t.streams.rows.map((r) => r.activity_id))).toEqual(new Set([9104]));
+  });
+
+  it('keeps positions out of the streams with --no-coordinates', async () => {
+    const zip = await zipOf(exportOf(CASES).entries);
+    const warehouse = fresh('wh');
+    await importArchive(config(zip, warehouse, { noCoordinates: true }));
+    const t = await tables(warehouse);
+    expect(t.streams.rows).toHaveLength(480);
+    expect(t.streams.rows.filter((r) => r.lat !== null || r.lng !== null)).toEqual([]);
+    expect(t.streams.rows.filter((r) => r.heartrate !== null)).toHaveLength(480);
+  });
+});
