@@ -23,7 +23,7 @@ import { recordedActivities } from '../../../src/simulator/index.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
 import { fitFile, gpxFile, gz, tcxFile, type TrackSpec } from '../../support/activity-files.js';
 import { activitiesCsv, writeZip, type ZipEntry } from '../../support/archive.js';
-import { tableState } from '../../support/pipeline.js';
+import { runIn, startAthlete, tableState, type Athlete } from '../../support/pipeline.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -350,5 +350,103 @@ describe('import-archive with activity files', () => {
     expect(t.streams.rows).toHaveLength(480);
     expect(t.streams.rows.filter((r) => r.lat !== null || r.lng !== null)).toEqual([]);
     expect(t.streams.rows.filter((r) => r.heartrate !== null)).toHaveLength(480);
+  });
+});
+
+describe('import-archive and the API on the detail tables', () => {
+  const NY = 'America/New_York';
+  const MONTH = '2024-10';
+  let athlete: Athlete;
+  let zip: string;
+  let listed: StravaActivity[];
+  /** An activity the export has and the API does not list. */
+  let archiveOnly: StravaActivity;
+
+  beforeAll(async () => {
+    const all = recordedActivities()
+      .filter((a) => a.timezone.endsWith(NY) && a.start_date_local.startsWith(MONTH))
+      .filter((a) => !a.manual)
+      .sort((a, b) => a.id - b.id)
+      .slice(0, 6);
+    archiveOnly = all[2]!;
+    listed = all.filter((a) => a.id !== archiveOnly.id);
+    athlete = await startAthlete(listed);
+    // Each file a GPX track starting in New York: the gps rule gives the API's own zone.
+    zip = await zipOf([
+      { name: 'activities.csv', data: activitiesCsv(all) },
+      ...all.map((a) => ({
+        name: `activities/${a.id}.gpx`,
+        data: gpxFile(track({ start: new Date(a.start_date), samples: 60, origin: NEW_YORK })),
+      })),
+    ]);
+  });
+  afterAll(async () => {
+    await athlete.close();
+  });
+
+  const detailRequests = () =>
+    athlete.sim.state.requests.filter((r) => /^\/(api\/v3\/)?activities\/\d+/.test(r.path)).length;
+  const statusById = async (warehouse: string) =>
+    Object.fromEntries(
+      (await tables(warehouse)).details.rows.map((r) => [r.activity_id, r.status]),
+    );
+
+  it('API then import: the API details stay, the archive fills only what the API has not', async () => {
+    const warehouse = fresh('wh');
+    await runIn(athlete, warehouse, { month: MONTH }, { details: true });
+    const apiDetails = (await tables(warehouse)).details.rows;
+    expect(apiDetails.map((r) => r.status)).toEqual(listed.map(() => 'fetched'));
+    const { records } = await importArchive(config(zip, warehouse, { timezone: undefined }));
+    expect(records.map((r) => r.archive!.details)).toEqual([
+      { activities: 1, samples: 60, laps: 0, keptFromApi: listed.length },
+    ]);
+    const after = await tables(warehouse);
+    expect(after.details.rows.filter((r) => r.activity_id !== archiveOnly.id)).toEqual(apiDetails);
+    expect(await statusById(warehouse)).toEqual({
+      ...Object.fromEntries(listed.map((a) => [a.id, 'fetched'])),
+      [archiveOnly.id]: 'archive',
+    });
+    // The API's streams of the listed activities are untouched.
+    const streamsOf = (id: number) => after.streams.rows.filter((r) => r.activity_id === id);
+    expect(streamsOf(listed[0]!.id).length).toBeGreaterThan(60);
+    expect(streamsOf(archiveOnly.id)).toHaveLength(60);
+    // The next API run finds every activity's details current: no detail request.
+    const before = detailRequests();
+    const [run] = (await runIn(athlete, warehouse, { month: MONTH }, { details: true })).records;
+    expect(detailRequests() - before).toBe(0);
+    expect([run!.details!.fetched, run!.details!.queued]).toEqual([0, 0]);
+  });
+
+  it("import then API: the import's details are current until an API run replaces the month's summaries", async () => {
+    const warehouse = fresh('wh');
+    await importArchive(config(zip, warehouse, { timezone: undefined }));
+    expect(await statusById(warehouse)).toEqual(
+      Object.fromEntries([...listed, archiveOnly].map((a) => [a.id, 'archive'])),
+    );
+    // The detail phase on the imported summaries: nothing to fetch.
+    const engine = new EmbeddedEngine(new FolderStore(warehouse));
+    const client = countingClient();
+    await runDetailPhase({
+      engine,
+      client,
+      privacy: DEFAULT_PRIVACY,
+      ctx: { runId: 'phase', force: false },
+      silverChangedMonths: [],
+    });
+    expect(client.asked).toEqual(['zones']);
+    // An API run replaces the month's silver rows with the API's, whose summaries carry fields
+    // the export has not (private, gear_id, workout_type, device_watts, doubles beyond 32-bit
+    // floats): their hash differs, so the API fetches those details again and its rows win.
+    const before = detailRequests();
+    await runIn(athlete, warehouse, { month: MONTH }, { details: true });
+    expect(detailRequests() - before).toBe(2 * listed.length);
+    expect(await statusById(warehouse)).toEqual(
+      Object.fromEntries(listed.map((a) => [a.id, 'fetched'])),
+    );
+    // The archive-only activity left silver with the month's archive file; the next import
+    // puts it back, with its details, and leaves the API's alone.
+    const { records } = await importArchive(config(zip, warehouse, { timezone: undefined }));
+    expect(records[0]!.archive!.details!.keptFromApi).toBe(listed.length);
+    expect((await statusById(warehouse))[archiveOnly.id]).toBe('archive');
   });
 });
