@@ -18,7 +18,9 @@ const month = col('month', 'string', false);
 /**
  * One row per activity whose details were asked for. `status` is `fetched`, or `not_found`
  * when Strava answered 404 (deleted meanwhile): such an activity is not asked for again while
- * its summary is unchanged. `summary_sha256` is the hash of the summary the details were
+ * its summary is unchanged; or `archive` when the details were read from the activity file of
+ * Strava's account export (src/archive/detail-rows.ts), which an API fetch replaces and an
+ * import never replaces a fetched one with. `summary_sha256` is the hash of the summary the details were
  * fetched for (src/details/summary-hash.ts): a different hash in silver queues them again.
  */
 export const ACTIVITY_DETAILS: TableDef = {
