@@ -3,13 +3,23 @@
  * bundled CLI, as a child process timed from spawn to exit with its peak RSS. Two exports are
  * built as zips (test/support/archive.ts, the real 2025 header layout): the recorded athlete's,
  * with a small file for each non-manual activity, and a generated athlete's 10,000 activities,
- * activities.csv alone (this version reads no activity file).
+ * once as activities.csv alone and once with a one-hour 1 Hz activity file for each non-manual
+ * activity (`hourFiles`: gzipped FIT, GPX and TCX in turn, test/support/activity-files.ts), which
+ * the import reads into silver/streams and silver/laps.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunRecord } from '../src/runs/record.js';
-import { exportEntries, writeZip } from '../test/support/archive.js';
+import { fitFile, gpxFile, gz, tcxFile, type TrackSpec } from '../test/support/activity-files.js';
+import {
+  activitiesCsv,
+  exportEntries,
+  writeZip,
+  writeZipLazily,
+  type ZipEntry,
+} from '../test/support/archive.js';
+import type { StravaActivity } from '../src/strava/schema.js';
 import type { Athlete } from './athletes.js';
 import { load, median, round, runNode, tail } from './measure.js';
 import { CLI } from './paths.js';
@@ -19,6 +29,8 @@ export interface ImportFigure {
   activities: number;
   /** Activity files in the zip besides activities.csv. */
   files: number;
+  /** Stream samples the files hold (0 when they hold none). */
+  samples?: number;
   zipBytes: number;
   months: number;
   runsMs: number[];
@@ -29,17 +41,49 @@ export interface ImportFigure {
   load: number[];
 }
 
+const HOUR = 3600;
+const FORMATS = ['fit', 'gpx', 'tcx'] as const;
+const formatOf = (a: StravaActivity) => FORMATS[a.id % 3]!;
+const hourFile = (a: StravaActivity) => (a.manual ? '' : `activities/${a.id}.${formatOf(a)}.gz`);
+
+/** An export with a one-hour 1 Hz file per non-manual activity, made one file at a time. */
+function* hourEntries(activities: readonly StravaActivity[]): Generator<ZipEntry> {
+  yield { name: 'activities.csv', data: activitiesCsv(activities, '2025', true, hourFile) };
+  for (const a of activities) {
+    if (a.manual) continue;
+    const spec: TrackSpec = {
+      start: new Date(a.start_date),
+      samples: HOUR,
+      origin: [51.4779, -0.0015],
+      speed: 3,
+      laps: 4,
+      fitOffsetS: 0,
+    };
+    const f = formatOf(a);
+    const body = f === 'fit' ? fitFile(spec) : f === 'gpx' ? gpxFile(spec) : tcxFile(spec);
+    // Stored: the file is gzipped already, as Strava's exports hold them.
+    yield { name: hourFile(a), data: gz(body), store: true };
+  }
+}
+
 /** `runs` imports of the athlete's export, each into a fresh folder warehouse. */
 export async function importFigure(
   athlete: Athlete,
-  opts: { csvOnly: boolean; timezone: string },
+  opts: { csvOnly: boolean; timezone: string; hourFiles?: boolean },
   runs: number,
 ): Promise<ImportFigure> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-bench-import-'));
   try {
-    const entries = exportEntries(athlete.activities, { csvOnly: opts.csvOnly });
     const zip = path.join(dir, 'export.zip');
-    await writeZip(zip, entries);
+    let files: number;
+    if (opts.hourFiles) {
+      await writeZipLazily(zip, hourEntries(athlete.activities));
+      files = athlete.activities.filter((a) => !a.manual).length;
+    } else {
+      const entries = exportEntries(athlete.activities, { csvOnly: opts.csvOnly });
+      await writeZip(zip, entries);
+      files = entries.length - 1;
+    }
     const times: number[] = [];
     const rss: number[] = [];
     const loads: number[] = [];
@@ -80,7 +124,8 @@ export async function importFigure(
     return {
       athlete: athlete.label,
       activities: athlete.activities.length,
-      files: entries.length - 1,
+      files,
+      ...(opts.hourFiles ? { samples: files * HOUR } : {}),
       zipBytes: (await fs.stat(zip)).size,
       months,
       runsMs: times.map((t) => round(t)),

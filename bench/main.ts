@@ -34,6 +34,7 @@ const SECTIONS = [
   'startup',
   'streams',
   'import',
+  'import-files',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -127,6 +128,17 @@ async function measure(section: Section, results: Results): Promise<void> {
       say(`import-archive of ${athlete.label}'s export (activities.csv only), ${RUNS.import} runs`);
       const big = await importFigure(athlete, { csvOnly: true, timezone: 'UTC' }, RUNS.import);
       results.import = [recorded, big];
+      return;
+    }
+    case 'import-files': {
+      const athlete = generated(IMPORT_GENERATED);
+      say(`import-archive of ${athlete.label}'s export with one-hour activity files, 1 run`);
+      const figure = await importFigure(
+        athlete,
+        { csvOnly: false, timezone: 'UTC', hourFiles: true },
+        1,
+      );
+      results.importFiles = [figure];
       return;
     }
   }

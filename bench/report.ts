@@ -19,6 +19,8 @@ export interface Results {
   startup?: StartupFigure;
   streams?: StreamsFigure;
   import?: ImportFigure[];
+  /** import-archive of the generated 10k export with one-hour activity files (one run). */
+  importFiles?: ImportFigure[];
 }
 
 type Row = [
@@ -204,8 +206,12 @@ function streamsRows(r: Results): Row[] {
 }
 
 function importRows(r: Results): Row[] {
-  return (r.import ?? []).flatMap((f) => {
-    const files = f.files ? ` and ${count(f.files)} activity files` : ' (activities.csv only)';
+  return [...(r.import ?? []), ...(r.importFiles ?? [])].flatMap((f) => {
+    const files = f.samples
+      ? ` and ${count(f.files)} one-hour 1 Hz activity files (FIT, GPX, TCX, gzipped; ${count(f.samples)} samples)`
+      : f.files
+        ? ` and ${count(f.files)} activity files`
+        : ' (activities.csv only)';
     const what = `\`import-archive\` of the ${f.athlete} athlete's export: ${count(f.activities)} activities${files}, ${round(f.zipBytes / 2 ** 20, 1)} MB zip, ${f.months} months, into a folder`;
     return [
       [what, `${seconds(f.medianMs)} (median of ${f.runsMs.length})`, '', undefined, loads(f.load)],
