@@ -116,7 +116,9 @@ const result = await build({
   // ...and some read __dirname as they load (the Databricks driver's `open`).
   define: { __dirname: 'import.meta.dirname' },
   // Optional native accelerators of the Databricks driver: it works without them.
-  external: ['lz4-napi', '@databricks/databricks-sql-kernel-*'],
+  // @garmin/fitsdk: its licence does not allow redistributing it; loaded at run time
+  // (src/archive/files.ts, loadFitSdk).
+  external: ['lz4-napi', '@databricks/databricks-sql-kernel-*', '@garmin/fitsdk'],
 });
 stableChunkNames(result.metafile);
 fs.copyFileSync(

@@ -10,7 +10,6 @@
  * (a FIT whose CRC does not match, a gzip cut short, a GPX/TCX that is not XML or not a GPX/TCX)
  * is an ArchiveError naming the file.
  */
-import { Decoder, Stream, Utils } from '@garmin/fitsdk';
 import { XMLParser } from 'fast-xml-parser';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -109,11 +108,37 @@ export async function readEntryBytes(
   return Buffer.concat(chunks, bytes);
 }
 
-/** Parses an activity file's bytes. */
-export function parseActivityFile(bytes: Buffer, name: string, format: TrackFormat): ActivityTrack {
+type FitSdk = typeof import('@garmin/fitsdk');
+let fitSdk: Promise<FitSdk> | undefined;
+
+/**
+ * Garmin's FIT SDK, loaded on the first FIT file. Its licence (the FIT Protocol License, section
+ * 2c) does not let strava-lakehouse distribute it, so dist/ does not bundle it
+ * (scripts/bundle.mjs marks it external): a clone of this repository has it from `npm ci`, and
+ * an installed strava-lakehouse finds it when the user installs it beside it. Without it, a FIT
+ * file is one ArchiveError naming the file and both ways on.
+ */
+function loadFitSdk(name: string): Promise<FitSdk> {
+  fitSdk ??= import('@garmin/fitsdk');
+  return fitSdk.catch((err: unknown) => {
+    fitSdk = undefined;
+    throw new ArchiveError(
+      `${name} is a FIT file, and reading FIT needs Garmin's FIT SDK (@garmin/fitsdk), which its licence does not let strava-lakehouse ship.`,
+      'Install it where strava-lakehouse can find it (`npm install @garmin/fitsdk` in this folder, or `npm install -g @garmin/fitsdk` beside a global install), or run with --skip-bad-files to import FIT activities without their streams.',
+      { cause: err },
+    );
+  });
+}
+
+/** Parses an activity file's bytes (a FIT file loads Garmin's SDK first: loadFitSdk). */
+export async function parseActivityFile(
+  bytes: Buffer,
+  name: string,
+  format: TrackFormat,
+): Promise<ActivityTrack> {
   switch (format) {
     case 'fit':
-      return parseFit(bytes, name);
+      return parseFit(await loadFitSdk(name), bytes, name);
     case 'gpx':
       return parseGpx(parseXml(bytes, name, 'gpx'), name);
     case 'tcx':
@@ -136,7 +161,7 @@ function firstPointOf(samples: readonly TrackSample[]): [number, number] | null 
 
 type Fields = Record<string, unknown>;
 
-function parseFit(bytes: Buffer, name: string): ActivityTrack {
+function parseFit({ Decoder, Stream, Utils }: FitSdk, bytes: Buffer, name: string): ActivityTrack {
   const stream = Stream.fromBuffer(bytes);
   if (!Decoder.isFIT(stream)) {
     throw new ArchiveError(`${name} is not a FIT file (no .FIT header).`, HINT);
