@@ -47,7 +47,8 @@ import {
 import {
   AppError,
   ArchiveError,
-  ConfigError
+  ConfigError,
+  DeltaProtocolError
 } from "./chunk-06F01416.js";
 import "./chunk-BA800F3B.js";
 import {
@@ -2704,8 +2705,18 @@ async function importArchive(config, deps = {}) {
   const store = deps.store ?? await openStore(config.warehouse, config.s3);
   const engine = new EmbeddedEngine(store, { progress, now });
   await progress.group("Check tables", async () => {
-    await engine.preflight();
-    engine.archive.assertWritable(await engine.archive.snapshot());
+    try {
+      await engine.preflight();
+      engine.archive.assertWritable(await engine.archive.snapshot());
+    } catch (err) {
+      if (err instanceof DeltaProtocolError && / is written by the databricks engine /.test(err.message)) {
+        throw new DeltaProtocolError(
+          `${err.message.replace(/\.$/, "")}; import-archive writes with the embedded engine only.`,
+          `Hand the warehouse to the embedded engine for the import with \`strava-lakehouse migrate --to embedded --warehouse ${config.warehouse}\`, import, and the next --engine databricks run takes the tables over again by itself.`
+        );
+      }
+      throw err;
+    }
   });
   const source = await openArchive(config.archive, limits);
   try {

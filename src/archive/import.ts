@@ -19,7 +19,7 @@
  * zone no rule decides, the quality gate) runs before the first landing file is written: a
  * refusal writes nothing.
  */
-import { ArchiveError, ConfigError } from '../errors.js';
+import { ArchiveError, ConfigError, DeltaProtocolError } from '../errors.js';
 import { cellsToCsv, cellsToRecord, landingCells } from '../landing/csv.js';
 import { landCsv, landingKey } from '../landing/land.js';
 import { openStore } from '../landing/open.js';
@@ -165,8 +165,22 @@ export async function importArchive(
   const engine = new EmbeddedEngine(store, { progress, now });
   // Refuse tables this engine must not write before reading the archive.
   await progress.group('Check tables', async () => {
-    await engine.preflight();
-    engine.archive.assertWritable(await engine.archive.snapshot());
+    try {
+      await engine.preflight();
+      engine.archive.assertWritable(await engine.archive.snapshot());
+    } catch (err) {
+      // The engine's own fix names --engine databricks, which import-archive does not offer.
+      if (
+        err instanceof DeltaProtocolError &&
+        / is written by the databricks engine /.test(err.message)
+      ) {
+        throw new DeltaProtocolError(
+          `${err.message.replace(/\.$/, '')}; import-archive writes with the embedded engine only.`,
+          `Hand the warehouse to the embedded engine for the import with \`strava-lakehouse migrate --to embedded --warehouse ${config.warehouse}\`, import, and the next --engine databricks run takes the tables over again by itself.`,
+        );
+      }
+      throw err;
+    }
   });
 
   const source = await openArchive(config.archive, limits);

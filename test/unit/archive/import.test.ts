@@ -234,12 +234,23 @@ describe('import-archive and what may be published', () => {
     await migrateWarehouse(new FolderStore(warehouse), 'databricks');
     const before = await state(warehouse);
     const line = await refusal(importArchive(config(zip, warehouse, { timezone: 'Europe/Paris' })));
-    expect(line).toMatch(/is written by the databricks engine .*migrate --to embedded/);
+    expect(line).toMatch(
+      /is written by the databricks engine .*import-archive writes with the embedded engine only\. .*migrate --to embedded --warehouse /,
+    );
+    expect(line).not.toMatch(/Run with --engine databricks/);
     const after = await state(warehouse);
     expect([after.bronze.version, after.silver.version, after.gold.version]).toEqual([
       before.bronze.version,
       before.silver.version,
       before.gold.version,
+    ]);
+    // The way the line gives: hand it back, import, hand it over again.
+    await migrateWarehouse(new FolderStore(warehouse), 'embedded');
+    const { records } = await importArchive(config(zip, warehouse, { timezone: 'Europe/Paris' }));
+    expect(records.length).toBeGreaterThan(0);
+    const migrated = await migrateWarehouse(new FolderStore(warehouse), 'databricks');
+    expect(migrated.filter((t) => t.table === 'silver/activities').map((t) => t.outcome)).toEqual([
+      'changed',
     ]);
   });
 });
