@@ -18,16 +18,8 @@ import { recordedActivities } from '../../src/simulator/index.js';
 import { SPARK_TYPE } from '../../src/strava/schema.js';
 import { fitFile, gpxFile, gz, tcxFile } from '../support/activity-files.js';
 import { activitiesCsv, writeZip } from '../support/archive.js';
-import { SparkOracle, deltaRs } from '../support/oracles.js';
+import { SparkOracle, deltaRs, SPARK_SQL_TYPE } from '../support/oracles.js';
 import { ROW_KEYS, sortedBy, tableState } from '../support/pipeline.js';
-
-const SPARK_SQL_TYPE = {
-  long: 'bigint',
-  double: 'double',
-  boolean: 'boolean',
-  string: 'string',
-  timestamp: 'timestamp',
-};
 
 let dir: string;
 let warehouse: string;

@@ -11,20 +11,12 @@ import { BRONZE, SILVER } from '../../src/lakehouse/tables.js';
 import { DeltaTable } from '../../src/lakehouse/delta/table.js';
 import { inspectWarehouse } from '../../src/lakehouse/inspect.js';
 import { SPARK_TYPE } from '../../src/strava/schema.js';
-import { SparkOracle, deltaRs } from '../support/oracles.js';
+import { SparkOracle, deltaRs, SPARK_SQL_TYPE } from '../support/oracles.js';
 import { recordedActivities } from '../unit/landing/recorded.js';
 import { comparable, monthAt, writeHistory, type History } from './delta-scenario.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/delta-tables');
 /** Spark's simpleString names of the Delta types in tables.ts. */
-const SPARK_SQL_TYPE = {
-  long: 'bigint',
-  double: 'double',
-  boolean: 'boolean',
-  string: 'string',
-  timestamp: 'timestamp',
-};
-
 let spark: SparkOracle;
 let dir: string;
 let store: FolderStore;

@@ -29,7 +29,7 @@ import type { TableDef } from '../../src/lakehouse/tables.js';
 import { recordedActivities } from '../../src/simulator/index.js';
 import { SPARK_TYPE } from '../../src/strava/schema.js';
 import { activityRows, gearRow, zoneRows } from '../support/details.js';
-import { SparkOracle, deltaRs, runPython } from '../support/oracles.js';
+import { SparkOracle, deltaRs, runPython, SPARK_SQL_TYPE } from '../support/oracles.js';
 import { activitiesIn, plain, sortedBy } from '../support/pipeline.js';
 
 const MONTHS = ['2024-05', '2024-06'];
@@ -45,14 +45,6 @@ const KEYS: Record<string, string[]> = {
   [GOLD_HR_ZONES.path]: ['month', 'sport_type', 'zone_index'],
   [GOLD_BESTS.path]: ['month', 'sport_type', 'effort'],
 };
-const SPARK_SQL_TYPE = {
-  long: 'bigint',
-  double: 'double',
-  boolean: 'boolean',
-  string: 'string',
-  timestamp: 'timestamp',
-};
-
 let spark: SparkOracle;
 let dir: string;
 /** The activities whose details are written, ascending ids, with their final rows. */

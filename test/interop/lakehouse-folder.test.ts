@@ -15,7 +15,7 @@ import { recordedActivities } from '../../src/simulator/index.js';
 import { monthRange } from '../../src/strava/months.js';
 import { batchesOf } from '../../src/pipeline.js';
 import { SPARK_TYPE, type StravaActivity } from '../../src/strava/schema.js';
-import { SparkOracle, deltaRs } from '../support/oracles.js';
+import { SparkOracle, deltaRs, SPARK_SQL_TYPE } from '../support/oracles.js';
 import {
   ROW_KEYS,
   activitiesIn,
@@ -37,14 +37,6 @@ const BACKFILL_COMMITS = batchesOf(
   MONTHS.map((m) => activitiesIn(recordedActivities(), m).length),
 ).length;
 /** Spark's simpleString names of the Delta types in tables.ts. */
-const SPARK_SQL_TYPE = {
-  long: 'bigint',
-  double: 'double',
-  boolean: 'boolean',
-  string: 'string',
-  timestamp: 'timestamp',
-};
-
 let spark: SparkOracle;
 let athlete: Athlete;
 let dir: string;

@@ -91,6 +91,15 @@ export function deltaRs(
 
 const ANSWER_PREFIX = '@@oracle ';
 
+/** The type name Spark's schema gives for each column type of the table definitions. */
+export const SPARK_SQL_TYPE = {
+  long: 'bigint',
+  double: 'double',
+  boolean: 'boolean',
+  string: 'string',
+  timestamp: 'timestamp',
+} as const;
+
 export interface SparkRead {
   schema: { name: string; type: string; nullable: boolean }[];
   rows: Record<string, unknown>[];
