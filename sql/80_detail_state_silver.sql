@@ -1,7 +1,8 @@
 -- Silver's activities as the detail phase's queue needs them, and the summary fields the
--- summary hash covers (SUMMARY_HASH_FIELDS of src/details/summary-hash.ts; the hash itself is
--- computed in TypeScript). Longs and timestamps come back as text (timestamps in epoch
--- microseconds), so no driver's number or date conversion can change a value.
+-- summary hash covers (SUMMARY_HASH_FIELDS of src/details/summary-hash.ts, which include the
+-- archive hash's ARCHIVE_HASH_FIELDS; both hashes are computed in TypeScript). Longs and
+-- timestamps come back as text (timestamps in epoch microseconds), so no driver's number or date
+-- conversion can change a value.
 SELECT
   CAST(`id` AS STRING) AS `id`,
   `month`,

@@ -27,14 +27,21 @@ import {
   writeRefreshToken
 } from "./chunk-8D30EC4A.js";
 import {
+  ARCHIVE_STATUS,
   SUMMARY_HASH_FIELDS,
+  archiveSummarySha256,
   cellsToCsv,
   cellsToRecord,
   checkQuality,
+  detailQueue,
   landCsv,
   landingCells,
   landingKey,
+  missingGear,
   parseLandingCsv,
+  queuedRequests,
+  requestsFor,
+  runsToFinish,
   sha256Hex,
   summarySha256
 } from "./chunk-CFBA4AA7.js";
@@ -1130,7 +1137,7 @@ var EmbeddedDetails = class {
   async detailState() {
     const [silverRows, fetchedRows, gearRows, zoneRows2] = await Promise.all([
       readAll(this.silver, [...SUMMARY_HASH_FIELDS, "month"]),
-      readAll(this.table(ACTIVITY_DETAILS), ["activity_id", "summary_sha256"]),
+      readAll(this.table(ACTIVITY_DETAILS), ["activity_id", "summary_sha256", "status"]),
       readAll(this.table(GEAR), ["id"]),
       readAll(this.table(ATHLETE_ZONES), ["fetched_at"])
     ]);
@@ -1138,6 +1145,7 @@ var EmbeddedDetails = class {
       id: r.id,
       month: r.month,
       summarySha256: summarySha256(r),
+      archiveSha256: archiveSummarySha256(r),
       manual: r.manual === true,
       private: r.private === true,
       gearId: r.gear_id ?? null,
@@ -1149,6 +1157,9 @@ var EmbeddedDetails = class {
       activities,
       fetched: new Map(
         fetchedRows.map((r) => [r.activity_id, r.summary_sha256])
+      ),
+      archived: new Set(
+        fetchedRows.filter((r) => r.status === ARCHIVE_STATUS).map((r) => r.activity_id)
       ),
       gearIds: new Set(gearRows.map((r) => r.id)),
       ...latest !== void 0 ? { zonesFetchedAt: Number(latest / 1000n) } : {}
@@ -2353,28 +2364,6 @@ function zoneRows(json, fetchedAtMicros) {
     });
   }
   return rows;
-}
-
-// src/details/queue.ts
-function requestsFor(a) {
-  return a.manual ? 1 : 2;
-}
-function detailQueue(state) {
-  return state.activities.filter((a) => state.fetched.get(a.id) !== a.summarySha256).sort(
-    (a, b) => a.month !== b.month ? a.month < b.month ? 1 : -1 : a.startDateLocal !== b.startDateLocal ? a.startDateLocal < b.startDateLocal ? 1 : -1 : a.id < b.id ? 1 : -1
-  );
-}
-function missingGear(state) {
-  const ids = /* @__PURE__ */ new Set();
-  for (const a of state.activities) if (a.gearId && !state.gearIds.has(a.gearId)) ids.add(a.gearId);
-  return [...ids].sort();
-}
-function queuedRequests(queue, gear) {
-  return queue.reduce((n, a) => n + requestsFor(a), 0) + gear.length;
-}
-function runsToFinish(requests, perRun) {
-  if (requests <= 0) return 0;
-  return Math.ceil(requests / Math.max(1, perRun));
 }
 
 // src/details/phase.ts

@@ -2272,14 +2272,27 @@ var SUMMARY_HASH_FIELDS = [
   "has_heartrate",
   "device_watts"
 ];
+var ARCHIVE_HASH_FIELDS = [
+  "id",
+  "name",
+  "sport_type",
+  "start_date",
+  "start_date_local",
+  "distance",
+  "moving_time",
+  "elapsed_time",
+  "total_elevation_gain",
+  "manual",
+  "has_heartrate"
+];
 var TYPES = new Map(ACTIVITY_FIELDS.map((f) => [f.name, f.type]));
-function canonical(type, value) {
+function canonical(type, value, f32 = false) {
   if (value === null || value === void 0 || value === "") return null;
   switch (type) {
     case "long":
       return BigInt(value).toString();
     case "double":
-      return String(Number(value));
+      return String(f32 ? Math.fround(Number(value)) : Number(value));
     case "boolean":
       return String(value === true || value === "true");
     case "string":
@@ -2295,6 +2308,41 @@ function canonical(type, value) {
 function summarySha256(row) {
   const cells = SUMMARY_HASH_FIELDS.map((name) => [name, canonical(TYPES.get(name), row[name])]);
   return (0, import_node_crypto2.createHash)("sha256").update(JSON.stringify(cells)).digest("hex");
+}
+function archiveSummarySha256(row) {
+  const cells = ARCHIVE_HASH_FIELDS.map((name) => [
+    name,
+    canonical(TYPES.get(name), row[name], true)
+  ]);
+  return (0, import_node_crypto2.createHash)("sha256").update(JSON.stringify(["archive", cells])).digest("hex");
+}
+
+// src/details/queue.ts
+var ARCHIVE_STATUS = "archive";
+function requestsFor(a) {
+  return a.manual ? 1 : 2;
+}
+function detailsCurrent(a, state) {
+  const stored = state.fetched.get(a.id);
+  if (stored === void 0) return false;
+  return stored === a.summarySha256 || state.archived.has(a.id) && stored === a.archiveSha256;
+}
+function detailQueue(state) {
+  return state.activities.filter((a) => !detailsCurrent(a, state)).sort(
+    (a, b) => a.month !== b.month ? a.month < b.month ? 1 : -1 : a.startDateLocal !== b.startDateLocal ? a.startDateLocal < b.startDateLocal ? 1 : -1 : a.id < b.id ? 1 : -1
+  );
+}
+function missingGear(state) {
+  const ids = /* @__PURE__ */ new Set();
+  for (const a of state.activities) if (a.gearId && !state.gearIds.has(a.gearId)) ids.add(a.gearId);
+  return [...ids].sort();
+}
+function queuedRequests(queue, gear) {
+  return queue.reduce((n, a) => n + requestsFor(a), 0) + gear.length;
+}
+function runsToFinish(requests, perRun) {
+  if (requests <= 0) return 0;
+  return Math.ceil(requests / Math.max(1, perRun));
 }
 
 // src/lakehouse/quality.ts
@@ -2434,5 +2482,12 @@ export {
   sha256Hex,
   SUMMARY_HASH_FIELDS,
   summarySha256,
+  archiveSummarySha256,
+  ARCHIVE_STATUS,
+  requestsFor,
+  detailQueue,
+  missingGear,
+  queuedRequests,
+  runsToFinish,
   checkQuality
 };

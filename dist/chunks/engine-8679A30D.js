@@ -4,6 +4,8 @@ import {
   migrateWarehouse
 } from "./chunk-F14ACD48.js";
 import {
+  ARCHIVE_STATUS,
+  archiveSummarySha256,
   checkQuality,
   sha256Hex,
   stringify,
@@ -440,7 +442,10 @@ var DetailPlanner = class {
       [DETAIL_SQL_FILES.goldBests, GOLD_BESTS]
     ].map(([file, def]) => this.statement(file, `table ${this.table(def)}`, months, placeholders));
   }
-  /** The queries of detailState (sql/80-82): silver's summaries, the fetched hashes, gear ids. */
+  /**
+   * The queries of detailState (sql/80-82): silver's summaries, the stored hashes with their
+   * statuses, the gear ids.
+   */
   state() {
     return [
       this.statement(DETAIL_SQL_FILES.stateSilver, `table ${this.table(SILVER)}`),
@@ -772,14 +777,14 @@ var DatabricksEngine = class {
   }
   async detailState() {
     const [silver, fetched, gear] = await this.runDetail(this.planner().state());
+    const held = (fetched?.rows ?? []).map((r) => {
+      const row = r;
+      return { id: BigInt(row.activity_id), sha256: row.summary_sha256, status: row.status };
+    });
     return {
       activities: (silver?.rows ?? []).map((r) => silverSummary(r)),
-      fetched: new Map(
-        (fetched?.rows ?? []).map((r) => {
-          const row = r;
-          return [BigInt(row.activity_id), row.summary_sha256];
-        })
-      ),
+      fetched: new Map(held.map((h) => [h.id, h.sha256])),
+      archived: new Set(held.filter((h) => h.status === ARCHIVE_STATUS).map((h) => h.id)),
       gearIds: new Set((gear?.rows ?? []).map((r) => r.id))
     };
   }
@@ -949,6 +954,7 @@ function silverSummary(r) {
     id: typed.id,
     month: r.month,
     summarySha256: summarySha256(typed),
+    archiveSha256: archiveSummarySha256(typed),
     manual: r.manual === true,
     private: r.private === true,
     gearId: typeof r.gear_id === "string" ? r.gear_id : null,

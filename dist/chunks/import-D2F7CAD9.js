@@ -23,7 +23,9 @@ import {
 } from "./chunk-531649C7.js";
 import "./chunk-8D30EC4A.js";
 import {
+  ARCHIVE_STATUS,
   CsvError,
+  archiveSummarySha256,
   cellsToCsv,
   cellsToRecord,
   checkQuality,
@@ -2212,7 +2214,6 @@ function parseTcx(tcx, name) {
 }
 
 // src/archive/detail-rows.ts
-var ARCHIVE_STATUS = "archive";
 var MOVING_SPEED = 0.5;
 var WINDOW_S = 5;
 var whole = (v) => v === null ? null : BigInt(Math.round(v));
@@ -2361,12 +2362,14 @@ async function importDetails(input) {
       count(a.month).keptFromApi++;
       continue;
     }
-    if (held && held.summary_sha256 === summary.summarySha256) continue;
+    const archiveSha256 = archiveSummarySha256(a.activity);
+    const stored = held?.summary_sha256;
+    if (stored === archiveSha256 || stored === summary.summarySha256) continue;
     const track = a.activity.archive.filename === null ? { format: "fit", samples: [], laps: [], fitOffsetS: null, firstPoint: null } : await input.readTrack(a);
     const rows = trackRows(track, {
       activityId: id,
       month: summary.month,
-      summarySha256: summary.summarySha256,
+      summarySha256: archiveSha256,
       fetchedAtMicros: BigInt(input.now().getTime()) * 1000n,
       utcOffsetS: Number(a.activity.utc_offset),
       description: a.activity.archive.description,

@@ -9,18 +9,18 @@
  *   files' temperature has no column in silver/streams (the API path asks for no temp stream).
  * - laps: one row per FIT lap message or TCX Lap (`Lap N`), no lap id (the API's ids are not in
  *   the file); a GPX has no laps, so none are written.
- * - activity_details: status `archive` (the source), the summary hash of the activity's silver
- *   row after the import, the export's description and calories, lap and sample counts and the
- *   best efforts from the streams.
+ * - activity_details: status `archive` (the source), the archive hash of the activity
+ *   (src/details/summary-hash.ts, given by the caller), the export's description and calories,
+ *   lap and sample counts and the best efforts from the streams.
  */
 import { bestEfforts } from '../details/efforts.js';
+import { ARCHIVE_STATUS } from '../details/queue.js';
 import type { ActivityDetailRows } from '../details/types.js';
 import type { Row } from '../lakehouse/delta/table.js';
 import type { Month } from '../strava/months.js';
 import type { ActivityTrack, TrackSample } from './files.js';
 
-/** activity_details.status of details read from the account export. */
-export const ARCHIVE_STATUS = 'archive';
+export { ARCHIVE_STATUS };
 /** m/s at or above which a sample counts as moving (about 1.8 km/h). */
 export const MOVING_SPEED = 0.5;
 /** Seconds of samples a derived speed or grade looks back over. */
@@ -29,6 +29,7 @@ const WINDOW_S = 5;
 export interface TrackRowsInput {
   activityId: bigint;
   month: Month;
+  /** Stored in activity_details.summary_sha256: the import gives the archive hash. */
   summarySha256: string;
   fetchedAtMicros: bigint;
   /** The activity's utc_offset (s), for the laps' start_date_local. */

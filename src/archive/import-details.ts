@@ -3,14 +3,20 @@
  * silver/activity_details, after silver holds the import's rows, through the embedded engine's
  * writeDetails chunks (CHUNK_SAMPLES samples or CHUNK_ACTIVITIES activities, as the detail phase).
  *
- * - Each details row carries the summary hash of the activity's silver row as it is now
- *   (src/details/summary-hash.ts), so the API's detail phase finds it current and sends no
- *   request for it while the summary is unchanged.
+ * - Each details row carries the archive hash of the activity as the export gives it
+ *   (archiveSummarySha256 of src/details/summary-hash.ts: the fields activities.csv fills, doubles
+ *   at 32-bit precision). The API's detail phase finds it current, and sends no request for it,
+ *   while silver's row has the same archive hash: after an import, and after an API run replaced
+ *   the month's summaries with the API's, until the athlete edits a covered field on Strava. An
+ *   API row that already differs from the export (edited since) gets the archive's details too,
+ *   and the next API run fetches its own.
  * - API wins: an activity whose details the API fetched (any status but `archive`) is left alone.
- * - An activity whose archive details already belong to its current summary is not read again:
- *   importing the same export again writes nothing.
+ * - An activity whose archive details already hold that hash (or, written before the archive
+ *   hash existed, the full hash of its current summary) is not read again: importing the same
+ *   export again writes nothing.
  */
 import { CHUNK_ACTIVITIES, CHUNK_SAMPLES } from '../details/phase.js';
+import { archiveSummarySha256 } from '../details/summary-hash.js';
 import type { ActivityDetailRows } from '../details/types.js';
 import { ACTIVITY_DETAILS } from '../lakehouse/detail-tables.js';
 import type { EmbeddedEngine } from '../lakehouse/embedded.js';
@@ -86,7 +92,9 @@ export async function importDetails(
       count(a.month).keptFromApi++;
       continue;
     }
-    if (held && held.summary_sha256 === summary.summarySha256) continue;
+    const archiveSha256 = archiveSummarySha256(a.activity);
+    const stored = held?.summary_sha256;
+    if (stored === archiveSha256 || stored === summary.summarySha256) continue;
     const track: ActivityTrack =
       a.activity.archive.filename === null
         ? { format: 'fit', samples: [], laps: [], fitOffsetS: null, firstPoint: null }
@@ -94,7 +102,7 @@ export async function importDetails(
     const rows = trackRows(track, {
       activityId: id,
       month: summary.month,
-      summarySha256: summary.summarySha256,
+      summarySha256: archiveSha256,
       fetchedAtMicros: BigInt(input.now().getTime()) * 1000n,
       utcOffsetS: Number(a.activity.utc_offset),
       description: a.activity.archive.description,

@@ -7,12 +7,14 @@
 import type { Row } from '../lakehouse/delta/table.js';
 import type { Month } from '../strava/months.js';
 
-/** What the queue needs of one silver activity (see summary-hash.ts for `summarySha256`). */
+/** What the queue needs of one silver activity (see summary-hash.ts for both hashes). */
 export interface SilverSummary {
   id: bigint;
   month: Month;
   /** sha256 hex of the summary fields the details depend on. */
   summarySha256: string;
+  /** sha256 hex of the fields the account export fills (archiveSummarySha256). */
+  archiveSha256: string;
   manual: boolean;
   private: boolean;
   gearId: string | null;
@@ -38,6 +40,8 @@ export interface DetailState {
   activities: SilverSummary[];
   /** activity_details: activity id -> summary_sha256 it was fetched for. */
   fetched: Map<bigint, string>;
+  /** activity_details: the ids whose row has status `archive` (read from the account export). */
+  archived: Set<bigint>;
   /** Gear ids in silver/gear. */
   gearIds: Set<string>;
   /** When silver/athlete_zones was last fetched (epoch ms); undefined if never or unknown. */

@@ -14,13 +14,18 @@
  */
 import { createHash } from 'node:crypto';
 import { STORAGE_CONCURRENCY, mapConcurrently } from '../concurrency.js';
-import { SUMMARY_HASH_FIELDS, summarySha256 } from '../details/summary-hash.js';
+import {
+  SUMMARY_HASH_FIELDS,
+  archiveSummarySha256,
+  summarySha256,
+} from '../details/summary-hash.js';
 import type {
   ActivityDetailRows,
   DetailState,
   DetailWriteResult,
   SilverSummary,
 } from '../details/types.js';
+import { ARCHIVE_STATUS } from '../details/queue.js';
 import { QualityError } from '../errors.js';
 import type { ObjectStore } from '../landing/store.js';
 import type { Progress } from '../progress.js';
@@ -218,7 +223,7 @@ export class EmbeddedDetails implements DetailEngine {
   async detailState(): Promise<DetailState> {
     const [silverRows, fetchedRows, gearRows, zoneRows] = await Promise.all([
       readAll(this.silver, [...SUMMARY_HASH_FIELDS, 'month']),
-      readAll(this.table(ACTIVITY_DETAILS), ['activity_id', 'summary_sha256']),
+      readAll(this.table(ACTIVITY_DETAILS), ['activity_id', 'summary_sha256', 'status']),
       readAll(this.table(GEAR), ['id']),
       readAll(this.table(ATHLETE_ZONES), ['fetched_at']),
     ]);
@@ -226,6 +231,7 @@ export class EmbeddedDetails implements DetailEngine {
       id: r.id as bigint,
       month: r.month as Month,
       summarySha256: summarySha256(r),
+      archiveSha256: archiveSummarySha256(r),
       manual: r.manual === true,
       private: r.private === true,
       gearId: (r.gear_id as string | null) ?? null,
@@ -237,6 +243,9 @@ export class EmbeddedDetails implements DetailEngine {
       activities,
       fetched: new Map(
         fetchedRows.map((r) => [r.activity_id as bigint, r.summary_sha256 as string]),
+      ),
+      archived: new Set(
+        fetchedRows.filter((r) => r.status === ARCHIVE_STATUS).map((r) => r.activity_id as bigint),
       ),
       gearIds: new Set(gearRows.map((r) => r.id as string)),
       ...(latest !== undefined ? { zonesFetchedAt: Number(latest / 1000n) } : {}),

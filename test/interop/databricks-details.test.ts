@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineConfig } from '../../src/config.js';
-import { summarySha256 } from '../../src/details/summary-hash.js';
+import { archiveSummarySha256, summarySha256 } from '../../src/details/summary-hash.js';
 import type { ActivityDetailRows } from '../../src/details/types.js';
 import { FolderStore } from '../../src/landing/folder.js';
 import type { DBSQLClientLike, SessionLike } from '../../src/lakehouse/databricks/connection.js';
@@ -269,7 +269,11 @@ describe('the Databricks detail statements on Spark 4 + Delta 4, read back by de
       ctx,
     );
     expect(again.changedMonths).toEqual([]);
-    const changed = await engine.writeDetails({ activities: [ride2()], gear: [] }, ctx);
+    // The second ride's details come from the account export (status archive).
+    const changed = await engine.writeDetails(
+      { activities: [ride2({ status: 'archive' })], gear: [] },
+      ctx,
+    );
     expect(changed.changedMonths).toEqual(['2024-05']);
     // The first chunk's laps and streams are still there.
     expect((await read(LAPS, ['activity_id', 'lap_index'])).length).toBe(2);
@@ -291,26 +295,26 @@ describe('the Databricks detail statements on Spark 4 + Delta 4, read back by de
     const ride = state.activities.find((a) => a.id === RIDE_ID);
     expect(ride?.startDateLocal).toBe(T0);
     // The embedded engine's silver row of the ride, as its Delta reader gives it.
-    expect(ride?.summarySha256).toBe(
-      summarySha256({
-        id: RIDE_ID,
-        name: 'Morning Ride',
-        sport_type: 'Ride',
-        type: 'Ride',
-        workout_type: null,
-        start_date: T0,
-        start_date_local: T0,
-        distance: 25012.5,
-        moving_time: 3600n,
-        elapsed_time: 3600n,
-        total_elevation_gain: null,
-        gear_id: 'b12345',
-        manual: false,
-        private: false,
-        has_heartrate: null,
-        device_watts: null,
-      }),
-    );
+    const embeddedRow = {
+      id: RIDE_ID,
+      name: 'Morning Ride',
+      sport_type: 'Ride',
+      type: 'Ride',
+      workout_type: null,
+      start_date: T0,
+      start_date_local: T0,
+      distance: 25012.5,
+      moving_time: 3600n,
+      elapsed_time: 3600n,
+      total_elevation_gain: null,
+      gear_id: 'b12345',
+      manual: false,
+      private: false,
+      has_heartrate: null,
+      device_watts: null,
+    };
+    expect(ride?.summarySha256).toBe(summarySha256(embeddedRow));
+    expect(ride?.archiveSha256).toBe(archiveSummarySha256(embeddedRow));
     expect(state.fetched).toEqual(
       new Map([
         [RIDE2_ID, 'sha-ride2'],
@@ -318,6 +322,8 @@ describe('the Databricks detail statements on Spark 4 + Delta 4, read back by de
         [YOGA_ID, `sha-${YOGA_ID}`],
       ]),
     );
+    // sql/81 reads the status: only the export's row is archived.
+    expect(state.archived).toEqual(new Set([RIDE2_ID]));
     expect(state.gearIds).toEqual(new Set(['b12345']));
   });
 

@@ -278,7 +278,10 @@ export class DetailPlanner {
     ).map(([file, def]) => this.statement(file, `table ${this.table(def)}`, months, placeholders));
   }
 
-  /** The queries of detailState (sql/80-82): silver's summaries, the fetched hashes, gear ids. */
+  /**
+   * The queries of detailState (sql/80-82): silver's summaries, the stored hashes with their
+   * statuses, the gear ids.
+   */
   state(): Statement[] {
     return [
       this.statement(DETAIL_SQL_FILES.stateSilver, `table ${this.table(SILVER)}`),

@@ -19,7 +19,8 @@ import type {
   DetailWriteResult,
   SilverSummary,
 } from '../../details/types.js';
-import { summarySha256 } from '../../details/summary-hash.js';
+import { ARCHIVE_STATUS } from '../../details/queue.js';
+import { archiveSummarySha256, summarySha256 } from '../../details/summary-hash.js';
 import { listLog } from '../delta/log.js';
 import { tableProtocolOf } from '../delta/protocol.js';
 import { DeltaTable } from '../delta/table.js';
@@ -117,14 +118,14 @@ export class DatabricksEngine implements Engine, DetailEngine {
 
   async detailState(): Promise<DetailState> {
     const [silver, fetched, gear] = await this.runDetail(this.planner().state());
+    const held = (fetched?.rows ?? []).map((r) => {
+      const row = r as { activity_id: string; summary_sha256: string; status: string | null };
+      return { id: BigInt(row.activity_id), sha256: row.summary_sha256, status: row.status };
+    });
     return {
       activities: (silver?.rows ?? []).map((r) => silverSummary(r as Record<string, unknown>)),
-      fetched: new Map(
-        (fetched?.rows ?? []).map((r) => {
-          const row = r as { activity_id: string; summary_sha256: string };
-          return [BigInt(row.activity_id), row.summary_sha256];
-        }),
-      ),
+      fetched: new Map(held.map((h) => [h.id, h.sha256])),
+      archived: new Set(held.filter((h) => h.status === ARCHIVE_STATUS).map((h) => h.id)),
       gearIds: new Set((gear?.rows ?? []).map((r) => (r as { id: string }).id)),
     };
   }
@@ -307,7 +308,7 @@ const big = (v: unknown): bigint | null =>
 
 /**
  * A row of sql/80 as the phase's SilverSummary: longs and timestamps arrive as text (epoch
- * microseconds for timestamps) and go into the summary hash as bigints, as the embedded engine's
+ * microseconds for timestamps) and go into both summary hashes as bigints, as the embedded engine's
  * rows do, so both engines hash the same activity alike.
  */
 export function silverSummary(r: Readonly<Record<string, unknown>>): SilverSummary {
@@ -324,6 +325,7 @@ export function silverSummary(r: Readonly<Record<string, unknown>>): SilverSumma
     id: typed.id as bigint,
     month: r.month as Month,
     summarySha256: summarySha256(typed),
+    archiveSha256: archiveSummarySha256(typed),
     manual: r.manual === true,
     private: r.private === true,
     gearId: typeof r.gear_id === 'string' ? r.gear_id : null,

@@ -12,6 +12,7 @@ import {
   readActivitiesCsv,
 } from '../../../src/archive/activities-csv.js';
 import { LAYOUTS, matchLayout } from '../../../src/archive/layouts.js';
+import { archiveSummarySha256 } from '../../../src/details/summary-hash.js';
 import { checkTimezone, offsetSeconds, stravaTimezone } from '../../../src/archive/timezone.js';
 import { ArchiveError, ConfigError } from '../../../src/errors.js';
 import { toSilverRow } from '../../../src/lakehouse/embedded.js';
@@ -62,6 +63,10 @@ describe('activities.csv layouts', () => {
         const unread =
           layout.id === '2020-en-GB' && typeof a.flagged === 'boolean' ? ['flagged'] : [];
         expect([a.id, differ]).toEqual([a.id, unread]);
+        // The archive hash the import stores (of the record) is the one of the API's silver row.
+        const api = archiveSummarySha256(silverOf(a));
+        expect([a.id, archiveSummarySha256(got.activity)]).toEqual([a.id, api]);
+        expect(archiveSummarySha256(silverOf(got.activity))).toBe(api);
         const extras = extrasOf(a);
         expect(got.activity.archive).toEqual({
           layout: layout.id,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArchive, type ImportConfig } from '../../../src/archive/import.js';
-import { summarySha256 } from '../../../src/details/summary-hash.js';
+import { archiveSummarySha256 } from '../../../src/details/summary-hash.js';
 import { runDetailPhase, type DetailClient } from '../../../src/details/phase.js';
 import { DEFAULT_PRIVACY } from '../../../src/details/privacy.js';
 import { AppError } from '../../../src/errors.js';
@@ -218,7 +218,7 @@ describe('import-archive with activity files', () => {
     ]);
   });
 
-  it('fills streams, laps and activity_details with the silver summary hash, in the silver month', async () => {
+  it('fills streams, laps and activity_details with the archive hash of the silver row, in the silver month', async () => {
     const { entries } = exportOf(CASES);
     const warehouse = fresh('wh');
     const { records } = await importArchive(config(await zipOf(entries), warehouse));
@@ -250,7 +250,7 @@ describe('import-archive with activity files', () => {
         silver.get(id)!.month,
         id === 9005 ? 0 : 120,
         { 9001: 2, 9002: 0, 9003: 3, 9004: 2, 9005: 0 }[id],
-        summarySha256(typed.get(id)!),
+        archiveSummarySha256(typed.get(id)!),
       ]),
     );
     for (const r of t.streams.rows)
@@ -417,36 +417,76 @@ describe('import-archive and the API on the detail tables', () => {
     expect([run!.details!.fetched, run!.details!.queued]).toEqual([0, 0]);
   });
 
-  it("import then API: the import's details are current until an API run replaces the month's summaries", async () => {
+  it("import then API: the archive's details stand through API runs until the athlete edits the activity", async () => {
     const warehouse = fresh('wh');
     await importArchive(config(zip, warehouse, { timezone: undefined }));
     expect(await statusById(warehouse)).toEqual(
       Object.fromEntries([...listed, archiveOnly].map((a) => [a.id, 'archive'])),
     );
-    // The detail phase on the imported summaries: nothing to fetch.
-    const engine = new EmbeddedEngine(new FolderStore(warehouse));
-    const client = countingClient();
-    await runDetailPhase({
-      engine,
-      client,
-      privacy: DEFAULT_PRIVACY,
-      ctx: { runId: 'phase', force: false },
-      silverChangedMonths: [],
-    });
-    expect(client.asked).toEqual(['zones']);
+    const imported = (await tables(warehouse)).details.rows;
+    const listedIds = new Set(listed.map((a) => a.id));
+    const ofListed = (rows: Record<string, unknown>[]) =>
+      rows.filter((r) => listedIds.has(r.activity_id as number));
     // An API run replaces the month's silver rows with the API's, whose summaries carry fields
     // the export has not (private, gear_id, workout_type, device_watts, doubles beyond 32-bit
-    // floats): their hash differs, so the API fetches those details again and its rows win.
-    const before = detailRequests();
-    await runIn(athlete, warehouse, { month: MONTH }, { details: true });
-    expect(detailRequests() - before).toBe(2 * listed.length);
-    expect(await statusById(warehouse)).toEqual(
-      Object.fromEntries(listed.map((a) => [a.id, 'fetched'])),
+    // floats). Their archive hash is the export's: not one detail request.
+    let before = detailRequests();
+    const [first] = (await runIn(athlete, warehouse, { month: MONTH }, { details: true })).records;
+    expect(detailRequests() - before).toBe(0);
+    expect([first!.details!.fetched, first!.details!.queued]).toEqual([0, 0]);
+    const t = await tables(warehouse);
+    expect(t.silver.rows.map((r) => [r.id, r.private, r.gear_id, r.distance])).toEqual(
+      listed.map((a) => [a.id, a.private, a.gear_id ?? null, a.distance]),
     );
-    // The archive-only activity left silver with the month's archive file; the next import
-    // puts it back, with its details, and leaves the API's alone.
-    const { records } = await importArchive(config(zip, warehouse, { timezone: undefined }));
-    expect(records[0]!.archive!.details!.keptFromApi).toBe(listed.length);
-    expect((await statusById(warehouse))[archiveOnly.id]).toBe('archive');
+    // The archive's details stand, untouched, for every activity the API listed; the
+    // archive-only activity left silver with the month's archive file, and its details with it.
+    expect(ofListed(t.details.rows)).toEqual(ofListed(imported));
+    expect(await statusById(warehouse)).toEqual(
+      Object.fromEntries(listed.map((a) => [a.id, 'archive'])),
+    );
+
+    // The athlete renames one activity on Strava: the next run fetches exactly that one (its
+    // detail and its streams), and the API's details replace the archive's.
+    const edited = listed[1]!;
+    athlete.sim.editActivity(edited.id, { name: `${edited.name} (renamed on Strava)` });
+    try {
+      before = detailRequests();
+      const sent = athlete.sim.state.requests.length;
+      const [second] = (await runIn(athlete, warehouse, { month: MONTH }, { details: true }))
+        .records;
+      expect(
+        athlete.sim.state.requests
+          .slice(sent)
+          .filter((r) => /^\/(api\/v3\/)?activities\/\d+/.test(r.path))
+          .map((r) => r.path.replace(/^\/api\/v3/, '').replace(/\?.*$/, '')),
+      ).toEqual([`/activities/${edited.id}`, `/activities/${edited.id}/streams`]);
+      expect(detailRequests() - before).toBe(2);
+      expect([second!.details!.fetched, second!.details!.queued]).toEqual([1, 0]);
+      expect(await statusById(warehouse)).toEqual(
+        Object.fromEntries(listed.map((a) => [a.id, a.id === edited.id ? 'fetched' : 'archive'])),
+      );
+      const after = await tables(warehouse);
+      const streamsOf = (id: number) => after.streams.rows.filter((r) => r.activity_id === id);
+      expect(streamsOf(edited.id).length).toBeGreaterThan(60);
+      expect(streamsOf(listed[0]!.id)).toHaveLength(60);
+
+      // The next import puts the archive-only activity back, with its details; it leaves the
+      // API's details alone and rewrites none of the archive's.
+      const { records } = await importArchive(config(zip, warehouse, { timezone: undefined }));
+      expect(records[0]!.archive!.details).toEqual({
+        activities: 1,
+        samples: 60,
+        laps: 0,
+        keptFromApi: 1,
+      });
+      expect(await statusById(warehouse)).toEqual({
+        ...Object.fromEntries(
+          listed.map((a) => [a.id, a.id === edited.id ? 'fetched' : 'archive']),
+        ),
+        [archiveOnly.id]: 'archive',
+      });
+    } finally {
+      athlete.sim.editActivity(edited.id, { name: edited.name });
+    }
   });
 });

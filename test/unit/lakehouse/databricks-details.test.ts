@@ -10,7 +10,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PipelineConfig } from '../../../src/config.js';
-import { summarySha256 } from '../../../src/details/summary-hash.js';
+import { detailQueue } from '../../../src/details/queue.js';
+import { archiveSummarySha256, summarySha256 } from '../../../src/details/summary-hash.js';
 import { QualityError } from '../../../src/errors.js';
 import { FolderStore } from '../../../src/landing/folder.js';
 import { sha256Hex } from '../../../src/landing/land.js';
@@ -224,8 +225,8 @@ describe('DatabricksEngine.detailState', () => {
     };
     const { driver, engine, files } = setup((s) => {
       if (s.includes('unix_micros(`start_date_local`)')) return [silverRow];
-      if (s.includes('`summary_sha256`\nFROM'))
-        return [{ activity_id: '11223344556', summary_sha256: 'abc' }];
+      if (s.includes('`summary_sha256`, `status`\nFROM'))
+        return [{ activity_id: '11223344556', summary_sha256: 'abc', status: 'fetched' }];
       if (s.includes('SELECT `id` FROM IDENTIFIER(:gear)')) return [{ id: 'b12345' }];
       return [];
     });
@@ -250,6 +251,7 @@ describe('DatabricksEngine.detailState', () => {
         id: 11223344556n,
         month: '2024-05',
         summarySha256: summarySha256(embeddedRow),
+        archiveSha256: archiveSummarySha256(embeddedRow),
         manual: false,
         private: true,
         gearId: 'b12345',
@@ -260,11 +262,77 @@ describe('DatabricksEngine.detailState', () => {
       state.activities[0]?.summarySha256,
     );
     expect(state.fetched).toEqual(new Map([[11223344556n, 'abc']]));
+    expect(state.archived).toEqual(new Set());
     expect(state.gearIds).toEqual(new Set(['b12345']));
     expect(state.zonesFetchedAt).toBeUndefined();
     expect(driver.executed.at(-3)?.options?.namedParameters).toEqual({
       silver: '`main`.`strava`.`silver_activities`',
     });
+  });
+
+  it("reads each row's status, so the queue keeps the archive's details by their archive hash", async () => {
+    // Two activities whose silver rows are the API's; both hold the archive hash of an export
+    // that agrees with the API's on every field it fills, one as `archive`, one as `fetched`.
+    const api = (id: string, name: string) => ({
+      id,
+      month: '2024-05',
+      name,
+      sport_type: 'Run',
+      type: 'Run',
+      workout_type: '0',
+      start_date: '1714806000000000',
+      start_date_local: '1714813200000000',
+      distance: 10012.3,
+      moving_time: '3000',
+      elapsed_time: '3100',
+      total_elevation_gain: 42.1,
+      gear_id: 'g1',
+      manual: false,
+      private: false,
+      has_heartrate: true,
+      device_watts: null,
+    });
+    const archiveRow = (id: bigint, name: string) => ({
+      id,
+      name,
+      sport_type: 'Run',
+      start_date: 1714806000000000n,
+      start_date_local: 1714813200000000n,
+      distance: Math.fround(10012.3),
+      moving_time: 3000n,
+      elapsed_time: 3100n,
+      total_elevation_gain: Math.fround(42.1),
+      manual: false,
+      has_heartrate: true,
+    });
+    const held = [
+      {
+        activity_id: '501',
+        summary_sha256: archiveSummarySha256(archiveRow(501n, 'Tempo')),
+        status: 'archive',
+      },
+      {
+        activity_id: '502',
+        summary_sha256: archiveSummarySha256(archiveRow(502n, 'Easy')),
+        status: 'fetched',
+      },
+      // Imported, then renamed on Strava: the API's name is not the export's.
+      {
+        activity_id: '503',
+        summary_sha256: archiveSummarySha256(archiveRow(503n, 'Hills')),
+        status: 'archive',
+      },
+    ];
+    const { engine } = setup((s) => {
+      if (s.includes('unix_micros(`start_date_local`)'))
+        return [api('501', 'Tempo'), api('502', 'Easy'), api('503', 'Hills, renamed')];
+      if (s.includes('`summary_sha256`, `status`\nFROM')) return held;
+      return [];
+    });
+    const state = await engine.detailState();
+    expect(state.archived).toEqual(new Set([501n, 503n]));
+    expect(state.activities.map((a) => a.summarySha256)).not.toContain(held[0]!.summary_sha256);
+    expect(detailQueue(state).map((a) => a.id)).toEqual([503n, 502n]);
   });
 });
 

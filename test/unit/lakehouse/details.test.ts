@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DeltaProtocolError, QualityError } from '../../../src/errors.js';
 import type { SilverSummary } from '../../../src/details/types.js';
-import { summarySha256 } from '../../../src/details/summary-hash.js';
+import { archiveSummarySha256, summarySha256 } from '../../../src/details/summary-hash.js';
 import { activitiesToCsv, parseLandingCsv } from '../../../src/landing/csv.js';
 import { landingKey, sha256Hex } from '../../../src/landing/land.js';
 import type { FolderStore } from '../../../src/landing/folder.js';
@@ -266,6 +266,7 @@ describe('reconcileDetails', () => {
     id: BigInt(id),
     month,
     summarySha256: '',
+    archiveSha256: '',
     manual: false,
     private: false,
     gearId: null,
@@ -383,26 +384,36 @@ const RUN_A = 11532690306; // Run, 2024-05-30, shoe g17367794
 const RUN_B = 11516552109; // Run, 2024-05-28
 const SWIM = 11540988885; // Swim, 2024-05-31, no gear
 
-test('detailState: silver summaries with their hash, what was fetched, gear ids, zones time', async () => {
+test('detailState: silver summaries with their hashes, what was fetched, gear ids, zones time', async () => {
   const store = tempWarehouse();
   const engine = await withSilver(store);
   const empty = await engine.detailState();
   expect(empty.fetched.size).toBe(0);
+  expect(empty.archived.size).toBe(0);
   expect(empty.gearIds.size).toBe(0);
   expect(empty.zonesFetchedAt).toBeUndefined();
   const may = activitiesIn(recordedActivities(), '2024-05');
   expect(empty.activities.map((a) => a.id).sort()).toEqual(may.map((a) => BigInt(a.id)).sort());
 
+  const archived = activityRows(RUN_B, '2024-05', { summarySha256: 'def' });
+  archived.details = { ...archived.details, status: 'archive' };
   await engine.writeDetails(
     {
-      activities: [activityRows(RUN_A, '2024-05', { summarySha256: 'abc' })],
+      activities: [activityRows(RUN_A, '2024-05', { summarySha256: 'abc' }), archived],
       gear: [gearRow('g17367794', 'Shoe')],
       zones: zoneRows(),
     },
     ctx,
   );
   const state = await engine.detailState();
-  expect(state.fetched).toEqual(new Map([[BigInt(RUN_A), 'abc']]));
+  expect(state.fetched).toEqual(
+    new Map([
+      [BigInt(RUN_B), 'def'],
+      [BigInt(RUN_A), 'abc'],
+    ]),
+  );
+  // The status column is read: only the row from the account export counts as archived.
+  expect(state.archived).toEqual(new Set([BigInt(RUN_B)]));
   expect(state.gearIds).toEqual(new Set(['g17367794']));
   expect(state.zonesFetchedAt).toBe(Date.parse('2024-06-01T00:00:00Z'));
   const silver = new DeltaTable(store, SILVER);
@@ -413,6 +424,7 @@ test('detailState: silver summaries with their hash, what was fetched, gear ids,
     id: BigInt(RUN_A),
     month: '2024-05',
     summarySha256: summarySha256(row),
+    archiveSha256: archiveSummarySha256(row),
     manual: false,
     private: false,
     gearId: 'g17367794',
