@@ -1,11 +1,11 @@
 /**
  * The `import` section (issue 16): `import-archive` of a Strava account export through the
- * bundled CLI, as a child process timed from spawn to exit with its peak RSS. Two exports are
+ * bundled CLI, as a child process timed from spawn to exit with its peak RSS. The exports are
  * built as zips (test/support/archive.ts, the real 2025 header layout): the recorded athlete's,
- * with a small file for each non-manual activity, and a generated athlete's 10,000 activities,
- * once as activities.csv alone and once with a one-hour 1 Hz activity file for each non-manual
- * activity (`hourFiles`: gzipped FIT, GPX and TCX in turn, test/support/activity-files.ts), which
- * the import reads into silver/streams and silver/laps.
+ * with a small file for each non-manual activity; generated athletes' 10,000 and 100,000
+ * activities as activities.csv alone; and the 10,000 once more with a one-hour 1 Hz activity
+ * file for each non-manual activity (`hourFiles`: gzipped FIT, GPX and TCX in turn,
+ * test/support/activity-files.ts), which the import reads into silver/streams and silver/laps.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
