@@ -1534,6 +1534,24 @@ var HeldIds = class {
     });
   }
 };
+var heldIdsByTable = /* @__PURE__ */ new WeakMap();
+function heldIdsOf(table) {
+  let held = heldIdsByTable.get(table);
+  if (!held) {
+    held = new HeldIds(table);
+    heldIdsByTable.set(table, held);
+  }
+  return held;
+}
+function filesByMonth(files) {
+  const out = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const list = out.get(monthOfFile2(f)) ?? [];
+    list.push(f);
+    out.set(monthOfFile2(f), list);
+  }
+  return out;
+}
 var Written = class {
   constructor(table) {
     this.table = table;
@@ -1569,7 +1587,7 @@ function groupByMonth(rows) {
 }
 async function mergeArchiveSilver(silver, incoming, ctx) {
   const columns = silver.def.columns.map((c) => c.name);
-  const heldIds = new HeldIds(silver);
+  const heldIds = heldIdsOf(silver);
   const written = new Written(silver);
   let changed = [];
   const version = await silver.commit(
@@ -1581,12 +1599,7 @@ async function mergeArchiveSilver(silver, incoming, ctx) {
       const wanted = incoming.filter((r) => !apiIds.has(r.id));
       const incomingIds = new Set(wanted.map((r) => r.id));
       const incomingByMonth = groupByMonth(wanted);
-      const oursByMonth = /* @__PURE__ */ new Map();
-      for (const f of ours) {
-        const list = oursByMonth.get(monthOfFile2(f)) ?? [];
-        list.push(f);
-        oursByMonth.set(monthOfFile2(f), list);
-      }
+      const oursByMonth = filesByMonth(ours);
       const oursIds = await heldIds.of(ours);
       const candidates = new Set(incomingByMonth.keys());
       ours.forEach((f, i) => {
@@ -1625,28 +1638,27 @@ async function mergeArchiveSilver(silver, incoming, ctx) {
 }
 async function mergeArchiveFacts(table, incoming, ctx) {
   const columns = table.def.columns.map((c) => c.name);
+  const heldIds = heldIdsOf(table);
   const written = new Written(table);
+  const incomingIds = new Set(incoming.map((r) => r.id));
+  const incomingByMonth = groupByMonth(incoming);
   let changed = [];
   const version = await table.commit(
     async (latest) => {
       const files = latest?.files ?? [];
-      const current = await table.readRows(files);
-      const merged = new Map(current.map((r) => [r.id, r]));
-      for (const r of incoming) merged.set(r.id, r);
-      const wanted = groupByMonth(merged.values());
-      const filesByMonth = /* @__PURE__ */ new Map();
-      for (const f of files) {
-        const list = filesByMonth.get(monthOfFile2(f)) ?? [];
-        list.push(f);
-        filesByMonth.set(monthOfFile2(f), list);
-      }
+      const ids = await heldIds.of(files);
+      const candidates = new Set(incomingByMonth.keys());
+      files.forEach((f, i) => {
+        if (ids[i].some((id) => incomingIds.has(id))) candidates.add(monthOfFile2(f));
+      });
+      const byMonth = filesByMonth(files);
       changed = [];
       const add = [];
       const remove = [];
-      const months = /* @__PURE__ */ new Set([...wanted.keys(), ...filesByMonth.keys()]);
-      for (const month of [...months].sort()) {
-        const rows = wanted.get(month) ?? [];
-        const held = filesByMonth.get(month) ?? [];
+      for (const month of [...candidates].sort()) {
+        const held = byMonth.get(month) ?? [];
+        const kept = (await table.readRows(held)).filter((r) => !incomingIds.has(r.id));
+        const rows = [...kept, ...incomingByMonth.get(month) ?? []].sort(byId);
         const hash = rows.length ? rowsSha256(rows, columns) : "";
         if (holds(held, rows, hash)) continue;
         changed.push(month);

@@ -6,6 +6,7 @@ import {
   CHUNK_ACTIVITIES,
   CHUNK_SAMPLES,
   EmbeddedEngine,
+  ROWS_IN_MEMORY,
   bestEfforts,
   newRunId,
   silentProgress
@@ -50,7 +51,8 @@ import {
   AppError,
   ArchiveError,
   ConfigError,
-  DeltaProtocolError
+  DeltaProtocolError,
+  QualityError
 } from "./chunk-06F01416.js";
 import "./chunk-BA800F3B.js";
 import {
@@ -1922,11 +1924,10 @@ function rowToActivity(cells, line, layout, file, zone) {
     month: activity.start_date_local.slice(0, 7)
   };
 }
-async function readActivitiesCsv(stream, file, zone) {
+async function* activitiesCsvRows(stream, file, zone) {
   const parser2 = stream.pipe(parse({ bom: true, relax_column_count: false }));
   stream.on("error", (err) => parser2.destroy(err));
   let layout;
-  const activities = [];
   const rows = /* @__PURE__ */ new Map();
   let line = 0;
   try {
@@ -1945,7 +1946,7 @@ async function readActivitiesCsv(stream, file, zone) {
         );
       }
       rows.set(read.activity.id, line);
-      activities.push(read);
+      yield read;
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -1954,11 +1955,21 @@ async function readActivitiesCsv(stream, file, zone) {
       "The file is not as Strava writes it; download the export again.",
       { cause: err }
     );
+  } finally {
+    stream.destroy();
   }
   if (!layout) {
     throw new ArchiveError(`${file} is empty.`, "Download the export again from Strava.");
   }
-  return { layout, activities };
+  return layout;
+}
+async function collectActivities(rows, keep) {
+  const activities = [];
+  for (; ; ) {
+    const next = await rows.next();
+    if (next.done) return { layout: next.value, activities };
+    activities.push(keep(next.value));
+  }
 }
 
 // src/archive/files.ts
@@ -2692,6 +2703,50 @@ async function readTrack(source, base, a, limits) {
   return parseActivityFile(bytes, label, kind.format);
 }
 var recordLine = (err) => err.message.replace(/\.$/, "");
+function localMonth(rule, startMs) {
+  return localIso(startMs, applyRule(rule, startMs).offset).slice(0, 7);
+}
+function landingFile(month, activities) {
+  const cells = landingCells(activities.map((a) => a.activity));
+  const body = new TextEncoder().encode(cellsToCsv(cells));
+  return { month, body, rows: cells.map(cellsToRecord), key: landingKey(month, body, "archive") };
+}
+function changedWhileImported(file, what) {
+  return new ArchiveError(
+    `${file} changed while it was imported: ${what}.`,
+    "Leave the export alone while it is imported, and run the same command again."
+  );
+}
+async function* completeMonths(rows, monthOf, counts, file, seen = () => {
+}) {
+  const open = /* @__PURE__ */ new Map();
+  let given = 0;
+  for await (const a of rows) {
+    const planned = monthOf.get(a.activity.id);
+    if (planned === void 0) continue;
+    if (a.month !== planned) {
+      throw changedWhileImported(file, `activity ${a.activity.id} moved to ${a.month}`);
+    }
+    seen(a);
+    const list2 = open.get(a.month) ?? [];
+    list2.push(a);
+    if (list2.length < counts.get(a.month)) {
+      open.set(a.month, list2);
+      continue;
+    }
+    open.delete(a.month);
+    given++;
+    yield { month: a.month, activities: list2 };
+  }
+  if (open.size || given !== counts.size) {
+    throw changedWhileImported(file, `${counts.size - given} month(s) lost activities`);
+  }
+}
+function countByMonth(months) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const m of months) counts.set(m, (counts.get(m) ?? 0) + 1);
+  return counts;
+}
 async function importArchive(config, deps = {}) {
   const flagZone = checkOptionalTimezone(config.timezone);
   if (!config.archive) {
@@ -2727,7 +2782,13 @@ async function importArchive(config, deps = {}) {
     const csvLabel = `${source.location}: ${csv.name}`;
     const listed = await progress.group(
       `Read ${csv.name}`,
-      async () => readActivitiesCsv(await source.open(csv.name), csvLabel, "UTC")
+      async () => collectActivities(
+        activitiesCsvRows(await source.open(csv.name), csvLabel, "UTC"),
+        ({ activity: a }) => ({
+          activity: { id: a.id, archive: { filename: a.archive.filename } },
+          startMs: Date.parse(a.start_date)
+        })
+      )
     );
     const layout = listed.layout.id;
     progress.info(`${listed.activities.length} activities, header layout ${layout}`);
@@ -2755,11 +2816,14 @@ async function importArchive(config, deps = {}) {
       );
     }
     const rules = /* @__PURE__ */ new Map();
+    const monthOf = /* @__PURE__ */ new Map();
     const undecided = [];
-    for (const { activity } of listed.activities) {
+    for (const { activity, startMs } of listed.activities) {
       const rule = decideTimeRule(hints.get(activity.id), flagZone);
-      if (rule) rules.set(activity.id, rule);
-      else {
+      if (rule) {
+        rules.set(activity.id, rule);
+        monthOf.set(activity.id, localMonth(rule, startMs));
+      } else {
         undecided.push(
           `activity ${activity.id} (${activity.archive.filename ?? "no activity file"})`
         );
@@ -2771,21 +2835,32 @@ async function importArchive(config, deps = {}) {
         "Give the time zone you record in with --timezone (an IANA name, e.g. --timezone Europe/Paris), or run again with --skip-bad-files to leave those activities out (the run record lists them)."
       );
     }
-    const read = await progress.group(
-      `Place ${rules.size} activities in their local months`,
-      async () => readActivitiesCsv(
-        await source.open(csv.name),
-        csvLabel,
-        (id) => rules.get(id) ?? { source: "flag", zone: "UTC" }
-      )
+    const counts = countByMonth(monthOf.values());
+    const zoneOf = (id) => rules.get(id) ?? { source: "flag", zone: "UTC" };
+    const months = async (seen) => completeMonths(
+      activitiesCsvRows(await source.open(csv.name), csvLabel, zoneOf),
+      monthOf,
+      counts,
+      csvLabel,
+      seen
     );
-    const activities = read.activities.filter((a) => rules.has(a.activity.id));
-    const byMonth = /* @__PURE__ */ new Map();
-    for (const a of activities) {
-      const list2 = byMonth.get(a.month) ?? [];
-      list2.push(a);
-      byMonth.set(a.month, list2);
-    }
+    const placed = [];
+    const keepPlaced = ({ activity: a, month }) => {
+      if (bad.has(a.id)) return;
+      const { filename, description, calories } = a.archive;
+      placed.push({
+        activity: {
+          id: a.id,
+          utc_offset: a.utc_offset,
+          archive: { filename, description, calories }
+        },
+        month
+      });
+    };
+    const plan = await progress.group(
+      `Place ${rules.size} activities in their local months`,
+      async () => gateMonths(await months(keepPlaced), bad)
+    );
     return await land({
       config,
       store,
@@ -2796,12 +2871,13 @@ async function importArchive(config, deps = {}) {
       runId,
       layout,
       flagZone,
-      byMonth,
-      bad,
+      plan,
+      months: () => months(),
+      activitiesPerBatch: deps.activitiesPerBatch ?? ROWS_IN_MEMORY,
       undecided,
       details: (ctx) => importDetails({
         engine,
-        activities: activities.filter((a) => !bad.has(a.activity.id)),
+        activities: placed,
         readTrack: (a) => readTrack(source, csv.base, a, limits),
         noCoordinates: config.noCoordinates ?? false,
         ctx,
@@ -2813,19 +2889,19 @@ async function importArchive(config, deps = {}) {
     await source.close();
   }
 }
-async function land(input) {
-  const { config, store, engine, progress, now, startedAt, runId, byMonth, bad } = input;
-  const months = [...byMonth.keys()].sort();
-  const prepared = months.map((month) => {
-    const activities = byMonth.get(month);
-    const cells = landingCells(activities.map((a) => a.activity));
-    const body = new TextEncoder().encode(cellsToCsv(cells));
-    const rows = cells.map(cellsToRecord);
-    const warnings = checkQuality(
-      rows,
-      month,
-      landingKey(month, body, "archive")
-    );
+async function gateMonths(months, bad) {
+  const plan = [];
+  const refused = /* @__PURE__ */ new Map();
+  for await (const { month, activities } of months) {
+    const file = landingFile(month, activities);
+    let warnings;
+    try {
+      warnings = checkQuality(file.rows, month, file.key);
+    } catch (err) {
+      if (!(err instanceof QualityError)) throw err;
+      refused.set(month, err);
+      continue;
+    }
     const unreadable = activities.flatMap((a) => {
       const line = bad.get(a.activity.id);
       return line ? [line] : [];
@@ -2835,30 +2911,75 @@ async function land(input) {
       const source = a.activity.archive.timezone_source;
       rules[source] = (rules[source] ?? 0) + 1;
     }
-    return { month, body, rows, warnings, unreadable, rules };
-  });
-  const landed = await progress.group(
-    `Land ${months.length} month(s) of the archive`,
-    () => mapConcurrently(prepared, STORAGE_CONCURRENCY, async (p) => {
-      const file = await landCsv(store, p.month, p.body, "archive");
-      return { ...p, ...file };
-    })
-  );
-  const landings = landed.map((l) => ({
-    month: l.month,
-    key: l.key,
-    sha256: l.sha256,
-    rows: l.rows
-  }));
+    plan.push({ month, activities: activities.length, key: file.key, warnings, unreadable, rules });
+  }
+  if (refused.size) throw refused.get([...refused.keys()].sort()[0]);
+  return plan.sort((a, b) => a.month < b.month ? -1 : 1);
+}
+function mergeResults(a, b) {
+  if (!a) return b;
+  return {
+    before: a.before,
+    after: b.after,
+    warnings: [...a.warnings, ...b.warnings],
+    changedMonths: [.../* @__PURE__ */ new Set([...a.changedMonths, ...b.changedMonths])].sort()
+  };
+}
+async function landInBatches(input, ctx) {
+  const { store, engine, progress, plan } = input;
+  const planned = new Map(plan.map((p) => [p.month, p]));
+  const landed = /* @__PURE__ */ new Map();
+  let result;
+  let batch = [];
+  let size = 0;
+  let batches = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    const files = await mapConcurrently(
+      batch,
+      STORAGE_CONCURRENCY,
+      (f) => landCsv(store, f.month, f.body, "archive")
+    );
+    const landings = batch.map((f, i) => {
+      landed.set(f.month, files[i]);
+      return { month: f.month, key: files[i].key, sha256: files[i].sha256, rows: f.rows };
+    });
+    batches++;
+    progress.info(
+      `batch ${batches}: ${landings.length} month(s), ${size} activities (${landed.size} of ${plan.length} months)`
+    );
+    result = mergeResults(result, await engine.processArchive(landings, ctx));
+    batch = [];
+    size = 0;
+  };
+  for await (const { month, activities } of await input.months()) {
+    const file = landingFile(month, activities);
+    if (file.key !== planned.get(month)?.key) {
+      throw changedWhileImported(
+        `${input.config.archive}: activities.csv`,
+        `${month} is not as it was checked`
+      );
+    }
+    if (size > 0 && size + file.rows.length > input.activitiesPerBatch) await flush();
+    batch.push(file);
+    size += file.rows.length;
+  }
+  await flush();
+  return { landed, result };
+}
+async function land(input) {
+  const { config, store, engine, progress, now, startedAt, runId, plan } = input;
   const ctx = { runId, force: false };
-  const result = landings.length ? await progress.group(
-    `Process ${landings.length} month(s) with the embedded engine`,
-    () => engine.processArchive(landings, ctx)
+  const done = plan.length ? await progress.group(
+    `Land and process ${plan.length} month(s) of the archive with the embedded engine`,
+    () => landInBatches(input, ctx)
   ) : void 0;
-  const details = landings.length ? await progress.group("Streams and laps from the activity files", () => input.details(ctx)) : void 0;
+  const result = done?.result;
+  const details = plan.length ? await progress.group("Streams and laps from the activity files", () => input.details(ctx)) : void 0;
   const versions = await engine.preflight();
   const finishedAt = now();
-  const records = landed.map((l) => {
+  const records = plan.map((l) => {
+    const file = done.landed.get(l.month);
     const window = queryWindow(l.month);
     const changed = (result?.changedMonths.includes(l.month) ?? false) || (details?.changedMonths.includes(l.month) ?? false);
     const counts = details?.counts.get(l.month);
@@ -2874,8 +2995,8 @@ async function land(input) {
         beforeIso: new Date(window.before * 1e3).toISOString()
       },
       status: changed ? "ingested" : "unchanged",
-      activities: l.rows.length,
-      landing: { key: l.key, sha256: l.sha256, bytes: l.bytes, reused: l.reused },
+      activities: l.activities,
+      landing: { key: file.key, sha256: file.sha256, bytes: file.bytes, reused: file.reused },
       tables: {
         before: result?.before ?? versions,
         after: versions

@@ -78,6 +78,27 @@ export interface ArchivedActivity {
   month: Month;
 }
 
+/**
+ * What an import keeps of an activity from its first pass over activities.csv, for the checks
+ * of the activity files: an ArchivedActivity cut down to its id and file name.
+ */
+export interface ListedActivity {
+  activity: { id: number; archive: Pick<ArchiveFacts, 'filename'> };
+}
+
+/**
+ * What an import keeps of an activity after placing it in its local month, for the streams and
+ * laps of its file: an ArchivedActivity cut down to what import-details.ts reads.
+ */
+export interface PlacedActivity extends ListedActivity {
+  activity: {
+    id: number;
+    utc_offset: unknown;
+    archive: Pick<ArchiveFacts, 'filename' | 'description' | 'calories'>;
+  };
+  month: Month;
+}
+
 /** Sport types whose legacy `type` differs (Strava API v3 reference: ActivityType vs SportType). */
 const LEGACY_TYPE: Readonly<Record<string, string>> = {
   TrailRun: 'Run',
@@ -281,19 +302,20 @@ export function rowToActivity(
 }
 
 /**
- * Streams activities.csv into records. The header must be a known layout; every row must have
- * its columns; any row that cannot be read stops the import (the file is the archive's index:
- * nothing is imported from a file read in part).
+ * Streams activities.csv as records, one row at a time; returns the header's layout. The header
+ * must be a known layout; every row must have its columns; any row that cannot be read stops
+ * the import (the file is the archive's index: nothing is imported from a file read in part).
+ * Errors thrown by the consumer between rows pass through as they are; the stream is released
+ * when the consumer stops early.
  */
-export async function readActivitiesCsv(
+export async function* activitiesCsvRows(
   stream: Readable,
   file: string,
   zone: ZoneOf,
-): Promise<{ layout: Layout; activities: ArchivedActivity[] }> {
+): AsyncGenerator<ArchivedActivity, Layout, undefined> {
   const parser = stream.pipe(parse({ bom: true, relax_column_count: false }));
   stream.on('error', (err) => parser.destroy(err));
   let layout: Layout | undefined;
-  const activities: ArchivedActivity[] = [];
   const rows = new Map<number, number>();
   let line = 0;
   try {
@@ -313,7 +335,8 @@ export async function readActivitiesCsv(
         );
       }
       rows.set(read.activity.id, line);
-      activities.push(read);
+      // A consumer's error arrives here as a return, not a throw: the catch below never sees it.
+      yield read;
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -322,11 +345,35 @@ export async function readActivitiesCsv(
       'The file is not as Strava writes it; download the export again.',
       { cause: err },
     );
+  } finally {
+    stream.destroy();
   }
   if (!layout) {
     throw new ArchiveError(`${file} is empty.`, 'Download the export again from Strava.');
   }
-  return { layout, activities };
+  return layout;
+}
+
+/** Reads activitiesCsvRows to the end, keeping `keep` of each record; and the layout. */
+export async function collectActivities<T>(
+  rows: AsyncGenerator<ArchivedActivity, Layout, undefined>,
+  keep: (a: ArchivedActivity) => T,
+): Promise<{ layout: Layout; activities: T[] }> {
+  const activities: T[] = [];
+  for (;;) {
+    const next = await rows.next();
+    if (next.done) return { layout: next.value, activities };
+    activities.push(keep(next.value));
+  }
+}
+
+/** Every row of activities.csv as a record (activitiesCsvRows, collected). */
+export async function readActivitiesCsv(
+  stream: Readable,
+  file: string,
+  zone: ZoneOf,
+): Promise<{ layout: Layout; activities: ArchivedActivity[] }> {
+  return collectActivities(activitiesCsvRows(stream, file, zone), (a) => a);
 }
 
 /**

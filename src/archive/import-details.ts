@@ -24,7 +24,7 @@ import type { ProcessContext } from '../lakehouse/engine.js';
 import type { Progress } from '../progress.js';
 import type { Month } from '../strava/months.js';
 import { ARCHIVE_STATUS, trackRows } from './detail-rows.js';
-import type { ArchivedActivity } from './activities-csv.js';
+import type { PlacedActivity } from './activities-csv.js';
 import type { ActivityTrack } from './files.js';
 
 /** What importDetails needs of the import. */
@@ -34,9 +34,9 @@ export interface ImportDetailsInput {
    * The imported activities whose files were read without error, and those without a file
    * (manual: a details row with no streams and no laps, as the API gives them).
    */
-  activities: readonly ArchivedActivity[];
+  activities: readonly PlacedActivity[];
   /** Reads an activity's file again (files are not kept between the two passes). */
-  readTrack: (a: ArchivedActivity) => Promise<ActivityTrack>;
+  readTrack: (a: PlacedActivity) => Promise<ActivityTrack>;
   noCoordinates: boolean;
   ctx: ProcessContext;
   now: () => Date;

@@ -18,23 +18,39 @@
  * Everything that can refuse the archive (the zip, the CSV, the activity files it names, a time
  * zone no rule decides, the quality gate) runs before the first landing file is written: a
  * refusal writes nothing.
+ *
+ * activities.csv is streamed three times, and no pass holds the whole file: the first keeps an
+ * id, a file name and a UTC start per activity (the time zone rules then place each in its local
+ * month without the rows); the second gathers each month's rows until its last one is read, runs
+ * the quality gate on it and keeps only its landing key, warnings and counts; the third gathers
+ * the months again and lands and processes them in batches of about `activitiesPerBatch`
+ * activities (one commit per table per batch, as a month run's backfill does with
+ * ROWS_IN_MEMORY). Strava writes the file in date order, so a month is complete soon after it
+ * starts; a file in another order costs memory, not correctness.
  */
-import { ArchiveError, ConfigError, DeltaProtocolError } from '../errors.js';
+import { ArchiveError, ConfigError, DeltaProtocolError, QualityError } from '../errors.js';
 import { cellsToCsv, cellsToRecord, landingCells } from '../landing/csv.js';
-import { landCsv, landingKey } from '../landing/land.js';
+import { landCsv, landingKey, type LandedFile } from '../landing/land.js';
 import { openStore } from '../landing/open.js';
 import type { S3Options } from '../landing/s3.js';
 import type { ObjectStore } from '../landing/store.js';
 import { EmbeddedEngine } from '../lakehouse/embedded.js';
-import type { MonthLanding } from '../lakehouse/engine.js';
+import type { EngineResult, MonthLanding } from '../lakehouse/engine.js';
 import { checkQuality, type QualityRow } from '../lakehouse/quality.js';
-import { newRunId } from '../pipeline.js';
+import { ROWS_IN_MEMORY, newRunId } from '../pipeline.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { runRecordKey, type RunRecord } from '../runs/record.js';
 import { STORAGE_CONCURRENCY, mapConcurrently } from '../concurrency.js';
 import { queryWindow, type Month } from '../strava/months.js';
 import { VERSION } from '../version.js';
-import { readActivitiesCsv, type ArchivedActivity } from './activities-csv.js';
+import {
+  activitiesCsvRows,
+  collectActivities,
+  type ArchivedActivity,
+  type ListedActivity,
+  type PlacedActivity,
+  type ZoneOf,
+} from './activities-csv.js';
 import { formatOf, parseActivityFile, readEntryBytes, type ActivityTrack } from './files.js';
 import { importDetails, type DetailCounts } from './import-details.js';
 import {
@@ -47,7 +63,9 @@ import {
 } from './source.js';
 import {
   checkOptionalTimezone,
+  applyRule,
   decideTimeRule,
+  localIso,
   type TimeHints,
   type TimeRule,
   type TimezoneSource,
@@ -72,6 +90,11 @@ export interface ImportDeps {
   runId?: string;
   store?: ObjectStore;
   limits?: ArchiveLimits;
+  /**
+   * Activities whose months are landed and processed together, one commit per table per batch
+   * (a bigger month alone); ROWS_IN_MEMORY by default, tests go lower.
+   */
+  activitiesPerBatch?: number;
 }
 
 const CSV_NAME = 'activities.csv';
@@ -103,7 +126,7 @@ export function findActivitiesCsv(source: ArchiveSource): { name: string; base: 
 export function unreadableFiles(
   source: ArchiveSource,
   base: string,
-  activities: readonly ArchivedActivity[],
+  activities: readonly ListedActivity[],
 ): Map<number, string> {
   const bad = new Map<number, string>();
   for (const { activity } of activities) {
@@ -121,7 +144,7 @@ export function unreadableFiles(
 export async function readTrack(
   source: ArchiveSource,
   base: string,
-  a: ArchivedActivity,
+  a: ListedActivity,
   limits: ArchiveLimits,
 ): Promise<ActivityTrack> {
   const file = a.activity.archive.filename!;
@@ -143,6 +166,91 @@ export async function readTrack(
 
 /** An ArchiveError's message as a run record line (no trailing full stop). */
 const recordLine = (err: ArchiveError) => err.message.replace(/\.$/, '');
+
+/** What the first pass over activities.csv keeps of an activity: also its UTC start. */
+interface Listed extends ListedActivity {
+  startMs: number;
+}
+
+/** The local month a time zone rule puts a UTC start in, as rowToActivity places the row. */
+function localMonth(rule: TimeRule, startMs: number): Month {
+  return localIso(startMs, applyRule(rule, startMs).offset).slice(0, 7) as Month;
+}
+
+/** A month's landing file, made from its activities: body, rows and key. */
+interface MonthLandingFile {
+  month: Month;
+  body: Uint8Array;
+  rows: Record<string, string>[];
+  key: string;
+}
+
+function landingFile(month: Month, activities: readonly ArchivedActivity[]): MonthLandingFile {
+  const cells = landingCells(activities.map((a) => a.activity));
+  const body = new TextEncoder().encode(cellsToCsv(cells));
+  return { month, body, rows: cells.map(cellsToRecord), key: landingKey(month, body, 'archive') };
+}
+
+/** One local month as the quality gate passed it: what its landing and run record need. */
+interface PlannedMonth {
+  month: Month;
+  activities: number;
+  /** The landing key the gate saw: the month's landing file must have it (its content hash). */
+  key: string;
+  warnings: string[];
+  unreadable: string[];
+  rules: Partial<Record<TimezoneSource, number>>;
+}
+
+function changedWhileImported(file: string, what: string): ArchiveError {
+  return new ArchiveError(
+    `${file} changed while it was imported: ${what}.`,
+    'Leave the export alone while it is imported, and run the same command again.',
+  );
+}
+
+/**
+ * The rows of activities.csv gathered by local month, each month given as soon as its last row
+ * is read (`counts`, from the first pass); rows of activities not in `monthOf` are passed over.
+ * `seen` is called for each row gathered, in file order.
+ */
+async function* completeMonths(
+  rows: AsyncGenerator<ArchivedActivity, unknown, undefined>,
+  monthOf: ReadonlyMap<number, Month>,
+  counts: ReadonlyMap<Month, number>,
+  file: string,
+  seen: (a: ArchivedActivity) => void = () => {},
+): AsyncGenerator<{ month: Month; activities: ArchivedActivity[] }> {
+  const open = new Map<Month, ArchivedActivity[]>();
+  let given = 0;
+  for await (const a of rows) {
+    const planned = monthOf.get(a.activity.id);
+    if (planned === undefined) continue;
+    if (a.month !== planned) {
+      throw changedWhileImported(file, `activity ${a.activity.id} moved to ${a.month}`);
+    }
+    seen(a);
+    const list = open.get(a.month) ?? [];
+    list.push(a);
+    if (list.length < counts.get(a.month)!) {
+      open.set(a.month, list);
+      continue;
+    }
+    open.delete(a.month);
+    given++;
+    yield { month: a.month, activities: list };
+  }
+  if (open.size || given !== counts.size) {
+    throw changedWhileImported(file, `${counts.size - given} month(s) lost activities`);
+  }
+}
+
+/** Activity counts by month. */
+function countByMonth(months: Iterable<Month>): Map<Month, number> {
+  const counts = new Map<Month, number>();
+  for (const m of months) counts.set(m, (counts.get(m) ?? 0) + 1);
+  return counts;
+}
 
 /** Imports one export; returns the run records written (one per local month). */
 export async function importArchive(
@@ -187,9 +295,15 @@ export async function importArchive(
   try {
     const csv = findActivitiesCsv(source);
     const csvLabel = `${source.location}: ${csv.name}`;
-    // First the ids and file names (the zone given here is not used).
+    // First the ids, file names and UTC starts (the zone given here is not used).
     const listed = await progress.group(`Read ${csv.name}`, async () =>
-      readActivitiesCsv(await source.open(csv.name), csvLabel, 'UTC'),
+      collectActivities(
+        activitiesCsvRows(await source.open(csv.name), csvLabel, 'UTC'),
+        ({ activity: a }): Listed => ({
+          activity: { id: a.id, archive: { filename: a.archive.filename } },
+          startMs: Date.parse(a.start_date),
+        }),
+      ),
     );
     const layout = listed.layout.id;
     progress.info(`${listed.activities.length} activities, header layout ${layout}`);
@@ -217,11 +331,14 @@ export async function importArchive(
       );
     }
     const rules = new Map<number, TimeRule>();
+    const monthOf = new Map<number, Month>();
     const undecided: string[] = [];
-    for (const { activity } of listed.activities) {
+    for (const { activity, startMs } of listed.activities) {
       const rule = decideTimeRule(hints.get(activity.id), flagZone);
-      if (rule) rules.set(activity.id, rule);
-      else {
+      if (rule) {
+        rules.set(activity.id, rule);
+        monthOf.set(activity.id, localMonth(rule, startMs));
+      } else {
         undecided.push(
           `activity ${activity.id} (${activity.archive.filename ?? 'no activity file'})`,
         );
@@ -233,22 +350,34 @@ export async function importArchive(
         'Give the time zone you record in with --timezone (an IANA name, e.g. --timezone Europe/Paris), or run again with --skip-bad-files to leave those activities out (the run record lists them).',
       );
     }
-    const read = await progress.group(
+    const counts = countByMonth(monthOf.values());
+    const zoneOf: ZoneOf = (id) => rules.get(id) ?? { source: 'flag', zone: 'UTC' };
+    const months = async (seen?: (a: ArchivedActivity) => void) =>
+      completeMonths(
+        activitiesCsvRows(await source.open(csv.name), csvLabel, zoneOf),
+        monthOf,
+        counts,
+        csvLabel,
+        seen,
+      );
+    // What the streams and laps need of each activity whose file can be read (or that has none).
+    const placed: PlacedActivity[] = [];
+    const keepPlaced = ({ activity: a, month }: ArchivedActivity) => {
+      if (bad.has(a.id)) return;
+      const { filename, description, calories } = a.archive;
+      placed.push({
+        activity: {
+          id: a.id,
+          utc_offset: a.utc_offset,
+          archive: { filename, description, calories },
+        },
+        month,
+      });
+    };
+    const plan = await progress.group(
       `Place ${rules.size} activities in their local months`,
-      async () =>
-        readActivitiesCsv(
-          await source.open(csv.name),
-          csvLabel,
-          (id) => rules.get(id) ?? { source: 'flag', zone: 'UTC' },
-        ),
+      async () => gateMonths(await months(keepPlaced), bad),
     );
-    const activities = read.activities.filter((a) => rules.has(a.activity.id));
-    const byMonth = new Map<Month, ArchivedActivity[]>();
-    for (const a of activities) {
-      const list = byMonth.get(a.month) ?? [];
-      list.push(a);
-      byMonth.set(a.month, list);
-    }
     return await land({
       config,
       store,
@@ -259,13 +388,14 @@ export async function importArchive(
       runId,
       layout,
       flagZone,
-      byMonth,
-      bad,
+      plan,
+      months: () => months(),
+      activitiesPerBatch: deps.activitiesPerBatch ?? ROWS_IN_MEMORY,
       undecided,
       details: (ctx) =>
         importDetails({
           engine,
-          activities: activities.filter((a) => !bad.has(a.activity.id)),
+          activities: placed,
           readTrack: (a) => readTrack(source, csv.base, a, limits),
           noCoordinates: config.noCoordinates ?? false,
           ctx,
@@ -278,6 +408,43 @@ export async function importArchive(
   }
 }
 
+/**
+ * The quality gate on every month, as each is complete, before the first landing file is
+ * written; returns the months in order with what their landing and run record need. A month
+ * that fails is refused after the pass, the earliest first, as if the months were gated in
+ * order.
+ */
+async function gateMonths(
+  months: AsyncGenerator<{ month: Month; activities: ArchivedActivity[] }>,
+  bad: ReadonlyMap<number, string>,
+): Promise<PlannedMonth[]> {
+  const plan: PlannedMonth[] = [];
+  const refused = new Map<Month, QualityError>();
+  for await (const { month, activities } of months) {
+    const file = landingFile(month, activities);
+    let warnings: string[];
+    try {
+      warnings = checkQuality(file.rows as unknown as QualityRow[], month, file.key);
+    } catch (err) {
+      if (!(err instanceof QualityError)) throw err;
+      refused.set(month, err);
+      continue;
+    }
+    const unreadable = activities.flatMap((a) => {
+      const line = bad.get(a.activity.id);
+      return line ? [line] : [];
+    });
+    const rules: Partial<Record<TimezoneSource, number>> = {};
+    for (const a of activities) {
+      const source = a.activity.archive.timezone_source;
+      rules[source] = (rules[source] ?? 0) + 1;
+    }
+    plan.push({ month, activities: activities.length, key: file.key, warnings, unreadable, rules });
+  }
+  if (refused.size) throw refused.get([...refused.keys()].sort()[0]!)!;
+  return plan.sort((a, b) => (a.month < b.month ? -1 : 1));
+}
+
 interface LandInput {
   config: ImportConfig;
   store: ObjectStore;
@@ -288,8 +455,11 @@ interface LandInput {
   runId: string;
   layout: string;
   flagZone: string | undefined;
-  byMonth: Map<Month, ArchivedActivity[]>;
-  bad: Map<number, string>;
+  /** The months the gate passed, in order. */
+  plan: PlannedMonth[];
+  /** The months' activities, streamed again from activities.csv, each month complete. */
+  months: () => Promise<AsyncGenerator<{ month: Month; activities: ArchivedActivity[] }>>;
+  activitiesPerBatch: number;
   undecided: string[];
   details: (ctx: { runId: string; force: boolean }) => Promise<{
     counts: DetailCounts;
@@ -297,58 +467,87 @@ interface LandInput {
   }>;
 }
 
-/** The quality gate, landing, the engine, the details and the run records of an import. */
-async function land(input: LandInput): Promise<{ records: RunRecord[] }> {
-  const { config, store, engine, progress, now, startedAt, runId, byMonth, bad } = input;
-  // The quality gate on every month before the first landing file is written.
-  const months = [...byMonth.keys()].sort();
-  const prepared = months.map((month) => {
-    const activities = byMonth.get(month)!;
-    const cells = landingCells(activities.map((a) => a.activity));
-    const body = new TextEncoder().encode(cellsToCsv(cells));
-    const rows = cells.map(cellsToRecord);
-    const warnings = checkQuality(
-      rows as unknown as QualityRow[],
-      month,
-      landingKey(month, body, 'archive'),
-    );
-    const unreadable = activities.flatMap((a) => {
-      const line = bad.get(a.activity.id);
-      return line ? [line] : [];
-    });
-    const rules: Partial<Record<TimezoneSource, number>> = {};
-    for (const a of activities) {
-      const source = a.activity.archive.timezone_source;
-      rules[source] = (rules[source] ?? 0) + 1;
-    }
-    return { month, body, rows, warnings, unreadable, rules };
-  });
+/** Two batches' engine results as one: the first's `before`, the last's `after`. */
+function mergeResults(a: EngineResult | undefined, b: EngineResult): EngineResult {
+  if (!a) return b;
+  return {
+    before: a.before,
+    after: b.after,
+    warnings: [...a.warnings, ...b.warnings],
+    changedMonths: [...new Set([...a.changedMonths, ...b.changedMonths])].sort(),
+  };
+}
 
-  const landed = await progress.group(`Land ${months.length} month(s) of the archive`, () =>
-    mapConcurrently(prepared, STORAGE_CONCURRENCY, async (p) => {
-      const file = await landCsv(store, p.month, p.body, 'archive');
-      return { ...p, ...file };
-    }),
-  );
-  const landings: MonthLanding[] = landed.map((l) => ({
-    month: l.month,
-    key: l.key,
-    sha256: l.sha256,
-    rows: l.rows,
-  }));
+/**
+ * Lands the months and runs the engine on them in batches of about `activitiesPerBatch`
+ * activities, as the months come complete from activities.csv: only a batch's rows (and the
+ * months not complete yet) are in memory. Returns each month's landing file and the engine's
+ * result over all batches.
+ */
+async function landInBatches(
+  input: LandInput,
+  ctx: { runId: string; force: boolean },
+): Promise<{ landed: Map<Month, LandedFile>; result: EngineResult }> {
+  const { store, engine, progress, plan } = input;
+  const planned = new Map(plan.map((p) => [p.month, p]));
+  const landed = new Map<Month, LandedFile>();
+  let result: EngineResult | undefined;
+  let batch: MonthLandingFile[] = [];
+  let size = 0;
+  let batches = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    const files = await mapConcurrently(batch, STORAGE_CONCURRENCY, (f) =>
+      landCsv(store, f.month, f.body, 'archive'),
+    );
+    const landings: MonthLanding[] = batch.map((f, i) => {
+      landed.set(f.month, files[i]!);
+      return { month: f.month, key: files[i]!.key, sha256: files[i]!.sha256, rows: f.rows };
+    });
+    batches++;
+    progress.info(
+      `batch ${batches}: ${landings.length} month(s), ${size} activities (${landed.size} of ${plan.length} months)`,
+    );
+    result = mergeResults(result, await engine.processArchive(landings, ctx));
+    batch = [];
+    size = 0;
+  };
+  for await (const { month, activities } of await input.months()) {
+    const file = landingFile(month, activities);
+    // The gate passed this very file: its name is its content's hash.
+    if (file.key !== planned.get(month)?.key) {
+      throw changedWhileImported(
+        `${input.config.archive}: activities.csv`,
+        `${month} is not as it was checked`,
+      );
+    }
+    if (size > 0 && size + file.rows.length > input.activitiesPerBatch) await flush();
+    batch.push(file);
+    size += file.rows.length;
+  }
+  await flush();
+  return { landed, result: result! };
+}
+
+/** The landing and processing, the details and the run records of an import. */
+async function land(input: LandInput): Promise<{ records: RunRecord[] }> {
+  const { config, store, engine, progress, now, startedAt, runId, plan } = input;
   const ctx = { runId, force: false };
-  const result = landings.length
-    ? await progress.group(`Process ${landings.length} month(s) with the embedded engine`, () =>
-        engine.processArchive(landings, ctx),
+  const done = plan.length
+    ? await progress.group(
+        `Land and process ${plan.length} month(s) of the archive with the embedded engine`,
+        () => landInBatches(input, ctx),
       )
     : undefined;
-  const details = landings.length
+  const result = done?.result;
+  const details = plan.length
     ? await progress.group('Streams and laps from the activity files', () => input.details(ctx))
     : undefined;
   const versions = await engine.preflight();
 
   const finishedAt = now();
-  const records: RunRecord[] = landed.map((l: (typeof landed)[number]) => {
+  const records: RunRecord[] = plan.map((l) => {
+    const file = done!.landed.get(l.month)!;
     const window = queryWindow(l.month);
     const changed =
       (result?.changedMonths.includes(l.month) ?? false) ||
@@ -366,8 +565,8 @@ async function land(input: LandInput): Promise<{ records: RunRecord[] }> {
         beforeIso: new Date(window.before * 1000).toISOString(),
       },
       status: changed ? 'ingested' : 'unchanged',
-      activities: l.rows.length,
-      landing: { key: l.key, sha256: l.sha256, bytes: l.bytes, reused: l.reused },
+      activities: l.activities,
+      landing: { key: file.key, sha256: file.sha256, bytes: file.bytes, reused: file.reused },
       tables: {
         before: result?.before ?? versions,
         after: versions,

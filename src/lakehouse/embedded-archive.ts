@@ -11,7 +11,9 @@
  * - silver/archive_activities holds the archive-only facts, one row per id, merged by id the
  *   same way.
  * Both commits are built from the newest snapshot inside `commit`, so a retried commit after a
- * lost race sees the API rows committed meanwhile.
+ * lost race sees the API rows committed meanwhile. An import merges its months batch after batch:
+ * each merge reads the rows of the months it touches only, and the ids each file holds are read
+ * once per table for all of them.
  */
 import { STORAGE_CONCURRENCY, mapConcurrently } from '../concurrency.js';
 import type { Month } from '../strava/months.js';
@@ -44,6 +46,29 @@ class HeldIds {
       return ids;
     });
   }
+}
+
+/** Each table's HeldIds, kept from one merge to the next (an import merges batch by batch). */
+const heldIdsByTable = new WeakMap<DeltaTable, HeldIds>();
+
+function heldIdsOf(table: DeltaTable): HeldIds {
+  let held = heldIdsByTable.get(table);
+  if (!held) {
+    held = new HeldIds(table);
+    heldIdsByTable.set(table, held);
+  }
+  return held;
+}
+
+/** Files by their month partition. */
+function filesByMonth(files: readonly AddFile[]): Map<Month, AddFile[]> {
+  const out = new Map<Month, AddFile[]>();
+  for (const f of files) {
+    const list = out.get(monthOfFile(f)) ?? [];
+    list.push(f);
+    out.set(monthOfFile(f), list);
+  }
+  return out;
 }
 
 /** Files written for a (month, rows hash), kept so a retried commit does not write them again. */
@@ -92,7 +117,7 @@ export async function mergeArchiveSilver(
   ctx: ProcessContext,
 ): Promise<{ months: Month[]; version: number | null }> {
   const columns = silver.def.columns.map((c) => c.name);
-  const heldIds = new HeldIds(silver);
+  const heldIds = heldIdsOf(silver);
   const written = new Written(silver);
   let changed: Month[] = [];
   const version = await silver.commit(
@@ -104,12 +129,7 @@ export async function mergeArchiveSilver(
       const wanted = incoming.filter((r) => !apiIds.has(r.id as bigint));
       const incomingIds = new Set(wanted.map((r) => r.id as bigint));
       const incomingByMonth = groupByMonth(wanted);
-      const oursByMonth = new Map<Month, AddFile[]>();
-      for (const f of ours) {
-        const list = oursByMonth.get(monthOfFile(f)) ?? [];
-        list.push(f);
-        oursByMonth.set(monthOfFile(f), list);
-      }
+      const oursByMonth = filesByMonth(ours);
       const oursIds = await heldIds.of(ours);
       // A month is looked at when the import brings rows to it, or when its archive file holds
       // an id the import moves elsewhere or the API now holds.
@@ -150,8 +170,9 @@ export async function mergeArchiveSilver(
 }
 
 /**
- * Merges the archive-only facts by id into silver/archive_activities: a month is rewritten only
- * when its rows change; returns the months changed.
+ * Merges the archive-only facts by id into silver/archive_activities: a month is looked at when
+ * the import brings rows to it or its files hold an id the import brings (moved elsewhere), and
+ * rewritten only when its rows change; returns the months changed.
  */
 export async function mergeArchiveFacts(
   table: DeltaTable,
@@ -159,28 +180,27 @@ export async function mergeArchiveFacts(
   ctx: ProcessContext,
 ): Promise<{ months: Month[]; version: number | null }> {
   const columns = table.def.columns.map((c) => c.name);
+  const heldIds = heldIdsOf(table);
   const written = new Written(table);
+  const incomingIds = new Set(incoming.map((r) => r.id as bigint));
+  const incomingByMonth = groupByMonth(incoming);
   let changed: Month[] = [];
   const version = await table.commit(
     async (latest) => {
       const files = latest?.files ?? [];
-      const current = await table.readRows(files);
-      const merged = new Map<bigint, Row>(current.map((r) => [r.id as bigint, r]));
-      for (const r of incoming) merged.set(r.id as bigint, r);
-      const wanted = groupByMonth(merged.values());
-      const filesByMonth = new Map<Month, AddFile[]>();
-      for (const f of files) {
-        const list = filesByMonth.get(monthOfFile(f)) ?? [];
-        list.push(f);
-        filesByMonth.set(monthOfFile(f), list);
-      }
+      const ids = await heldIds.of(files);
+      const candidates = new Set<Month>(incomingByMonth.keys());
+      files.forEach((f, i) => {
+        if (ids[i]!.some((id) => incomingIds.has(id))) candidates.add(monthOfFile(f));
+      });
+      const byMonth = filesByMonth(files);
       changed = [];
       const add: AddFile[] = [];
       const remove: AddFile[] = [];
-      const months = new Set<Month>([...wanted.keys(), ...filesByMonth.keys()]);
-      for (const month of [...months].sort()) {
-        const rows = wanted.get(month) ?? [];
-        const held = filesByMonth.get(month) ?? [];
+      for (const month of [...candidates].sort()) {
+        const held = byMonth.get(month) ?? [];
+        const kept = (await table.readRows(held)).filter((r) => !incomingIds.has(r.id as bigint));
+        const rows = [...kept, ...(incomingByMonth.get(month) ?? [])].sort(byId);
         const hash = rows.length ? rowsSha256(rows, columns) : '';
         if (holds(held, rows, hash)) continue;
         changed.push(month);
