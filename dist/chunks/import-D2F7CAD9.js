@@ -1750,6 +1750,16 @@ function offsetSeconds(zone, epochMs) {
 var two = (n) => String(n).padStart(2, "0");
 function stravaTimezone(zone, epochMs) {
   const year = new Date(epochMs).getUTCFullYear();
+  const key = `${zone} ${year}`;
+  let text = stravaTimezones.get(key);
+  if (text === void 0) {
+    text = standardTimezone(zone, year);
+    stravaTimezones.set(key, text);
+  }
+  return text;
+}
+var stravaTimezones = /* @__PURE__ */ new Map();
+function standardTimezone(zone, year) {
   const standard = Math.min(
     offsetSeconds(zone, Date.UTC(year, 0, 1)),
     offsetSeconds(zone, Date.UTC(year, 6, 1))
@@ -1806,14 +1816,21 @@ function parseExportDate(text) {
   const iso = new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
   return isIsoInstant(iso) && new Date(ms).getUTCDate() === day ? ms : void 0;
 }
+var indexes = /* @__PURE__ */ new WeakMap();
 var RowReader = class {
   constructor(layout, file) {
     this.layout = layout;
     this.file = file;
+    let index = indexes.get(layout);
+    if (!index) {
+      index = /* @__PURE__ */ new Map();
+      indexes.set(layout, index);
+    }
+    this.index = index;
   }
   layout;
   file;
-  index = /* @__PURE__ */ new Map();
+  index;
   at(name, which) {
     const key = `${which}:${name}`;
     if (!this.index.has(key)) this.index.set(key, columnIndex(this.layout, name, which));
@@ -2704,7 +2721,8 @@ async function readTrack(source, base, a, limits) {
 }
 var recordLine = (err) => err.message.replace(/\.$/, "");
 function localMonth(rule, startMs) {
-  return localIso(startMs, applyRule(rule, startMs).offset).slice(0, 7);
+  const offset = rule.source === "fit_offset" ? rule.offsetS : offsetSeconds(rule.zone, startMs);
+  return localIso(startMs, offset).slice(0, 7);
 }
 function landingFile(month, activities) {
   const cells = landingCells(activities.map((a) => a.activity));

@@ -152,13 +152,23 @@ export function parseExportDate(text: string): number | undefined {
   return isIsoInstant(iso) && new Date(ms).getUTCDate() === day ? ms : undefined;
 }
 
+/** Each layout's column positions by `first:name` / `last:name`, shared by all its rows. */
+const indexes = new WeakMap<Layout, Map<string, number | undefined>>();
+
 /** Reads a layout's cells by column name (first or last occurrence). */
 class RowReader {
-  private readonly index = new Map<string, number | undefined>();
+  private readonly index: Map<string, number | undefined>;
   constructor(
     private readonly layout: Layout,
     private readonly file: string,
-  ) {}
+  ) {
+    let index = indexes.get(layout);
+    if (!index) {
+      index = new Map();
+      indexes.set(layout, index);
+    }
+    this.index = index;
+  }
 
   private at(name: string, which: Occurrence): number | undefined {
     const key = `${which}:${name}`;

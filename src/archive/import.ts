@@ -63,9 +63,9 @@ import {
 } from './source.js';
 import {
   checkOptionalTimezone,
-  applyRule,
   decideTimeRule,
   localIso,
+  offsetSeconds,
   type TimeHints,
   type TimeRule,
   type TimezoneSource,
@@ -174,7 +174,8 @@ interface Listed extends ListedActivity {
 
 /** The local month a time zone rule puts a UTC start in, as rowToActivity places the row. */
 function localMonth(rule: TimeRule, startMs: number): Month {
-  return localIso(startMs, applyRule(rule, startMs).offset).slice(0, 7) as Month;
+  const offset = rule.source === 'fit_offset' ? rule.offsetS : offsetSeconds(rule.zone, startMs);
+  return localIso(startMs, offset).slice(0, 7) as Month;
 }
 
 /** A month's landing file, made from its activities: body, rows and key. */

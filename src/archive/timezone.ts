@@ -142,6 +142,19 @@ const two = (n: number) => String(n).padStart(2, '0');
  */
 export function stravaTimezone(zone: string, epochMs: number): string {
   const year = new Date(epochMs).getUTCFullYear();
+  // One zone and year, one text: an import asks for it once per activity and pass.
+  const key = `${zone} ${year}`;
+  let text = stravaTimezones.get(key);
+  if (text === undefined) {
+    text = standardTimezone(zone, year);
+    stravaTimezones.set(key, text);
+  }
+  return text;
+}
+
+const stravaTimezones = new Map<string, string>();
+
+function standardTimezone(zone: string, year: number): string {
   const standard = Math.min(
     offsetSeconds(zone, Date.UTC(year, 0, 1)),
     offsetSeconds(zone, Date.UTC(year, 6, 1)),
