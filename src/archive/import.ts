@@ -25,8 +25,8 @@
  * the quality gate on it and keeps only its landing key, warnings and counts; the third gathers
  * the months again and lands and processes them in batches of about `activitiesPerBatch`
  * activities (one commit per table per batch, as a month run's backfill does with
- * ROWS_IN_MEMORY). Strava writes the file in date order, so a month is complete soon after it
- * starts; a file in another order costs memory, not correctness.
+ * ROWS_IN_MEMORY). Rows in date order complete a month soon after it starts; rows in another
+ * order keep more months open at once, which costs memory, not correctness.
  */
 import { ArchiveError, ConfigError, DeltaProtocolError, QualityError } from '../errors.js';
 import { cellsToCsv, cellsToRecord, landingCells } from '../landing/csv.js';
