@@ -2889,6 +2889,7 @@ async function importArchive(config, deps = {}) {
       runId,
       layout,
       flagZone,
+      csvLabel,
       plan,
       months: () => months(),
       activitiesPerBatch: deps.activitiesPerBatch ?? ROWS_IN_MEMORY,
@@ -2973,10 +2974,7 @@ async function landInBatches(input, ctx) {
   for await (const { month, activities } of await input.months()) {
     const file = landingFile(month, activities);
     if (file.key !== planned.get(month)?.key) {
-      throw changedWhileImported(
-        `${input.config.archive}: activities.csv`,
-        `${month} is not as it was checked`
-      );
+      throw changedWhileImported(input.csvLabel, `${month} is not as it was checked`);
     }
     if (size > 0 && size + file.rows.length > input.activitiesPerBatch) await flush();
     batch.push(file);

@@ -389,6 +389,7 @@ export async function importArchive(
       runId,
       layout,
       flagZone,
+      csvLabel,
       plan,
       months: () => months(),
       activitiesPerBatch: deps.activitiesPerBatch ?? ROWS_IN_MEMORY,
@@ -456,6 +457,8 @@ interface LandInput {
   runId: string;
   layout: string;
   flagZone: string | undefined;
+  /** activities.csv as messages name it (`export.zip: activities.csv`). */
+  csvLabel: string;
   /** The months the gate passed, in order. */
   plan: PlannedMonth[];
   /** The months' activities, streamed again from activities.csv, each month complete. */
@@ -517,10 +520,7 @@ async function landInBatches(
     const file = landingFile(month, activities);
     // The gate passed this very file: its name is its content's hash.
     if (file.key !== planned.get(month)?.key) {
-      throw changedWhileImported(
-        `${input.config.archive}: activities.csv`,
-        `${month} is not as it was checked`,
-      );
+      throw changedWhileImported(input.csvLabel, `${month} is not as it was checked`);
     }
     if (size > 0 && size + file.rows.length > input.activitiesPerBatch) await flush();
     batch.push(file);

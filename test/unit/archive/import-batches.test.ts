@@ -16,10 +16,17 @@ import { AppError, ArchiveError, QualityError } from '../../../src/errors.js';
 import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
 import { BRONZE, GOLD, SILVER } from '../../../src/lakehouse/tables.js';
 import { FolderStore } from '../../../src/landing/folder.js';
+import { silentProgress, type Progress } from '../../../src/progress.js';
 import type { RunRecord } from '../../../src/runs/record.js';
 import { recordedActivities } from '../../../src/simulator/index.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
-import { activitiesCsv, exportEntries, writeZip, type ZipEntry } from '../../support/archive.js';
+import {
+  activitiesCsv,
+  exportEntries,
+  writeFolder,
+  writeZip,
+  type ZipEntry,
+} from '../../support/archive.js';
 import { detailContent, tableState } from '../../support/pipeline.js';
 
 const NY = 'America/New_York';
@@ -96,6 +103,12 @@ const recorded = (records: RunRecord[]) =>
     qualityWarnings: r.qualityWarnings,
     archive: { ...r.archive, location: 'the export' },
   }));
+
+/** The Activity Date cell of an activity's row in activities.csv text (quoted: it has commas). */
+function exportDateCell(text: string, id: number): string {
+  const at = text.indexOf(`\n${id},`) + `\n${id},`.length;
+  return text.slice(at, text.indexOf('",', at + 1) + 1);
+}
 
 /** The refusal, as the CLI prints it: one line. */
 async function refusal(p: Promise<unknown>): Promise<AppError> {
@@ -217,6 +230,37 @@ describe('import-archive in batches of months', () => {
     err = await refusal(importArchive(config(zip, warehouse), { activitiesPerBatch: 1 }));
     expect(err.line).toMatch(/^Data quality check failed for landing\/archive\/month=2024-10\//);
     expect(err.line).toContain(`${middle.id} (distance -5)`);
+    await expectEmpty(warehouse);
+  });
+
+  it('refuses an activities.csv changed between the gate and the landing of its month', async () => {
+    const activities = subset();
+    const dir = fresh('unpacked');
+    await writeFolder(dir, exportEntries(activities, { csvOnly: true }));
+    const csv = path.join(dir, 'activities.csv');
+    // The first row's name, changed in place (same size) as the months are about to be landed.
+    const first = activities[0]!;
+    const progress: Progress = {
+      ...silentProgress,
+      group: async (name, fn) => {
+        if (name.startsWith('Land and process')) {
+          const text = await fs.readFile(csv, 'utf8');
+          const row = `${first.id},${exportDateCell(text, first.id)},`;
+          expect(text).toContain(`${row}${first.name},`);
+          await fs.writeFile(
+            csv,
+            text.replace(`${row}${first.name},`, `${row}${'x'.repeat(first.name.length)},`),
+          );
+        }
+        return fn();
+      },
+    };
+    const warehouse = fresh('wh');
+    const err = await refusal(importArchive(config(dir, warehouse), { progress }));
+    expect(err).toBeInstanceOf(ArchiveError);
+    expect(err.line).toBe(
+      `${dir}: activities.csv changed while it was imported: ${monthOf(first)} is not as it was checked. Leave the export alone while it is imported, and run the same command again.`,
+    );
     await expectEmpty(warehouse);
   });
 });
