@@ -2390,7 +2390,7 @@ async function importDetails(input) {
       count(a.month).keptFromApi++;
       continue;
     }
-    const archiveSha256 = archiveSummarySha256(a.activity);
+    const { archiveSha256 } = a;
     const stored = held?.summary_sha256;
     if (stored === archiveSha256 || stored === summary.summarySha256) continue;
     const track = a.activity.archive.filename === null ? { format: "fit", samples: [], laps: [], fitOffsetS: null, firstPoint: null } : await input.readTrack(a);
@@ -2872,7 +2872,8 @@ async function importArchive(config, deps = {}) {
           utc_offset: a.utc_offset,
           archive: { filename, description, calories }
         },
-        month
+        month,
+        archiveSha256: archiveSummarySha256(a)
       });
     };
     const plan = await progress.group(

@@ -97,6 +97,8 @@ export interface PlacedActivity extends ListedActivity {
     archive: Pick<ArchiveFacts, 'filename' | 'description' | 'calories'>;
   };
   month: Month;
+  /** archiveSummarySha256 of the whole record (src/details/summary-hash.ts), taken while it was read. */
+  archiveSha256: string;
 }
 
 /** Sport types whose legacy `type` differs (Strava API v3 reference: ActivityType vs SportType). */

@@ -16,7 +16,6 @@
  *   export again writes nothing.
  */
 import { CHUNK_ACTIVITIES, CHUNK_SAMPLES } from '../details/phase.js';
-import { archiveSummarySha256 } from '../details/summary-hash.js';
 import type { ActivityDetailRows } from '../details/types.js';
 import { ACTIVITY_DETAILS } from '../lakehouse/detail-tables.js';
 import type { EmbeddedEngine } from '../lakehouse/embedded.js';
@@ -92,7 +91,7 @@ export async function importDetails(
       count(a.month).keptFromApi++;
       continue;
     }
-    const archiveSha256 = archiveSummarySha256(a.activity);
+    const { archiveSha256 } = a;
     const stored = held?.summary_sha256;
     if (stored === archiveSha256 || stored === summary.summarySha256) continue;
     const track: ActivityTrack =

@@ -43,6 +43,7 @@ import { runRecordKey, type RunRecord } from '../runs/record.js';
 import { STORAGE_CONCURRENCY, mapConcurrently } from '../concurrency.js';
 import { queryWindow, type Month } from '../strava/months.js';
 import { VERSION } from '../version.js';
+import { archiveSummarySha256 } from '../details/summary-hash.js';
 import {
   activitiesCsvRows,
   collectActivities,
@@ -373,6 +374,7 @@ export async function importArchive(
           archive: { filename, description, calories },
         },
         month,
+        archiveSha256: archiveSummarySha256(a),
       });
     };
     const plan = await progress.group(
