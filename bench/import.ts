@@ -39,6 +39,15 @@ export interface ImportFigure {
   maxRssMb: number;
   /** The 1-minute load average as each run started. */
   load: number[];
+  /** The last run's time per progress group of the CLI (`== name` to the next), in ms. */
+  phasesMs?: Record<string, number>;
+}
+
+/** Time per `== name` group, each up to the next group or the child's exit. */
+function phases(groups: { name: string; atMs: number }[], endMs: number): Record<string, number> {
+  return Object.fromEntries(
+    groups.map((g, i) => [g.name, round((groups[i + 1]?.atMs ?? endMs) - g.atMs)]),
+  );
 }
 
 const HOUR = 3600;
@@ -88,6 +97,7 @@ export async function importFigure(
     const rss: number[] = [];
     const loads: number[] = [];
     let months = 0;
+    let phasesMs: Record<string, number> = {};
     for (let i = 0; i < runs; i++) {
       const warehouse = path.join(dir, `wh-${i}`);
       loads.push(load());
@@ -118,6 +128,7 @@ export async function importFigure(
       }
       months = records.length;
       times.push(child.ms);
+      phasesMs = phases(child.groups, child.ms);
       rss.push(child.maxRssMb!);
       await fs.rm(warehouse, { recursive: true, force: true });
     }
@@ -132,6 +143,7 @@ export async function importFigure(
       medianMs: round(median(times)),
       maxRssMb: Math.max(...rss),
       load: loads,
+      phasesMs,
     };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  *
  *   npm run bench                       every section
  *   npm run bench -- --only write,startup   some sections; the others keep their last results
+ *   npm run bench -- --only import-files --activities 1000   a smaller generated export
  *
  * Sections: requests, recorded, generated, silver, write, startup, streams (issue 12: the
  * detail tables' streams written by the embedded engine), import (issue 16: import-archive of
@@ -23,6 +24,7 @@ import { startMoto } from './moto.js';
 import { RESULTS } from './paths.js';
 import { renderTable, type Results } from './report.js';
 import { importFigure } from './import.js';
+import { round } from './measure.js';
 import { startupFigure } from './startup.js';
 import { streamsFigure } from './streams.js';
 
@@ -49,8 +51,22 @@ const SILVER_COMMITS = [10, 100, 1_000];
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
+const { values: args } = parseArgs({
+  options: { only: { type: 'string' }, activities: { type: 'string' } },
+});
+
+/** `--activities N`: the generated export of `import-files` (default IMPORT_GENERATED). */
+function importFilesCount(): number {
+  if (args.activities === undefined) return IMPORT_GENERATED;
+  const n = Number(args.activities);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`--activities: ${args.activities} is not a positive whole number.`);
+  }
+  return n;
+}
+
 function chosenSections(): Section[] {
-  const { values } = parseArgs({ options: { only: { type: 'string' } } });
+  const values = args;
   if (!values.only) return [...SECTIONS];
   const picked = values.only.split(',').map((s) => s.trim());
   const unknown = picked.filter((s) => !(SECTIONS as readonly string[]).includes(s));
@@ -137,12 +153,16 @@ async function measure(section: Section, results: Results): Promise<void> {
       return;
     }
     case 'import-files': {
-      const athlete = generated(IMPORT_GENERATED);
+      const athlete = generated(importFilesCount());
       say(`import-archive of ${athlete.label}'s export with one-hour activity files, 1 run`);
       const figure = await importFigure(
         athlete,
         { csvOnly: false, timezone: 'UTC', hourFiles: true },
         1,
+      );
+      const phases = Object.entries(figure.phasesMs ?? {});
+      say(
+        `time by step: ${phases.map(([name, ms]) => `${name} ${round(ms / 1000, 1)} s`).join('; ')}`,
       );
       results.importFiles = [figure];
       return;

@@ -25,6 +25,8 @@ export interface ChildResult {
   maxRssMb?: number;
   stdout: string;
   stderr: string;
+  /** Each `== name` progress line on stderr and when it arrived (ms from spawn). */
+  groups: { name: string; atMs: number }[];
 }
 
 /**
@@ -44,11 +46,17 @@ export async function runNode(
     const child = spawn(process.execPath, [...nodeArgs, ...args], { env });
     let stdout = '';
     let stderr = '';
+    const groups: { name: string; atMs: number }[] = [];
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      const atMs = performance.now() - start;
+      const text = c.toString();
+      for (const m of text.matchAll(/^== (.+)$/gm)) groups.push({ name: m[1]!, atMs });
+      stderr += text;
+    });
     child.on('error', reject);
     child.on('close', (code, signal) =>
-      resolve({ code, signal, ms: performance.now() - start, stdout, stderr }),
+      resolve({ code, signal, ms: performance.now() - start, stdout, stderr, groups }),
     );
   });
   if (!opts.maxRss) return result;
