@@ -82,6 +82,34 @@ var require_tz = __commonJS({
   }
 });
 
+// builtin-require:src/archive/spool.ts imports fs/promises
+var require_promises = __commonJS({
+  "builtin-require:src/archive/spool.ts imports fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+// builtin-require:src/archive/spool.ts imports os
+var require_spool = __commonJS({
+  "builtin-require:src/archive/spool.ts imports os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
+
+// builtin-require:src/archive/spool.ts imports path
+var require_spool2 = __commonJS({
+  "builtin-require:src/archive/spool.ts imports path"(exports, module) {
+    module.exports = __require("node:path");
+  }
+});
+
+// builtin-require:src/archive/spool.ts imports v8
+var require_spool3 = __commonJS({
+  "builtin-require:src/archive/spool.ts imports v8"(exports, module) {
+    module.exports = __require("node:v8");
+  }
+});
+
 // builtin-require:src/archive/files.ts imports zlib
 var require_files = __commonJS({
   "builtin-require:src/archive/files.ts imports zlib"(exports, module) {
@@ -175,7 +203,7 @@ var require_pend = __commonJS({
 // node_modules/yauzl/fd-slicer.js
 var require_fd_slicer = __commonJS({
   "node_modules/yauzl/fd-slicer.js"(exports) {
-    var fs2 = __require("fs");
+    var fs3 = __require("fs");
     var util = __require("util");
     var stream = __require("stream");
     var Readable = stream.Readable;
@@ -195,7 +223,7 @@ var require_fd_slicer = __commonJS({
     FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
       var self = this;
       self.pend.go(function(cb) {
-        fs2.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
+        fs3.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
           cb();
           callback(err, bytesRead, buffer2);
         });
@@ -212,7 +240,7 @@ var require_fd_slicer = __commonJS({
       self.refCount -= 1;
       if (self.refCount < 0) throw new Error("invalid unref");
       if (self.refCount > 0) return;
-      fs2.close(self.fd, onCloseDone);
+      fs3.close(self.fd, onCloseDone);
       function onCloseDone(err) {
         if (err) {
           self.emit("error", err);
@@ -244,7 +272,7 @@ var require_fd_slicer = __commonJS({
       }
       self.context.pend.go(function(cb) {
         var buffer = Buffer.allocUnsafe(toRead);
-        fs2.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+        fs3.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
           if (err) {
             self.destroy(err);
           } else if (bytesRead === 0) {
@@ -604,7 +632,7 @@ var require_crc32 = __commonJS({
 // node_modules/yauzl/index.js
 var require_yauzl = __commonJS({
   "node_modules/yauzl/index.js"(exports) {
-    var fs2 = __require("fs");
+    var fs3 = __require("fs");
     var zlib = __require("zlib");
     var fd_slicer = require_fd_slicer();
     var util = __require("util");
@@ -629,9 +657,9 @@ var require_yauzl = __commonJS({
     exports.Entry = Entry;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path2, options2) {
+    function openPromise(path3, options2) {
       return new Promise((resolve, reject) => {
-        open(path2, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open(path3, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve(zipfile);
         });
@@ -661,7 +689,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open(path2, options2, callback) {
+    function open(path3, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -673,10 +701,10 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs2.open(path2, "r", function(err, fd) {
+      fs3.open(path3, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
-          if (err2) fs2.close(fd, defaultCallback);
+          if (err2) fs3.close(fd, defaultCallback);
           callback(err2, zipfile);
         });
       });
@@ -693,7 +721,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs2.fstat(fd, function(err, stats) {
+      fs3.fstat(fd, function(err, stats) {
         if (err) return callback(err);
         var reader = new fd_slicer.FdSlicer(fd);
         fromRandomAccessReader(reader, stats.size, options2, callback);
@@ -1989,6 +2017,143 @@ async function collectActivities(rows, keep) {
   }
 }
 
+// src/archive/spool.ts
+var import_promises = __toESM(require_promises(), 1);
+var import_node_os = __toESM(require_spool(), 1);
+var import_node_path = __toESM(require_spool2(), 1);
+var import_node_v8 = __toESM(require_spool3(), 1);
+var ROOM = "Make room in the temp folder (or point TMPDIR at a folder with room: about 250 kB per hour of 1 Hz samples while the import runs), then run again.";
+var COLUMNS = [
+  "lat",
+  "lng",
+  "altitude",
+  "distance",
+  "speed",
+  "heartrate",
+  "cadence",
+  "watts",
+  "grade"
+];
+function column(samples, key) {
+  let any = false;
+  let fits32 = true;
+  for (const s of samples) {
+    const v = s[key];
+    if (v === null) continue;
+    any = true;
+    if (fits32 && Math.fround(v) !== v) fits32 = false;
+  }
+  if (!any) return null;
+  const out = fits32 ? new Float32Array(samples.length) : new Float64Array(samples.length);
+  for (let i = 0; i < samples.length; i++) out[i] = samples[i][key] ?? NaN;
+  return out;
+}
+function encodeTrack(track) {
+  const { samples } = track;
+  const t = new Float64Array(samples.length);
+  for (let i = 0; i < samples.length; i++) t[i] = samples[i].t;
+  const columns = {};
+  for (const key of COLUMNS) {
+    const c = column(samples, key);
+    if (c) columns[key] = c;
+  }
+  const spooled = {
+    format: track.format,
+    fitOffsetS: track.fitOffsetS,
+    firstPoint: track.firstPoint,
+    laps: track.laps,
+    t,
+    columns
+  };
+  return import_node_v8.default.serialize(spooled);
+}
+function decodeTrack(bytes) {
+  const s = import_node_v8.default.deserialize(bytes);
+  const value = (c2, i) => {
+    if (!c2) return null;
+    const v = c2[i];
+    return Number.isNaN(v) ? null : v;
+  };
+  const { columns: c } = s;
+  const samples = new Array(s.t.length);
+  for (let i = 0; i < s.t.length; i++) {
+    samples[i] = {
+      t: s.t[i],
+      lat: value(c.lat, i),
+      lng: value(c.lng, i),
+      altitude: value(c.altitude, i),
+      distance: value(c.distance, i),
+      speed: value(c.speed, i),
+      heartrate: value(c.heartrate, i),
+      cadence: value(c.cadence, i),
+      watts: value(c.watts, i),
+      grade: value(c.grade, i)
+    };
+  }
+  return {
+    format: s.format,
+    samples,
+    laps: s.laps,
+    fitOffsetS: s.fitOffsetS,
+    firstPoint: s.firstPoint
+  };
+}
+var TrackSpool = class _TrackSpool {
+  constructor(dir) {
+    this.dir = dir;
+  }
+  dir;
+  held = /* @__PURE__ */ new Set();
+  /** A new, empty spool in a folder of its own under `parent` (default: the system's temp folder). */
+  static async open(parent = import_node_os.default.tmpdir()) {
+    return new _TrackSpool(await import_promises.default.mkdtemp(import_node_path.default.join(parent, "strava-lakehouse-import-")));
+  }
+  file(id) {
+    return import_node_path.default.join(this.dir, `${id}.v8`);
+  }
+  /** Keeps an activity's track (an ArchiveError naming the folder when it cannot). */
+  async put(id, track) {
+    try {
+      await import_promises.default.writeFile(this.file(id), encodeTrack(track));
+    } catch (err) {
+      throw new ArchiveError(
+        `${this.dir}: cannot keep the parsed file of activity ${id} there: ${err.message.replace(/\.$/, "")}.`,
+        ROOM,
+        { cause: err }
+      );
+    }
+    this.held.add(id);
+  }
+  /** Whether the spool holds a track for `id`. */
+  has(id) {
+    return this.held.has(id);
+  }
+  /** An activity's track, which leaves the spool (each is read once). */
+  async take(id) {
+    const file = this.file(id);
+    let bytes;
+    try {
+      if (!this.held.has(id)) throw new Error("it was never put there");
+      bytes = await import_promises.default.readFile(file);
+    } catch (err) {
+      throw new ArchiveError(
+        `${this.dir}: the parsed file of activity ${id} is gone: ${err.message.replace(/\.$/, "")}.`,
+        "Keep other programs off the temp folder while an import runs, then run again.",
+        { cause: err }
+      );
+    }
+    const track = decodeTrack(bytes);
+    this.held.delete(id);
+    await import_promises.default.rm(file, { force: true });
+    return track;
+  }
+  /** Removes the folder and everything in it. */
+  async close() {
+    this.held.clear();
+    await import_promises.default.rm(this.dir, { recursive: true, force: true });
+  }
+};
+
 // src/archive/files.ts
 var import_node_zlib = __toESM(require_files(), 1);
 var HINT = "Download the export again from Strava, or run again with --skip-bad-files to import the activity without its streams and laps (the run record lists the file).";
@@ -2423,7 +2588,7 @@ async function importDetails(input) {
 
 // src/archive/source.ts
 var import_node_fs = __toESM(require_source(), 1);
-var import_node_path = __toESM(require_source2(), 1);
+var import_node_path2 = __toESM(require_source2(), 1);
 var import_node_stream = __toESM(require_source3(), 1);
 var import_node_zlib2 = __toESM(require_source4(), 1);
 var import_yauzl = __toESM(require_yauzl(), 1);
@@ -2633,13 +2798,13 @@ var FolderSource = class _FolderSource {
   static async open(location, limits) {
     const files = /* @__PURE__ */ new Map();
     const walk = async (parts) => {
-      const dir = import_node_path.default.join(location, ...parts);
+      const dir = import_node_path2.default.join(location, ...parts);
       const items = await import_node_fs.default.promises.readdir(dir, { withFileTypes: true });
       for (const item of items) {
         const next = [...parts, item.name];
         if (item.isDirectory()) await walk(next);
         else if (item.isFile()) {
-          const { size } = await import_node_fs.default.promises.stat(import_node_path.default.join(location, ...next));
+          const { size } = await import_node_fs.default.promises.stat(import_node_path2.default.join(location, ...next));
           const name = next.join("/");
           files.set(name, { entry: { name, size }, parts: next });
         }
@@ -2664,7 +2829,7 @@ var FolderSource = class _FolderSource {
   async open(name) {
     const file = this.files.get(name);
     if (!file) throw missing(this.location, name);
-    const stream = import_node_fs.default.createReadStream(import_node_path.default.join(this.location, ...file.parts));
+    const stream = import_node_fs.default.createReadStream(import_node_path2.default.join(this.location, ...file.parts));
     return naming(
       stream,
       this.location,
@@ -2795,6 +2960,7 @@ async function importArchive(config, deps = {}) {
     }
   });
   const source = await openArchive(config.archive, limits);
+  let spool;
   try {
     const csv = findActivitiesCsv(source);
     const csvLabel = `${source.location}: ${csv.name}`;
@@ -2815,15 +2981,20 @@ async function importArchive(config, deps = {}) {
     const withFiles = listed.activities.filter(
       (a) => a.activity.archive.filename !== null && !bad.has(a.activity.id)
     );
+    const kept = await TrackSpool.open(deps.spoolParent);
+    spool = kept;
     await progress.group(`Check ${withFiles.length} activity file(s)`, async () => {
       for (const a of withFiles) {
+        let track;
         try {
-          const track = await readTrack(source, csv.base, a, limits);
-          hints.set(a.activity.id, { fitOffsetS: track.fitOffsetS, firstPoint: track.firstPoint });
+          track = await readTrack(source, csv.base, a, limits);
         } catch (err) {
           if (!(err instanceof ArchiveError)) throw err;
           bad.set(a.activity.id, recordLine(err));
+          continue;
         }
+        hints.set(a.activity.id, { fitOffsetS: track.fitOffsetS, firstPoint: track.firstPoint });
+        await kept.put(a.activity.id, track);
       }
     });
     if (bad.size && !config.skipBadFiles) {
@@ -2898,7 +3069,7 @@ async function importArchive(config, deps = {}) {
       details: (ctx) => importDetails({
         engine,
         activities: placed,
-        readTrack: (a) => readTrack(source, csv.base, a, limits),
+        readTrack: (a) => kept.take(a.activity.id),
         noCoordinates: config.noCoordinates ?? false,
         ctx,
         now,
@@ -2906,7 +3077,11 @@ async function importArchive(config, deps = {}) {
       })
     });
   } finally {
-    await source.close();
+    try {
+      await spool?.close();
+    } finally {
+      await source.close();
+    }
   }
 }
 async function gateMonths(months, bad) {

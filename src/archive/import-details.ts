@@ -34,7 +34,7 @@ export interface ImportDetailsInput {
    * (manual: a details row with no streams and no laps, as the API gives them).
    */
   activities: readonly PlacedActivity[];
-  /** Reads an activity's file again (files are not kept between the two passes). */
+  /** The track of an activity's file as the first pass parsed it (spool.ts). */
   readTrack: (a: PlacedActivity) => Promise<ActivityTrack>;
   noCoordinates: boolean;
   ctx: ProcessContext;

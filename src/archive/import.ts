@@ -12,9 +12,11 @@
  *   -> the activity files (files.ts) -> silver/streams, silver/laps, silver/activity_details
  *      (import-details.ts), chunk by chunk, after silver
  *
- * The activity files are read twice: once before anything is written (each must be readable,
- * and the time zone rules of timezone.ts need FIT's offset or the first position), and once to
- * write their rows, a chunk at a time, so no more than a chunk of samples is held in memory.
+ * Each activity file is read and parsed once, before anything is written (each must be
+ * readable, and the time zone rules of timezone.ts need FIT's offset or the first position);
+ * what it gave is kept in a private temp folder (spool.ts, removed in a finally, also on a
+ * refusal or an error) until the details pass writes its rows, a chunk at a time, so no more
+ * than one track and one chunk of rows are held in memory.
  * Everything that can refuse the archive (the zip, the CSV, the activity files it names, a time
  * zone no rule decides, the quality gate) runs before the first landing file is written: a
  * refusal writes nothing.
@@ -52,6 +54,7 @@ import {
   type PlacedActivity,
   type ZoneOf,
 } from './activities-csv.js';
+import { TrackSpool } from './spool.js';
 import { formatOf, parseActivityFile, readEntryBytes, type ActivityTrack } from './files.js';
 import { importDetails, type DetailCounts } from './import-details.js';
 import {
@@ -96,6 +99,8 @@ export interface ImportDeps {
    * (a bigger month alone); ROWS_IN_MEMORY by default, tests go lower.
    */
   activitiesPerBatch?: number;
+  /** Where the spool's private folder is made (default: the system's temp folder). */
+  spoolParent?: string;
 }
 
 const CSV_NAME = 'activities.csv';
@@ -294,6 +299,7 @@ export async function importArchive(
   });
 
   const source = await openArchive(config.archive, limits);
+  let spool: TrackSpool | undefined;
   try {
     const csv = findActivitiesCsv(source);
     const csvLabel = `${source.location}: ${csv.name}`;
@@ -314,15 +320,21 @@ export async function importArchive(
     const withFiles = listed.activities.filter(
       (a) => a.activity.archive.filename !== null && !bad.has(a.activity.id),
     );
+    const kept = await TrackSpool.open(deps.spoolParent);
+    spool = kept;
     await progress.group(`Check ${withFiles.length} activity file(s)`, async () => {
       for (const a of withFiles) {
+        let track: ActivityTrack;
         try {
-          const track = await readTrack(source, csv.base, a, limits);
-          hints.set(a.activity.id, { fitOffsetS: track.fitOffsetS, firstPoint: track.firstPoint });
+          track = await readTrack(source, csv.base, a, limits);
         } catch (err) {
           if (!(err instanceof ArchiveError)) throw err;
           bad.set(a.activity.id, recordLine(err));
+          continue;
         }
+        hints.set(a.activity.id, { fitOffsetS: track.fitOffsetS, firstPoint: track.firstPoint });
+        // Kept for the details pass, which then reads no activity file again.
+        await kept.put(a.activity.id, track);
       }
     });
     if (bad.size && !config.skipBadFiles) {
@@ -400,7 +412,7 @@ export async function importArchive(
         importDetails({
           engine,
           activities: placed,
-          readTrack: (a) => readTrack(source, csv.base, a, limits),
+          readTrack: (a) => kept.take(a.activity.id),
           noCoordinates: config.noCoordinates ?? false,
           ctx,
           now,
@@ -408,7 +420,11 @@ export async function importArchive(
         }),
     });
   } finally {
-    await source.close();
+    try {
+      await spool?.close();
+    } finally {
+      await source.close();
+    }
   }
 }
 

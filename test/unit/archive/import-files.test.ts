@@ -1,8 +1,9 @@
 /**
  * import-archive with activity files: the time zone rules (FIT offset -> zone at the first GPS
  * point -> --timezone) across a month boundary, streams/laps/activity_details from FIT, GPX and
- * TCX (gzipped or not), bad files, --no-coordinates, re-import, and the API's detail phase,
- * which sends no request for what the archive gave.
+ * TCX (gzipped or not), bad files, --no-coordinates, re-import, the API's detail phase,
+ * which sends no request for what the archive gave, and the spool of parsed files (a private
+ * temp folder that no success, refusal or crash leaves behind).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import { EmbeddedEngine } from '../../../src/lakehouse/embedded.js';
 import { SILVER } from '../../../src/lakehouse/tables.js';
 import { DeltaTable } from '../../../src/lakehouse/delta/table.js';
 import { FolderStore } from '../../../src/landing/folder.js';
+import type { Progress } from '../../../src/progress.js';
 import { recordedActivities } from '../../../src/simulator/index.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
 import { fitFile, gpxFile, gz, tcxFile, type TrackSpec } from '../../support/activity-files.js';
@@ -350,6 +352,94 @@ describe('import-archive with activity files', () => {
     expect(t.streams.rows).toHaveLength(480);
     expect(t.streams.rows.filter((r) => r.lat !== null || r.lng !== null)).toEqual([]);
     expect(t.streams.rows.filter((r) => r.heartrate !== null)).toHaveLength(480);
+  });
+});
+
+/** Every entry under `dir`, as paths relative to it (sorted). */
+async function listing(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { recursive: true });
+  return entries.map(String).sort();
+}
+
+/** A progress that lists the spool's parent folder as each named group starts. */
+function watching(parent: string, groups: RegExp): Progress & { seen: Map<string, string[]> } {
+  const seen = new Map<string, string[]>();
+  return {
+    seen,
+    info: () => {},
+    warn: () => {},
+    update: () => {},
+    group: async (name, fn) => {
+      if (groups.test(name)) seen.set(name, await listing(parent));
+      return fn();
+    },
+  };
+}
+
+/** A folder store whose writes under silver/streams fail: a crash in the middle of writeDetails. */
+class FailingStreamsStore extends FolderStore {
+  override async put(key: string, body: Uint8Array | string): Promise<void> {
+    if (key.startsWith('silver/streams/')) throw new Error(`injected: disk gone writing ${key}`);
+    return super.put(key, body);
+  }
+}
+
+describe('the spool of parsed activity files', () => {
+  it('the details pass reads the spool, one file per readable activity; nothing is left after', async () => {
+    const zip = await zipOf(exportOf(CASES).entries);
+    const parent = await fs.mkdtemp(path.join(tmp, 'spool-'));
+    const progress = watching(parent, /^(Check \d|Streams and laps)/);
+    const warehouse = fresh('wh');
+    await importArchive(config(zip, warehouse), { progress, spoolParent: parent });
+    const [check, streams] = [...progress.seen.values()];
+    // Made before the files are checked, filled by the check: 9005 is manual (no file).
+    expect(check).toHaveLength(1);
+    const dir = check![0]!;
+    expect(dir).toMatch(/^strava-lakehouse-import-/);
+    expect(streams).toEqual([dir, ...[9001, 9002, 9003, 9004].map((id) => `${dir}/${id}.v8`)]);
+    expect(await fs.readdir(parent)).toEqual([]);
+    const t = await tables(warehouse);
+    expect(t.streams.rows).toHaveLength(480);
+    expect(t.details.rows).toHaveLength(5);
+  });
+
+  it('nothing is left after a refused file', async () => {
+    const fit = fitFile(track({ fitOffsetS: 3600 }));
+    fit[fit.length - 20] = fit[fit.length - 20]! ^ 0x55;
+    const cases: Case[] = [
+      { id: 9201, file: 'activities/9201.tcx', data: tcxFile(track({})) },
+      { id: 9202, file: 'activities/9202.fit', data: fit },
+    ];
+    const zip = await zipOf(exportOf(cases).entries);
+    const parent = await fs.mkdtemp(path.join(tmp, 'spool-'));
+    const progress = watching(parent, /^Check \d/);
+    const warehouse = fresh('wh');
+    expect(
+      await refusal(importArchive(config(zip, warehouse), { progress, spoolParent: parent })),
+    ).toMatch(/activities\/9202\.fit \(activity 9202\) is a damaged FIT file/);
+    expect([...progress.seen.values()][0]).toHaveLength(1);
+    expect(await fs.readdir(parent)).toEqual([]);
+    expect(await fs.readdir(warehouse).catch(() => [])).toEqual([]);
+  });
+
+  it('nothing is left after a crash in the middle of writing the details', async () => {
+    const zip = await zipOf(exportOf(CASES).entries);
+    const parent = await fs.mkdtemp(path.join(tmp, 'spool-'));
+    const progress = watching(parent, /^Streams and laps/);
+    const warehouse = fresh('wh');
+    const err = await importArchive(config(zip, warehouse), {
+      progress,
+      spoolParent: parent,
+      store: new FailingStreamsStore(warehouse),
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^injected: disk gone writing silver\/streams\//);
+    // The spool was full when the details began, and is gone all the same.
+    expect([...progress.seen.values()][0]).toHaveLength(5);
+    expect(await fs.readdir(parent)).toEqual([]);
+    // silver was written before the details; the streams table never got a commit.
+    const t = await tables(warehouse);
+    expect(t.silver.rows).toHaveLength(5);
+    expect(t.streams.version).toBeNull();
   });
 });
 
