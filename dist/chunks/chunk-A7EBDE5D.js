@@ -2861,8 +2861,6 @@ export {
   postOAuthForm,
   EmbeddedEngine,
   bestEfforts,
-  CHUNK_SAMPLES,
-  CHUNK_ACTIVITIES,
   newRunId,
   runPipeline,
   ROWS_IN_MEMORY,

@@ -3,8 +3,6 @@ import {
   XMLParser
 } from "./chunk-99D08D53.js";
 import {
-  CHUNK_ACTIVITIES,
-  CHUNK_SAMPLES,
   EmbeddedEngine,
   ROWS_IN_MEMORY,
   bestEfforts,
@@ -2518,6 +2516,8 @@ function trackRows(track, input) {
 }
 
 // src/archive/import-details.ts
+var IMPORT_CHUNK_SAMPLES = 1e5;
+var IMPORT_CHUNK_ACTIVITIES = 1e3;
 async function importDetails(input) {
   const { engine, ctx, progress } = input;
   const state = await engine.details.detailState();
@@ -2575,7 +2575,7 @@ async function importDetails(input) {
     c.laps += rows.laps.length;
     chunk.push(rows);
     samples += rows.streams.length;
-    if (samples >= CHUNK_SAMPLES || chunk.length >= CHUNK_ACTIVITIES) await flush();
+    if (samples >= IMPORT_CHUNK_SAMPLES || chunk.length >= IMPORT_CHUNK_ACTIVITIES) await flush();
   }
   await flush();
   const months = [...changed].sort();
