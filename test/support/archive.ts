@@ -12,9 +12,13 @@ import { stringify } from 'csv-stringify/sync';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { ImportConfig } from '../../src/archive/import.js';
 import { LAYOUTS, type Layout } from '../../src/archive/layouts.js';
 import type { StravaActivity } from '../../src/strava/schema.js';
+import { recordedActivities } from '../../src/simulator/index.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
@@ -213,4 +217,44 @@ export async function writeFolder(dir: string, entries: ZipEntry[]): Promise<voi
     await fsp.mkdir(path.dirname(file), { recursive: true });
     await fsp.writeFile(file, e.data);
   }
+}
+
+/** The recorded athlete's activities in `zone` whose local month is one of `months`, by id. */
+export function recordedIn(zone: string, months: readonly string[]): StravaActivity[] {
+  return recordedActivities()
+    .filter((a) => a.timezone.endsWith(zone) && months.includes(a.start_date_local.slice(0, 7)))
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * A test file's scratch folder for imports, made before its tests and removed after them:
+ * `dir()` the folder, `fresh(name)` a new path in it, `zipOf(entries)` an export zip written
+ * there, `config(archive, warehouse)` an import of it with `zone` as --timezone.
+ */
+export function importScratch(prefix: string, zone: string) {
+  let tmp = '';
+  let n = 0;
+  beforeAll(async () => {
+    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    if (tmp) await fsp.rm(tmp, { recursive: true, force: true });
+  });
+  const fresh = (name: string) => path.join(tmp, `${name}-${++n}`);
+  return {
+    dir: () => tmp,
+    fresh,
+    async zipOf(entries: ZipEntry[], zip64 = false): Promise<string> {
+      const file = `${fresh('export')}.zip`;
+      await writeZip(file, entries, zip64);
+      return file;
+    },
+    config: (archive: string, warehouse: string, extra: Partial<ImportConfig> = {}) => ({
+      archive,
+      warehouse,
+      timezone: zone,
+      skipBadFiles: false,
+      ...extra,
+    }),
+  };
 }

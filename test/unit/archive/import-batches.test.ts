@@ -6,65 +6,36 @@
  * built from the recorded athlete (test/support/archive.ts).
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activitiesCsvRows } from '../../../src/archive/activities-csv.js';
-import { importArchive, type ImportConfig } from '../../../src/archive/import.js';
+import { importArchive } from '../../../src/archive/import.js';
 import { AppError, ArchiveError, QualityError } from '../../../src/errors.js';
 import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
 import { BRONZE, GOLD, SILVER } from '../../../src/lakehouse/tables.js';
 import { FolderStore } from '../../../src/landing/folder.js';
 import { silentProgress, type Progress } from '../../../src/progress.js';
 import type { RunRecord } from '../../../src/runs/record.js';
-import { recordedActivities } from '../../../src/simulator/index.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
 import {
   activitiesCsv,
   exportEntries,
   writeFolder,
-  writeZip,
-  type ZipEntry,
+  importScratch,
+  recordedIn,
 } from '../../support/archive.js';
 import { detailContent, tableState } from '../../support/pipeline.js';
 
 const NY = 'America/New_York';
 const MONTHS = ['2024-09', '2024-10', '2024-11'];
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-archive-batches-'));
-});
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-
-let n = 0;
-const fresh = (name: string) => path.join(tmp, `${name}-${++n}`);
+const { fresh, zipOf, config } = importScratch('sl-archive-batches-', NY);
 
 /** The recorded athlete's New York activities of MONTHS, by id. */
-function subset(): StravaActivity[] {
-  return recordedActivities()
-    .filter((a) => a.timezone.endsWith(NY) && MONTHS.includes(a.start_date_local.slice(0, 7)))
-    .sort((a, b) => a.id - b.id);
-}
+const subset = () => recordedIn(NY, MONTHS);
 
 const monthOf = (a: StravaActivity) => a.start_date_local.slice(0, 7);
-
-async function zipOf(entries: ZipEntry[]): Promise<string> {
-  const file = `${fresh('export')}.zip`;
-  await writeZip(file, entries);
-  return file;
-}
-
-const config = (archive: string, warehouse: string, extra: Partial<ImportConfig> = {}) => ({
-  archive,
-  warehouse,
-  timezone: NY,
-  skipBadFiles: false,
-  ...extra,
-});
 
 /** Every table an import writes: rows (bronze without its run lineage), files per month, version. */
 async function tables(warehouse: string) {

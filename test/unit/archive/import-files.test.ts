@@ -6,10 +6,9 @@
  * temp folder that no success, refusal or crash leaves behind).
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importArchive, type ImportConfig } from '../../../src/archive/import.js';
+import { importArchive } from '../../../src/archive/import.js';
 import { archiveSummarySha256 } from '../../../src/details/summary-hash.js';
 import { runDetailPhase, type DetailClient } from '../../../src/details/phase.js';
 import { DEFAULT_PRIVACY } from '../../../src/details/privacy.js';
@@ -24,16 +23,11 @@ import type { Progress } from '../../../src/progress.js';
 import { recordedActivities } from '../../../src/simulator/index.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
 import { fitFile, gpxFile, gz, tcxFile, type TrackSpec } from '../../support/activity-files.js';
-import { activitiesCsv, writeZip, type ZipEntry } from '../../support/archive.js';
+import { activitiesCsv, type ZipEntry, importScratch } from '../../support/archive.js';
 import { runIn, startAthlete, tableState, type Athlete } from '../../support/pipeline.js';
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-archive-files-'));
-});
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
+const TOKYO = 'Asia/Tokyo';
+const { dir: scratch, fresh, zipOf, config } = importScratch('sl-archive-files-', TOKYO);
 const micros = (iso: string) => Date.parse(iso) * 1000;
 
 /** silver's rows as the engine reads them (bigint longs, epoch-microsecond timestamps), by id. */
@@ -42,9 +36,6 @@ async function typedSilver(warehouse: string) {
   const rows = await table.readRows((await table.snapshot())!.files);
   return new Map(rows.map((r) => [Number(r.id as bigint), r]));
 }
-
-let n = 0;
-const fresh = (name: string) => path.join(tmp, `${name}-${++n}`);
 
 /** 22:30 UTC on 30 June: 1 July in Paris (+2) and Tokyo (+9), still 30 June in New York (-4). */
 const START = '2025-06-30T22:30:00Z';
@@ -103,22 +94,6 @@ const CASES: Case[] = [
   // Manual: no file, --timezone decides.
   { id: 9005, file: '', data: null },
 ];
-
-const TOKYO = 'Asia/Tokyo';
-
-async function zipOf(entries: ZipEntry[]): Promise<string> {
-  const file = `${fresh('export')}.zip`;
-  await writeZip(file, entries);
-  return file;
-}
-
-const config = (archive: string, warehouse: string, extra: Partial<ImportConfig> = {}) => ({
-  archive,
-  warehouse,
-  timezone: TOKYO,
-  skipBadFiles: false,
-  ...extra,
-});
 
 async function tables(warehouse: string) {
   const store = new FolderStore(warehouse);
@@ -387,7 +362,7 @@ class FailingStreamsStore extends FolderStore {
 describe('the spool of parsed activity files', () => {
   it('the details pass reads the spool, one file per readable activity; nothing is left after', async () => {
     const zip = await zipOf(exportOf(CASES).entries);
-    const parent = await fs.mkdtemp(path.join(tmp, 'spool-'));
+    const parent = await fs.mkdtemp(path.join(scratch(), 'spool-'));
     const progress = watching(parent, /^(Check \d|Streams and laps)/);
     const warehouse = fresh('wh');
     await importArchive(config(zip, warehouse), { progress, spoolParent: parent });
@@ -411,7 +386,7 @@ describe('the spool of parsed activity files', () => {
       { id: 9202, file: 'activities/9202.fit', data: fit },
     ];
     const zip = await zipOf(exportOf(cases).entries);
-    const parent = await fs.mkdtemp(path.join(tmp, 'spool-'));
+    const parent = await fs.mkdtemp(path.join(scratch(), 'spool-'));
     const progress = watching(parent, /^Check \d/);
     const warehouse = fresh('wh');
     expect(
@@ -424,7 +399,7 @@ describe('the spool of parsed activity files', () => {
 
   it('nothing is left after a crash in the middle of writing the details', async () => {
     const zip = await zipOf(exportOf(CASES).entries);
-    const parent = await fs.mkdtemp(path.join(tmp, 'spool-'));
+    const parent = await fs.mkdtemp(path.join(scratch(), 'spool-'));
     const progress = watching(parent, /^Streams and laps/);
     const warehouse = fresh('wh');
     const err = await importArchive(config(zip, warehouse), {

@@ -5,11 +5,10 @@
  * bad inputs, each refused in one line with nothing written.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveFieldsDiffer } from '../../../src/archive/activities-csv.js';
-import { importArchive, type ImportConfig } from '../../../src/archive/import.js';
+import { importArchive } from '../../../src/archive/import.js';
 import { DEFAULT_LIMITS } from '../../../src/archive/source.js';
 import { AppError, ArchiveError, ConfigError } from '../../../src/errors.js';
 import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
@@ -18,52 +17,25 @@ import { migrateWarehouse } from '../../../src/lakehouse/migrate.js';
 import { BRONZE, GOLD, SILVER } from '../../../src/lakehouse/tables.js';
 import { FolderStore } from '../../../src/landing/folder.js';
 import { DeltaTable } from '../../../src/lakehouse/delta/table.js';
-import { recordedActivities } from '../../../src/simulator/index.js';
 import type { Month } from '../../../src/strava/months.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
 import {
   activitiesCsv,
   exportEntries,
   writeFolder,
-  writeZip,
   type ZipEntry,
+  importScratch,
+  recordedIn,
 } from '../../support/archive.js';
 import { runIn, startAthlete, tableState, type Athlete } from '../../support/pipeline.js';
 
 const NY = 'America/New_York';
 const MONTHS = ['2024-09', '2024-10', '2024-11'];
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'sl-archive-'));
-});
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-
-let n = 0;
-const fresh = (name: string) => path.join(tmp, `${name}-${++n}`);
+const { dir: scratch, fresh, zipOf, config } = importScratch('sl-archive-', NY);
 
 /** The recorded athlete's New York activities of MONTHS, by id. */
-function subset(): StravaActivity[] {
-  return recordedActivities()
-    .filter((a) => a.timezone.endsWith(NY) && MONTHS.includes(a.start_date_local.slice(0, 7)))
-    .sort((a, b) => a.id - b.id);
-}
-
-async function zipOf(entries: ZipEntry[], zip64 = false): Promise<string> {
-  const file = `${fresh('export')}.zip`;
-  await writeZip(file, entries, zip64);
-  return file;
-}
-
-const config = (archive: string, warehouse: string, extra: Partial<ImportConfig> = {}) => ({
-  archive,
-  warehouse,
-  timezone: NY,
-  skipBadFiles: false,
-  ...extra,
-});
+const subset = () => recordedIn(NY, MONTHS);
 
 async function state(warehouse: string) {
   const store = new FolderStore(warehouse);
@@ -516,7 +488,7 @@ describe('import-archive refuses bad input in one line, writing nothing', () => 
       /is not a readable zip: it fails with "invalid relative path: \.\.\/evil\.gpx"/,
     );
     await expectEmpty(warehouse);
-    await expect(fs.stat(path.join(tmp, 'evil.gpx'))).rejects.toThrow();
+    await expect(fs.stat(path.join(scratch(), 'evil.gpx'))).rejects.toThrow();
   });
 
   it('one id on two rows, in one month or in two', async () => {
