@@ -1,7 +1,7 @@
 /**
  * The activity files of an export (`activities/<name>`, as activities.csv's Filename names
  * them): FIT (Garmin's SDK, @garmin/fitsdk), GPX 1.1 and TCX (Garmin's Training Center XML,
- * both read with fast-xml-parser), each possibly gzipped (`.fit.gz`, `.gpx.gz`, `.tcx.gz`).
+ * both streamed through saxes, a strict XML parser), each possibly gzipped (`.fit.gz`, `.gpx.gz`, `.tcx.gz`).
  *
  * An entry is streamed out of the archive (through gunzip when `.gz`, capped like every entry)
  * into memory, one file at a time: the FIT decoder and the XML parser take a whole file. What
@@ -10,7 +10,7 @@
  * (a FIT whose CRC does not match, a gzip cut short, a GPX/TCX that is not XML or not a GPX/TCX)
  * is an ArchiveError naming the file.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ArchiveError } from '../errors.js';
@@ -140,9 +140,9 @@ export async function parseActivityFile(
     case 'fit':
       return parseFit(await loadFitSdk(name), bytes, name);
     case 'gpx':
-      return parseGpx(parseXml(bytes, name, 'gpx'), name);
+      return parseGpx(bytes, name);
     case 'tcx':
-      return parseTcx(parseXml(bytes, name, 'TrainingCenterDatabase'), name);
+      return parseTcx(bytes, name);
   }
 }
 
@@ -230,127 +230,251 @@ function parseFit({ Decoder, Stream, Utils }: FitSdk, bytes: Buffer, name: strin
   return { format: 'fit', samples, laps, fitOffsetS, firstPoint: firstPointOf(samples) };
 }
 
-/** Elements that may repeat, read as arrays whatever their count. */
-const REPEATED = new Set(['trk', 'trkseg', 'trkpt', 'Activity', 'Lap', 'Track', 'Trackpoint']);
+/** An element's name without its namespace prefix (`gpxtpx:hr` -> `hr`). */
+const localName = (qname: string): string => qname.slice(qname.indexOf(':') + 1);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  isArray: (tag) => REPEATED.has(tag),
-});
+/** What walkXml tells its reader: elements as they open, and as they close with their text. */
+interface XmlReader {
+  /** `path`: local names from the root down to the element, the element last. */
+  open(path: readonly string[], attributes: Readonly<Record<string, string>>): void;
+  /** `text`: the element's own text, trimmed. */
+  close(path: readonly string[], text: string): void;
+}
 
-function parseXml(bytes: Buffer, name: string, root: string): Fields {
-  let doc: Fields;
+/**
+ * Streams a GPX/TCX document through saxes (a strict, non-validating XML parser: anything not
+ * well-formed, a file cut short included, is an error) into `reader`, with no tree built: the
+ * files are long lists of small elements. The root must be `root`.
+ */
+function walkXml(bytes: Buffer, name: string, root: string, reader: XmlReader): void {
+  const parser = new SaxesParser();
+  const path: string[] = [];
+  let text = '';
+  parser.on('opentag', (tag) => {
+    const local = localName(tag.name);
+    if (!path.length && local !== root) {
+      throw new ArchiveError(`${name} is XML but has no <${root}> element.`, HINT);
+    }
+    path.push(local);
+    text = '';
+    reader.open(path, tag.attributes as Record<string, string>);
+  });
+  parser.on('text', (t) => (text += t));
+  parser.on('cdata', (t) => (text += t));
+  parser.on('closetag', () => {
+    reader.close(path, text.trim());
+    path.pop();
+    text = '';
+  });
   try {
-    doc = parser.parse(bytes.toString('utf8'), true) as Fields;
+    parser.write(bytes.toString('utf8').replace(/^\uFEFF/, '')).close();
   } catch (err) {
+    if (err instanceof ArchiveError) throw err;
     throw new ArchiveError(
       `${name} is not well-formed XML: ${(err as Error).message.replace(/\.$/, '')}.`,
       HINT,
       { cause: err },
     );
   }
-  const top = doc[root];
-  if (top === undefined || top === null || typeof top !== 'object') {
-    throw new ArchiveError(`${name} is XML but has no <${root}> element.`, HINT);
-  }
-  return top as Fields;
 }
 
-const list = (v: unknown): Fields[] =>
-  Array.isArray(v) ? (v as Fields[]) : v && typeof v === 'object' ? [v as Fields] : [];
-const child = (v: unknown, key: string): unknown =>
-  v && typeof v === 'object' ? (v as Fields)[key] : undefined;
-const instant = (v: unknown): number | null => {
-  if (typeof v !== 'string') return null;
+/** Whether `path` ends with `tail`. */
+const endsWith = (path: readonly string[], ...tail: string[]): boolean =>
+  path.length >= tail.length && tail.every((t, i) => path[path.length - tail.length + i] === t);
+
+const instant = (v: string): number | null => {
   const t = Date.parse(v);
   return Number.isFinite(t) ? t : null;
 };
 
-function parseGpx(gpx: Fields, name: string): ActivityTrack {
+/** The values of one track point as its elements close; null until one is read. */
+interface Point {
+  time: string | null;
+  lat: number | null;
+  lng: number | null;
+  altitude: number | null;
+  distance: number | null;
+  speed: number | null;
+  heartrate: number | null;
+  cadence: number | null;
+  runCadence: number | null;
+  watts: number | null;
+}
+
+const emptyPoint = (): Point => ({
+  time: null,
+  lat: null,
+  lng: null,
+  altitude: null,
+  distance: null,
+  speed: null,
+  heartrate: null,
+  cadence: null,
+  runCadence: null,
+  watts: null,
+});
+
+/** GPX 1.1: gpx/trk/trkseg/trkpt, with Garmin's TrackPointExtension (hr, cad) and power. */
+function parseGpx(bytes: Buffer, name: string): ActivityTrack {
   const samples: TrackSample[] = [];
   let total = 0;
   let prev: [number, number] | null = null;
-  for (const trk of list(gpx.trk)) {
-    for (const seg of list(trk.trkseg)) {
-      for (const p of list(seg.trkpt)) {
-        const t = instant(p.time);
-        if (t === null) continue;
-        const lat = num(p['@_lat']);
-        const lng = num(p['@_lon']);
-        if (lat === null || lng === null) {
+  let point: Point | null = null;
+  const inPoint = (path: readonly string[]) => path.length >= 4 && path[3] === 'trkpt';
+  walkXml(bytes, name, 'gpx', {
+    open(path, attributes) {
+      if (path.length === 4 && endsWith(path, 'trk', 'trkseg', 'trkpt')) {
+        point = emptyPoint();
+        point.lat = num(attributes.lat);
+        point.lng = num(attributes.lon);
+      }
+    },
+    close(path, text) {
+      if (!point || !inPoint(path)) return;
+      if (path.length === 4) {
+        const p: Point = point;
+        point = null;
+        const t = p.time === null ? null : instant(p.time);
+        if (t === null) return;
+        if (p.lat === null || p.lng === null) {
           throw new ArchiveError(`${name}: a <trkpt> has no lat/lon.`, HINT);
         }
-        if (prev) total += distanceM(prev, [lat, lng]);
-        prev = [lat, lng];
-        const ext = child(p.extensions, 'TrackPointExtension');
+        if (prev) total += distanceM(prev, [p.lat, p.lng]);
+        prev = [p.lat, p.lng];
         samples.push({
           t,
-          lat,
-          lng,
-          altitude: num(p.ele),
+          lat: p.lat,
+          lng: p.lng,
+          altitude: p.altitude,
           distance: total,
           speed: null,
-          heartrate: num(child(ext, 'hr')),
-          cadence: num(child(ext, 'cad')),
-          watts: num(child(p.extensions, 'power')),
+          heartrate: p.heartrate,
+          cadence: p.cadence,
+          watts: p.watts,
           grade: null,
         });
+        return;
       }
-    }
-  }
+      const below = path.slice(4).join('/');
+      if (below === 'time') point.time = text;
+      else if (below === 'ele') point.altitude = num(text);
+      else if (below === 'extensions/TrackPointExtension/hr') point.heartrate = num(text);
+      else if (below === 'extensions/TrackPointExtension/cad') point.cadence = num(text);
+      else if (below === 'extensions/power') point.watts = num(text);
+    },
+  });
   return { format: 'gpx', samples, laps: [], fitOffsetS: null, firstPoint: firstPointOf(samples) };
 }
 
-function parseTcx(tcx: Fields, name: string): ActivityTrack {
+/** A TCX lap's own values as its child elements close. */
+interface LapValues {
+  start: number;
+  time: number | null;
+  distance: number | null;
+  maxSpeed: number | null;
+  avgHeartrate: number | null;
+  maxHeartrate: number | null;
+  cadence: number | null;
+  samples: TrackSample[];
+}
+
+/**
+ * TCX (Training Center Database v2): the laps of the first Activity, each lap's
+ * Track/Trackpoint samples, with the ActivityExtension TPX (Speed, RunCadence, Watts).
+ */
+function parseTcx(bytes: Buffer, name: string): ActivityTrack {
   const samples: TrackSample[] = [];
   const laps: TrackLap[] = [];
-  const activities = list(child(tcx.Activities, 'Activity'));
-  for (const lap of list(activities[0]?.Lap)) {
-    const start = instant(lap['@_StartTime']);
-    if (start === null) throw new ArchiveError(`${name}: a <Lap> has no StartTime.`, HINT);
-    const lapSamples: TrackSample[] = [];
-    for (const track of list(lap.Track)) {
-      for (const p of list(track.Trackpoint)) {
-        const t = instant(p.Time);
-        if (t === null) continue;
-        const tpx = child(p.Extensions, 'TPX');
-        const lat = num(child(p.Position, 'LatitudeDegrees'));
-        const lng = num(child(p.Position, 'LongitudeDegrees'));
-        const located = lat !== null && lng !== null;
-        lapSamples.push({
+  let activities = 0;
+  let lap: LapValues | null = null;
+  let point: Point | null = null;
+  // TrainingCenterDatabase/Activities/Activity/Lap/Track/Trackpoint
+  const LAP = 4;
+  const POINT = 6;
+  walkXml(bytes, name, 'TrainingCenterDatabase', {
+    open(path, attributes) {
+      if (path.length === 3 && endsWith(path, 'Activities', 'Activity')) activities++;
+      if (activities !== 1) return;
+      if (path.length === LAP && endsWith(path, 'Activities', 'Activity', 'Lap')) {
+        const start = instant(attributes.StartTime ?? '');
+        if (start === null) throw new ArchiveError(`${name}: a <Lap> has no StartTime.`, HINT);
+        lap = {
+          start,
+          time: null,
+          distance: null,
+          maxSpeed: null,
+          avgHeartrate: null,
+          maxHeartrate: null,
+          cadence: null,
+          samples: [],
+        };
+      } else if (lap && path.length === POINT && endsWith(path, 'Lap', 'Track', 'Trackpoint')) {
+        point = emptyPoint();
+      }
+    },
+    close(path, text) {
+      if (activities !== 1 || !lap || path.length < LAP || path[2] !== 'Activity') return;
+      if (point && path.length > POINT && path[POINT - 1] === 'Trackpoint') {
+        const below = path.slice(POINT).join('/');
+        if (below === 'Time') point.time = text;
+        else if (below === 'Position/LatitudeDegrees') point.lat = num(text);
+        else if (below === 'Position/LongitudeDegrees') point.lng = num(text);
+        else if (below === 'AltitudeMeters') point.altitude = num(text);
+        else if (below === 'DistanceMeters') point.distance = num(text);
+        else if (below === 'HeartRateBpm/Value') point.heartrate = num(text);
+        else if (below === 'Cadence') point.cadence = num(text);
+        else if (below === 'Extensions/TPX/Speed') point.speed = num(text);
+        else if (below === 'Extensions/TPX/RunCadence') point.runCadence = num(text);
+        else if (below === 'Extensions/TPX/Watts') point.watts = num(text);
+        return;
+      }
+      if (point && path.length === POINT && path[POINT - 1] === 'Trackpoint') {
+        const p: Point = point;
+        point = null;
+        const t = p.time === null ? null : instant(p.time);
+        if (t === null) return;
+        const located = p.lat !== null && p.lng !== null;
+        lap.samples.push({
           t,
-          lat: located ? lat : null,
-          lng: located ? lng : null,
-          altitude: num(p.AltitudeMeters),
-          distance: num(p.DistanceMeters),
-          speed: num(child(tpx, 'Speed')),
-          heartrate: num(child(p.HeartRateBpm, 'Value')),
-          cadence: num(p.Cadence) ?? num(child(tpx, 'RunCadence')),
-          watts: num(child(tpx, 'Watts')),
+          lat: located ? p.lat : null,
+          lng: located ? p.lng : null,
+          altitude: p.altitude,
+          distance: p.distance,
+          speed: p.speed,
+          heartrate: p.heartrate,
+          cadence: p.cadence ?? p.runCadence,
+          watts: p.watts,
           grade: null,
         });
+        return;
       }
-    }
-    const watts = lapSamples.map((s) => s.watts).filter((w): w is number => w !== null);
-    const time = num(lap.TotalTimeSeconds);
-    const distance = num(lap.DistanceMeters);
-    laps.push({
-      start,
-      elapsedS: time,
-      movingS: time,
-      distanceM: distance,
-      ascentM: null,
-      avgSpeed: time && distance !== null ? distance / time : null,
-      maxSpeed: num(lap.MaximumSpeed),
-      avgHeartrate: num(child(lap.AverageHeartRateBpm, 'Value')),
-      maxHeartrate: num(child(lap.MaximumHeartRateBpm, 'Value')),
-      avgCadence: num(lap.Cadence),
-      avgWatts: watts.length ? watts.reduce((a, b) => a + b, 0) / watts.length : null,
-    });
-    for (const s of lapSamples) samples.push(s);
-  }
+      const own = path.slice(LAP).join('/');
+      if (own === 'TotalTimeSeconds') lap.time = num(text);
+      else if (own === 'DistanceMeters') lap.distance = num(text);
+      else if (own === 'MaximumSpeed') lap.maxSpeed = num(text);
+      else if (own === 'AverageHeartRateBpm/Value') lap.avgHeartrate = num(text);
+      else if (own === 'MaximumHeartRateBpm/Value') lap.maxHeartrate = num(text);
+      else if (own === 'Cadence') lap.cadence = num(text);
+      else if (own === '') {
+        const l: LapValues = lap;
+        lap = null;
+        const watts = l.samples.map((x) => x.watts).filter((w): w is number => w !== null);
+        laps.push({
+          start: l.start,
+          elapsedS: l.time,
+          movingS: l.time,
+          distanceM: l.distance,
+          ascentM: null,
+          avgSpeed: l.time && l.distance !== null ? l.distance / l.time : null,
+          maxSpeed: l.maxSpeed,
+          avgHeartrate: l.avgHeartrate,
+          maxHeartrate: l.maxHeartrate,
+          avgCadence: l.cadence,
+          avgWatts: watts.length ? watts.reduce((a, b) => a + b, 0) / watts.length : null,
+        });
+        for (const x of l.samples) samples.push(x);
+      }
+    },
+  });
   return { format: 'tcx', samples, laps, fitOffsetS: null, firstPoint: firstPointOf(samples) };
 }

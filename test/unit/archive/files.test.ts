@@ -1,5 +1,5 @@
 /**
- * Activity files (FIT through Garmin's SDK, GPX and TCX through fast-xml-parser) -> tracks ->
+ * Activity files (FIT through Garmin's SDK, GPX and TCX streamed through saxes) -> tracks ->
  * the rows of silver/streams, silver/laps and silver/activity_details, and the files that
  * cannot be read.
  */
@@ -122,6 +122,40 @@ describe('activity files', () => {
       BigInt(80 + (599 % 10)),
       null,
     ]);
+  });
+
+  it('reads GPX/TCX as the XML says, not as it is laid out: a BOM, prefixes, CDATA, entities, a second activity', async () => {
+    const gpx = gpxFile({ ...spec, samples: 3 });
+    const plain = await read(gpx, 'activities/10.gpx');
+    // A byte order mark, a <time> in CDATA and an attribute written with an entity read the same.
+    const dressed = `\uFEFF${gpx}`
+      .replace(/<time>([^<]+)<\/time><extensions>/, '<time><![CDATA[$1]]></time><extensions>')
+      .replace(/lat="(\d)/, 'lat="&#$1;')
+      .replace(/lat="&#(\d);/, (_, d: string) => `lat="&#${d.charCodeAt(0)};`);
+    expect(dressed).not.toBe(`\uFEFF${gpx}`);
+    expect(await read(dressed, 'activities/11.gpx')).toEqual(plain);
+    // Only the first <Activity> of a TCX is the activity's.
+    const tcx = tcxFile({ ...spec, samples: 6, laps: 2 });
+    const one = await read(tcx, 'activities/12.tcx');
+    const activity = tcx.slice(tcx.indexOf('<Activity '), tcx.indexOf('</Activities>'));
+    const two = tcx.replace(
+      '</Activities>',
+      `${activity.replace(/<Lap /g, '<Lap Foo="1" ')}</Activities>`,
+    );
+    expect(two).not.toBe(tcx);
+    expect(await read(two, 'activities/13.tcx')).toEqual(one);
+    expect([one.samples.length, one.laps.length]).toEqual([6, 2]);
+  });
+
+  it('refuses a GPX or TCX cut short, not gzipped, as not well-formed XML', async () => {
+    const gpx = gpxFile(spec);
+    await expect(read(gpx.slice(0, gpx.length / 2), 'activities/14.gpx')).rejects.toThrow(
+      /^activities\/14\.gpx is not well-formed XML: .+\.$/,
+    );
+    const tcx = tcxFile(spec);
+    await expect(read(tcx.slice(0, -60), 'activities/15.tcx')).rejects.toThrow(
+      /^activities\/15\.tcx is not well-formed XML: /,
+    );
   });
 
   it('reads a TCX activity with its laps, speed and power', async () => {
