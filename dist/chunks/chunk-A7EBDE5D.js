@@ -1585,8 +1585,24 @@ function groupByMonth(rows) {
   for (const list of out.values()) list.sort(byId);
   return out;
 }
+async function rewriteMonths(table, written, candidates, filesOf, incomingByMonth, keep) {
+  const columns = table.def.columns.map((c) => c.name);
+  const changed = [];
+  const add = [];
+  const remove = [];
+  for (const month of [...candidates].sort()) {
+    const held = filesOf.get(month) ?? [];
+    const kept = (await table.readRows(held)).filter(keep);
+    const rows = [...kept, ...incomingByMonth.get(month) ?? []].sort(byId);
+    const hash = rows.length ? rowsSha256(rows, columns) : "";
+    if (holds(held, rows, hash)) continue;
+    changed.push(month);
+    remove.push(...held);
+    if (rows.length) add.push(...await written.write(rows, hash));
+  }
+  return { changed, add, remove };
+}
 async function mergeArchiveSilver(silver, incoming, ctx) {
-  const columns = silver.def.columns.map((c) => c.name);
   const heldIds = heldIdsOf(silver);
   const written = new Written(silver);
   let changed = [];
@@ -1607,23 +1623,16 @@ async function mergeArchiveSilver(silver, incoming, ctx) {
           candidates.add(monthOfFile2(f));
         }
       });
-      changed = [];
-      const add = [];
-      const remove = [];
-      for (const month of [...candidates].sort()) {
-        const held = oursByMonth.get(month) ?? [];
-        const kept = (await silver.readRows(held)).filter(
-          (r) => !incomingIds.has(r.id) && !apiIds.has(r.id)
-        );
-        const rows = [...kept, ...incomingByMonth.get(month) ?? []].sort(byId);
-        const hash = rows.length ? rowsSha256(rows, columns) : "";
-        if (holds(held, rows, hash)) continue;
-        changed.push(month);
-        remove.push(...held);
-        if (rows.length) add.push(...await written.write(rows, hash));
-      }
-      if (!changed.length) return null;
-      return { add, remove };
+      const plan = await rewriteMonths(
+        silver,
+        written,
+        candidates,
+        oursByMonth,
+        incomingByMonth,
+        (r) => !incomingIds.has(r.id) && !apiIds.has(r.id)
+      );
+      changed = plan.changed;
+      return changed.length ? { add: plan.add, remove: plan.remove } : null;
     },
     {
       operation: "MERGE",
@@ -1637,7 +1646,6 @@ async function mergeArchiveSilver(silver, incoming, ctx) {
   return { months: version === null ? [] : changed, version };
 }
 async function mergeArchiveFacts(table, incoming, ctx) {
-  const columns = table.def.columns.map((c) => c.name);
   const heldIds = heldIdsOf(table);
   const written = new Written(table);
   const incomingIds = new Set(incoming.map((r) => r.id));
@@ -1651,22 +1659,16 @@ async function mergeArchiveFacts(table, incoming, ctx) {
       files.forEach((f, i) => {
         if (ids[i].some((id) => incomingIds.has(id))) candidates.add(monthOfFile2(f));
       });
-      const byMonth = filesByMonth(files);
-      changed = [];
-      const add = [];
-      const remove = [];
-      for (const month of [...candidates].sort()) {
-        const held = byMonth.get(month) ?? [];
-        const kept = (await table.readRows(held)).filter((r) => !incomingIds.has(r.id));
-        const rows = [...kept, ...incomingByMonth.get(month) ?? []].sort(byId);
-        const hash = rows.length ? rowsSha256(rows, columns) : "";
-        if (holds(held, rows, hash)) continue;
-        changed.push(month);
-        remove.push(...held);
-        if (rows.length) add.push(...await written.write(rows, hash));
-      }
-      if (!changed.length) return null;
-      return { add, remove };
+      const plan = await rewriteMonths(
+        table,
+        written,
+        candidates,
+        filesByMonth(files),
+        incomingByMonth,
+        (r) => !incomingIds.has(r.id)
+      );
+      changed = plan.changed;
+      return changed.length ? { add: plan.add, remove: plan.remove } : null;
     },
     {
       operation: "MERGE",

@@ -108,6 +108,35 @@ function groupByMonth(rows: Iterable<Row>): Map<Month, Row[]> {
 }
 
 /**
+ * The archive files of each candidate month, rewritten to hold the rows they keep plus the
+ * incoming ones (sorted by id); a month whose files already hold exactly that is left alone.
+ */
+async function rewriteMonths(
+  table: DeltaTable,
+  written: Written,
+  candidates: ReadonlySet<Month>,
+  filesOf: ReadonlyMap<Month, AddFile[]>,
+  incomingByMonth: ReadonlyMap<Month, Row[]>,
+  keep: (r: Row) => boolean,
+): Promise<{ changed: Month[]; add: AddFile[]; remove: AddFile[] }> {
+  const columns = table.def.columns.map((c) => c.name);
+  const changed: Month[] = [];
+  const add: AddFile[] = [];
+  const remove: AddFile[] = [];
+  for (const month of [...candidates].sort()) {
+    const held = filesOf.get(month) ?? [];
+    const kept = (await table.readRows(held)).filter(keep);
+    const rows = [...kept, ...(incomingByMonth.get(month) ?? [])].sort(byId);
+    const hash = rows.length ? rowsSha256(rows, columns) : '';
+    if (holds(held, rows, hash)) continue;
+    changed.push(month);
+    remove.push(...held);
+    if (rows.length) add.push(...(await written.write(rows, hash)));
+  }
+  return { changed, add, remove };
+}
+
+/**
  * Merges the import's typed silver rows into silver (API data wins); returns the months whose
  * silver changed.
  */
@@ -116,7 +145,6 @@ export async function mergeArchiveSilver(
   incoming: readonly Row[],
   ctx: ProcessContext,
 ): Promise<{ months: Month[]; version: number | null }> {
-  const columns = silver.def.columns.map((c) => c.name);
   const heldIds = heldIdsOf(silver);
   const written = new Written(silver);
   let changed: Month[] = [];
@@ -139,23 +167,16 @@ export async function mergeArchiveSilver(
           candidates.add(monthOfFile(f));
         }
       });
-      changed = [];
-      const add: AddFile[] = [];
-      const remove: AddFile[] = [];
-      for (const month of [...candidates].sort()) {
-        const held = oursByMonth.get(month) ?? [];
-        const kept = (await silver.readRows(held)).filter(
-          (r) => !incomingIds.has(r.id as bigint) && !apiIds.has(r.id as bigint),
-        );
-        const rows = [...kept, ...(incomingByMonth.get(month) ?? [])].sort(byId);
-        const hash = rows.length ? rowsSha256(rows, columns) : '';
-        if (holds(held, rows, hash)) continue;
-        changed.push(month);
-        remove.push(...held);
-        if (rows.length) add.push(...(await written.write(rows, hash)));
-      }
-      if (!changed.length) return null;
-      return { add, remove };
+      const plan = await rewriteMonths(
+        silver,
+        written,
+        candidates,
+        oursByMonth,
+        incomingByMonth,
+        (r) => !incomingIds.has(r.id as bigint) && !apiIds.has(r.id as bigint),
+      );
+      changed = plan.changed;
+      return changed.length ? { add: plan.add, remove: plan.remove } : null;
     },
     {
       operation: 'MERGE',
@@ -179,7 +200,6 @@ export async function mergeArchiveFacts(
   incoming: readonly Row[],
   ctx: ProcessContext,
 ): Promise<{ months: Month[]; version: number | null }> {
-  const columns = table.def.columns.map((c) => c.name);
   const heldIds = heldIdsOf(table);
   const written = new Written(table);
   const incomingIds = new Set(incoming.map((r) => r.id as bigint));
@@ -193,22 +213,16 @@ export async function mergeArchiveFacts(
       files.forEach((f, i) => {
         if (ids[i]!.some((id) => incomingIds.has(id))) candidates.add(monthOfFile(f));
       });
-      const byMonth = filesByMonth(files);
-      changed = [];
-      const add: AddFile[] = [];
-      const remove: AddFile[] = [];
-      for (const month of [...candidates].sort()) {
-        const held = byMonth.get(month) ?? [];
-        const kept = (await table.readRows(held)).filter((r) => !incomingIds.has(r.id as bigint));
-        const rows = [...kept, ...(incomingByMonth.get(month) ?? [])].sort(byId);
-        const hash = rows.length ? rowsSha256(rows, columns) : '';
-        if (holds(held, rows, hash)) continue;
-        changed.push(month);
-        remove.push(...held);
-        if (rows.length) add.push(...(await written.write(rows, hash)));
-      }
-      if (!changed.length) return null;
-      return { add, remove };
+      const plan = await rewriteMonths(
+        table,
+        written,
+        candidates,
+        filesByMonth(files),
+        incomingByMonth,
+        (r) => !incomingIds.has(r.id as bigint),
+      );
+      changed = plan.changed;
+      return changed.length ? { add: plan.add, remove: plan.remove } : null;
     },
     {
       operation: 'MERGE',
