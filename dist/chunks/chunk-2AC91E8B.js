@@ -80,15 +80,7 @@ var DEMO_WAREHOUSE = "./lakehouse-demo";
 var DEFAULT_TIMEOUT_S = 300;
 var STRAVA_API_SETTINGS = "https://www.strava.com/settings/api";
 var PIPELINE = ["run", "backfill"];
-var S3_COMMANDS = [
-  "run",
-  "backfill",
-  "import-archive",
-  "demo",
-  "inspect",
-  "report",
-  "migrate"
-];
+var S3_COMMANDS = COMMANDS.filter((c) => c !== "auth" && c !== "init");
 var PUBLISHING = [...PIPELINE, "report"];
 var DATABRICKS = "For --engine databricks: ";
 var CLI_OPTIONS = [

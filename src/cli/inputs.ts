@@ -88,15 +88,8 @@ export interface CliOption {
 }
 
 const PIPELINE: readonly Command[] = ['run', 'backfill'];
-const S3_COMMANDS: readonly Command[] = [
-  'run',
-  'backfill',
-  'import-archive',
-  'demo',
-  'inspect',
-  'report',
-  'migrate',
-];
+/** Every command that opens a warehouse: all but auth and init. */
+const S3_COMMANDS: readonly Command[] = COMMANDS.filter((c) => c !== 'auth' && c !== 'init');
 const PUBLISHING: readonly Command[] = [...PIPELINE, 'report'];
 const DATABRICKS = 'For --engine databricks: ';
 
