@@ -14,7 +14,8 @@ import fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { AppError } from '../../src/errors.js';
 import type { ImportConfig } from '../../src/archive/import.js';
 import { LAYOUTS, type Layout } from '../../src/archive/layouts.js';
 import type { StravaActivity } from '../../src/strava/schema.js';
@@ -257,4 +258,16 @@ export function importScratch(prefix: string, zone: string) {
       ...extra,
     }),
   };
+}
+
+/** The refusal `p` ends in, as the CLI prints it: one line (an AppError's `line`). */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  const line = (err as AppError).line;
+  expect(line).not.toContain('\n');
+  return line;
 }

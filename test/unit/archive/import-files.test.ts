@@ -12,7 +12,6 @@ import { importArchive } from '../../../src/archive/import.js';
 import { archiveSummarySha256 } from '../../../src/details/summary-hash.js';
 import { runDetailPhase, type DetailClient } from '../../../src/details/phase.js';
 import { DEFAULT_PRIVACY } from '../../../src/details/privacy.js';
-import { AppError } from '../../../src/errors.js';
 import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
 import { ACTIVITY_DETAILS, LAPS, STREAMS } from '../../../src/lakehouse/detail-tables.js';
 import { EmbeddedEngine } from '../../../src/lakehouse/embedded.js';
@@ -23,7 +22,7 @@ import type { Progress } from '../../../src/progress.js';
 import { recordedActivities } from '../../../src/simulator/index.js';
 import type { StravaActivity } from '../../../src/strava/schema.js';
 import { fitFile, gpxFile, gz, tcxFile, type TrackSpec } from '../../support/activity-files.js';
-import { activitiesCsv, type ZipEntry, importScratch } from '../../support/archive.js';
+import { activitiesCsv, type ZipEntry, importScratch, refusal } from '../../support/archive.js';
 import { runIn, startAthlete, tableState, type Athlete } from '../../support/pipeline.js';
 
 const TOKYO = 'Asia/Tokyo';
@@ -107,17 +106,6 @@ async function tables(warehouse: string) {
     laps: laps!,
     streams: streams!,
   };
-}
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  const line = (err as AppError).line;
-  expect(line).not.toContain('\n');
-  return line;
 }
 
 /** A Strava client that counts what the detail phase asks of it and answers nothing. */

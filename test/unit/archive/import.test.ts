@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archiveFieldsDiffer } from '../../../src/archive/activities-csv.js';
 import { importArchive } from '../../../src/archive/import.js';
 import { DEFAULT_LIMITS } from '../../../src/archive/source.js';
-import { AppError, ArchiveError, ConfigError } from '../../../src/errors.js';
+import { ArchiveError, ConfigError } from '../../../src/errors.js';
 import { ARCHIVE_ACTIVITIES } from '../../../src/lakehouse/archive-table.js';
 import { readPublishedSummary } from '../../../src/lakehouse/inspect.js';
 import { migrateWarehouse } from '../../../src/lakehouse/migrate.js';
@@ -26,6 +26,7 @@ import {
   type ZipEntry,
   importScratch,
   recordedIn,
+  refusal,
 } from '../../support/archive.js';
 import { runIn, startAthlete, tableState, type Athlete } from '../../support/pipeline.js';
 
@@ -51,18 +52,6 @@ const byId = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [r.id 
 async function expectEmpty(warehouse: string): Promise<void> {
   const entries = await fs.readdir(warehouse).catch(() => []);
   expect(entries).toEqual([]);
-}
-
-/** The refusal, as the CLI prints it: one line. */
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  const line = (err as AppError).line;
-  expect(line).not.toContain('\n');
-  return line;
 }
 
 describe('import-archive', () => {
