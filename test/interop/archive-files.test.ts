@@ -9,14 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { importArchive } from '../../src/archive/import.js';
 import { ACTIVITY_DETAILS, LAPS, STREAMS } from '../../src/lakehouse/detail-tables.js';
-import type { TableDef } from '../../src/lakehouse/tables.js';
-import { FolderStore } from '../../src/landing/folder.js';
 import { recordedActivities } from '../../src/simulator/index.js';
-import { SPARK_TYPE } from '../../src/strava/schema.js';
 import { fitFile, gpxFile, gz, tcxFile } from '../support/activity-files.js';
 import { activitiesCsv, writeZip } from '../support/archive.js';
-import { deltaRs } from '../support/oracles.js';
-import { ROW_KEYS, sortedBy, tableState } from '../support/pipeline.js';
+import { deltaRsBesideOurs } from '../support/pipeline.js';
 
 let dir: string;
 beforeAll(() => {
@@ -26,17 +22,7 @@ afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function read(def: TableDef, warehouse: string) {
-  const [rs, ours] = await Promise.all([
-    deltaRs(path.join(warehouse, def.path)),
-    tableState(new FolderStore(warehouse), def),
-  ]);
-  expect(rs.metadata.partitionColumns).toEqual(['month']);
-  expect(rs.schema).toEqual(
-    def.columns.map((c) => ({ name: c.name, type: SPARK_TYPE[c.type], nullable: c.nullable })),
-  );
-  return { rs: sortedBy(rs.rows, ROW_KEYS[def.path]!), ours: ours.rows };
-}
+const read = deltaRsBesideOurs;
 
 test('delta-rs reads the streams, laps and activity_details an import wrote from FIT, GPX and TCX files', async () => {
   const base = recordedActivities()

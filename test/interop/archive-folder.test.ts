@@ -11,12 +11,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { importArchive } from '../../src/archive/import.js';
 import { ARCHIVE_ACTIVITIES } from '../../src/lakehouse/archive-table.js';
 import { SILVER, type TableDef } from '../../src/lakehouse/tables.js';
-import { FolderStore } from '../../src/landing/folder.js';
 import { recordedActivities } from '../../src/simulator/index.js';
-import { SPARK_TYPE } from '../../src/strava/schema.js';
 import { exportEntries, writeZip } from '../support/archive.js';
-import { deltaRs } from '../support/oracles.js';
-import { ROW_KEYS, runIn, sortedBy, startAthlete, tableState } from '../support/pipeline.js';
+import { runIn, startAthlete, deltaRsBesideOurs } from '../support/pipeline.js';
 
 const NY = 'America/New_York';
 let dir: string;
@@ -29,16 +26,9 @@ afterAll(() => {
 });
 
 async function read(def: TableDef, warehouse: string) {
-  const [rs, ours] = await Promise.all([
-    deltaRs(path.join(warehouse, def.path)),
-    tableState(new FolderStore(warehouse), def),
-  ]);
-  expect(rs.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
-  expect(rs.metadata.partitionColumns).toEqual(['month']);
-  expect(rs.schema).toEqual(
-    def.columns.map((c) => ({ name: c.name, type: SPARK_TYPE[c.type], nullable: c.nullable })),
-  );
-  return { rs: sortedBy(rs.rows, ROW_KEYS[def.path]!), ours: ours.rows };
+  const view = await deltaRsBesideOurs(def, warehouse);
+  expect(view.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
+  return view;
 }
 
 test('delta-rs reads silver and silver/archive_activities after an API run and an import', async () => {

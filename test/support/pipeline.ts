@@ -34,7 +34,9 @@ import {
 } from '../../src/lakehouse/detail-tables.js';
 import { ARCHIVE_ACTIVITIES } from '../../src/lakehouse/archive-table.js';
 import { addMonths } from '../../src/strava/months.js';
-import type { StravaActivity } from '../../src/strava/schema.js';
+import { SPARK_TYPE, type StravaActivity } from '../../src/strava/schema.js';
+import { FolderStore } from '../../src/landing/folder.js';
+import { deltaRs } from './oracles.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -532,4 +534,21 @@ export async function expectCleanLogs(store: ObjectStore, racers: Racer[]): Prom
       .sort((x, y) => x.version - y.version);
     expect(claims, def.path).toEqual(authors.map((a) => ({ version: a.version, runId: a.runId })));
   }
+}
+
+/**
+ * A table of a folder warehouse as delta-rs and the embedded reader give it: delta-rs's rows
+ * sorted by the table's key (`rs`) beside ours, its partitioning and schema checked against the
+ * table's definition, and its protocol for the caller to check.
+ */
+export async function deltaRsBesideOurs(def: TableDef, warehouse: string) {
+  const [view, ours] = await Promise.all([
+    deltaRs(path.join(warehouse, def.path)),
+    tableState(new FolderStore(warehouse), def),
+  ]);
+  expect(view.metadata.partitionColumns).toEqual(['month']);
+  expect(view.schema).toEqual(
+    def.columns.map((c) => ({ name: c.name, type: SPARK_TYPE[c.type], nullable: c.nullable })),
+  );
+  return { rs: sortedBy(view.rows, ROW_KEYS[def.path]!), ours: ours.rows, protocol: view.protocol };
 }
