@@ -19,6 +19,26 @@ export interface Layout {
 /** Header lines as written below: each line ends with the comma before the next one. */
 const header = (text: string): string[] => text.trim().split('\n').join('').split(',');
 
+/** The 2023 layout's header, which the 2025 layout extends. */
+const COLUMNS_2023 = header(`
+Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,
+Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,Activity Gear,Filename,
+Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance,Max Speed,Average Speed,
+Elevation Gain,Elevation Loss,Elevation Low,Elevation High,Max Grade,Average Grade,
+Average Positive Grade,Average Negative Grade,Max Cadence,Average Cadence,Max Heart Rate,
+Average Heart Rate,Max Watts,Average Watts,Calories,Max Temperature,Average Temperature,
+Relative Effort,Total Work,Number of Runs,Uphill Time,Downhill Time,Other Time,
+Perceived Exertion,Type,Start Time,Weighted Average Power,Power Count,Prefer Perceived Exertion,
+Perceived Relative Effort,Commute,Total Weight Lifted,From Upload,Grade Adjusted Distance,
+Weather Observation Time,Weather Condition,Weather Temperature,Apparent Temperature,Dewpoint,
+Humidity,Weather Pressure,Wind Speed,Wind Gust,Wind Bearing,Precipitation Intensity,
+Sunrise Time,Sunset Time,Moon Phase,Bike,Gear,Precipitation Probability,Precipitation Type,
+Cloud Cover,Weather Visibility,UV Index,Weather Ozone,Jump Count,Total Grit,Average Flow,
+Flagged,Average Elapsed Speed,Dirt Distance,Newly Explored Distance,
+Newly Explored Dirt Distance,Activity Count,Total Steps,Carbon Saved,Pool Length,Training Load,
+Intensity,Average Grade Adjusted Pace,Timer Time,Total Cycles,Media
+`);
+
 export const LAYOUTS: readonly Layout[] = [
   {
     // 78 columns, English (UK) export of December 2020: no `Activity Private Note` and no first
@@ -53,24 +73,7 @@ translation missing: en-GB.lib.export.portability_exporter.activities.horton_val
     id: '2023',
     source:
       'a Zig parser of activities.csv in a public GitHub repository (found by content, find_string id 27815626344; repository not named by the index)',
-    columns: header(`
-Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,
-Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,Activity Gear,Filename,
-Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance,Max Speed,Average Speed,
-Elevation Gain,Elevation Loss,Elevation Low,Elevation High,Max Grade,Average Grade,
-Average Positive Grade,Average Negative Grade,Max Cadence,Average Cadence,Max Heart Rate,
-Average Heart Rate,Max Watts,Average Watts,Calories,Max Temperature,Average Temperature,
-Relative Effort,Total Work,Number of Runs,Uphill Time,Downhill Time,Other Time,
-Perceived Exertion,Type,Start Time,Weighted Average Power,Power Count,Prefer Perceived Exertion,
-Perceived Relative Effort,Commute,Total Weight Lifted,From Upload,Grade Adjusted Distance,
-Weather Observation Time,Weather Condition,Weather Temperature,Apparent Temperature,Dewpoint,
-Humidity,Weather Pressure,Wind Speed,Wind Gust,Wind Bearing,Precipitation Intensity,
-Sunrise Time,Sunset Time,Moon Phase,Bike,Gear,Precipitation Probability,Precipitation Type,
-Cloud Cover,Weather Visibility,UV Index,Weather Ozone,Jump Count,Total Grit,Average Flow,
-Flagged,Average Elapsed Speed,Dirt Distance,Newly Explored Distance,
-Newly Explored Dirt Distance,Activity Count,Total Steps,Carbon Saved,Pool Length,Training Load,
-Intensity,Average Grade Adjusted Pace,Timer Time,Total Cycles,Media
-`),
+    columns: COLUMNS_2023,
   },
   {
     // 99 columns: the 2023 layout plus `Recovery,With Pet,Competition,Long Run,For a Cause`
@@ -78,25 +81,15 @@ Intensity,Average Grade Adjusted Pace,Timer Time,Total Cycles,Media
     id: '2025',
     source:
       'github.com/thefipster/strive, legacy/harvester/src/ingestion/Fip.Strive.Ingestion.Application/Vendors/Strava/Activities/StravaActivitiesClassifier.cs (commit 63a1951c)',
-    columns: header(`
-Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,
-Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,Activity Gear,Filename,
-Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance,Max Speed,Average Speed,
-Elevation Gain,Elevation Loss,Elevation Low,Elevation High,Max Grade,Average Grade,
-Average Positive Grade,Average Negative Grade,Max Cadence,Average Cadence,Max Heart Rate,
-Average Heart Rate,Max Watts,Average Watts,Calories,Max Temperature,Average Temperature,
-Relative Effort,Total Work,Number of Runs,Uphill Time,Downhill Time,Other Time,
-Perceived Exertion,Type,Start Time,Weighted Average Power,Power Count,Prefer Perceived Exertion,
-Perceived Relative Effort,Commute,Total Weight Lifted,From Upload,Grade Adjusted Distance,
-Weather Observation Time,Weather Condition,Weather Temperature,Apparent Temperature,Dewpoint,
-Humidity,Weather Pressure,Wind Speed,Wind Gust,Wind Bearing,Precipitation Intensity,
-Sunrise Time,Sunset Time,Moon Phase,Bike,Gear,Precipitation Probability,Precipitation Type,
-Cloud Cover,Weather Visibility,UV Index,Weather Ozone,Jump Count,Total Grit,Average Flow,
-Flagged,Average Elapsed Speed,Dirt Distance,Newly Explored Distance,
-Newly Explored Dirt Distance,Activity Count,Total Steps,Carbon Saved,Pool Length,Training Load,
-Intensity,Average Grade Adjusted Pace,Timer Time,Total Cycles,Recovery,With Pet,Competition,
-Long Run,For a Cause,Media
-`),
+    columns: [
+      ...COLUMNS_2023.slice(0, -1),
+      'Recovery',
+      'With Pet',
+      'Competition',
+      'Long Run',
+      'For a Cause',
+      'Media',
+    ],
   },
 ];
 
