@@ -70,6 +70,17 @@ export class DeltaConflictError extends AppError {}
 /** The table uses a protocol or feature this writer must not touch. */
 export class DeltaProtocolError extends AppError {}
 
+/** A table whose engine property names another engine: `writer` is that engine. */
+export class OtherEngineError extends DeltaProtocolError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly writer: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** Data broke a quality rule that would corrupt a table. */
 export class QualityError extends AppError {}
 

@@ -50,6 +50,13 @@ var DeltaConflictError = class extends AppError {
 };
 var DeltaProtocolError = class extends AppError {
 };
+var OtherEngineError = class extends DeltaProtocolError {
+  constructor(message, hint, writer) {
+    super(message, hint);
+    this.writer = writer;
+  }
+  writer;
+};
 var QualityError = class extends AppError {
 };
 var DatabricksError = class extends AppError {
@@ -77,6 +84,7 @@ export {
   StoreError,
   DeltaConflictError,
   DeltaProtocolError,
+  OtherEngineError,
   QualityError,
   DatabricksError,
   ArchiveError,

@@ -5,6 +5,7 @@ import {
 import {
   DeltaConflictError,
   DeltaProtocolError,
+  OtherEngineError,
   QualityError,
   SchemaError,
   StoreError,
@@ -21542,9 +21543,10 @@ function assertWritable(table, snap, opts = {}) {
   if (!snap) return;
   const writer = writerOf(snap.metadata.configuration);
   if (!opts.handover && writer !== void 0 && writer !== "embedded") {
-    throw new DeltaProtocolError(
+    throw new OtherEngineError(
       `${table} is written by the ${writer} engine (table property ${ENGINE_PROPERTY} = ${writer}), so the embedded engine leaves it alone.`,
-      writer === "databricks" ? "Run with --engine databricks (action input engine: databricks), or hand the warehouse back to the embedded engine with `strava-lakehouse migrate --to embedded --warehouse <this warehouse>`." : `Write it with the ${writer} engine, or point --warehouse at a new location.`
+      writer === "databricks" ? "Run with --engine databricks (action input engine: databricks), or hand the warehouse back to the embedded engine with `strava-lakehouse migrate --to embedded --warehouse <this warehouse>`." : `Write it with the ${writer} engine, or point --warehouse at a new location.`,
+      writer
     );
   }
   const p = snap.protocol;

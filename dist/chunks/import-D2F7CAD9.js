@@ -47,6 +47,7 @@ import {
   ArchiveError,
   ConfigError,
   DeltaProtocolError,
+  OtherEngineError,
   QualityError
 } from "./chunk-06F01416.js";
 import "./chunk-BA800F3B.js";
@@ -4925,7 +4926,7 @@ async function importArchive(config, deps = {}) {
       await engine.preflight();
       engine.archive.assertWritable(await engine.archive.snapshot());
     } catch (err) {
-      if (err instanceof DeltaProtocolError && / is written by the databricks engine /.test(err.message)) {
+      if (err instanceof OtherEngineError && err.writer === "databricks") {
         throw new DeltaProtocolError(
           `${err.message.replace(/\.$/, "")}; import-archive writes with the embedded engine only.`,
           `Hand the warehouse to the embedded engine for the import with \`strava-lakehouse migrate --to embedded --warehouse ${config.warehouse}\`, import, and the next --engine databricks run takes the tables over again by itself.`

@@ -30,7 +30,13 @@
  * ROWS_IN_MEMORY). Rows in date order complete a month soon after it starts; rows in another
  * order keep more months open at once, which costs memory, not correctness.
  */
-import { ArchiveError, ConfigError, DeltaProtocolError, QualityError } from '../errors.js';
+import {
+  ArchiveError,
+  ConfigError,
+  DeltaProtocolError,
+  OtherEngineError,
+  QualityError,
+} from '../errors.js';
 import { cellsToCsv, cellsToRecord, landingCells } from '../landing/csv.js';
 import { landCsv, landingKey, type LandedFile } from '../landing/land.js';
 import { openStore } from '../landing/open.js';
@@ -285,10 +291,7 @@ export async function importArchive(
       engine.archive.assertWritable(await engine.archive.snapshot());
     } catch (err) {
       // The engine's own fix names --engine databricks, which import-archive does not offer.
-      if (
-        err instanceof DeltaProtocolError &&
-        / is written by the databricks engine /.test(err.message)
-      ) {
+      if (err instanceof OtherEngineError && err.writer === 'databricks') {
         throw new DeltaProtocolError(
           `${err.message.replace(/\.$/, '')}; import-archive writes with the embedded engine only.`,
           `Hand the warehouse to the embedded engine for the import with \`strava-lakehouse migrate --to embedded --warehouse ${config.warehouse}\`, import, and the next --engine databricks run takes the tables over again by itself.`,

@@ -5,7 +5,7 @@
  * obliges a writer to respect append-only tables and column invariants, which it refuses instead.
  * Reading goes further: deletion vectors and column mapping, which Databricks may turn on.
  */
-import { DeltaProtocolError } from '../../errors.js';
+import { DeltaProtocolError, OtherEngineError } from '../../errors.js';
 import type { TableProtocol } from '../../runs/record.js';
 import type { Protocol } from './actions.js';
 import type { Snapshot } from './snapshot.js';
@@ -55,11 +55,12 @@ export function assertWritable(
   if (!snap) return;
   const writer = writerOf(snap.metadata.configuration);
   if (!opts.handover && writer !== undefined && writer !== 'embedded') {
-    throw new DeltaProtocolError(
+    throw new OtherEngineError(
       `${table} is written by the ${writer} engine (table property ${ENGINE_PROPERTY} = ${writer}), so the embedded engine leaves it alone.`,
       writer === 'databricks'
         ? 'Run with --engine databricks (action input engine: databricks), or hand the warehouse back to the embedded engine with `strava-lakehouse migrate --to embedded --warehouse <this warehouse>`.'
         : `Write it with the ${writer} engine, or point --warehouse at a new location.`,
+      writer,
     );
   }
   const p = snap.protocol;
